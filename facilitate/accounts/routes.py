@@ -1,0 +1,50 @@
+"""Coordinator login and logout."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+
+from ..extensions import db
+from ..web import commit
+from .operations import authenticate
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only local paths: an attacker's link must not bounce a fresh login to another site.
+    if target and target.startswith("/") and not target.startswith("//") \
+            and not urlsplit(target).netloc:
+        return target
+    return url_for("series.manage")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """Log in with email and password."""
+    error = None
+    if request.method == "POST":
+        coordinator = authenticate(db.session, request.form.get("email", ""),
+                                   request.form.get("password", ""))
+        if coordinator is not None:
+            commit()  # a password rehash, if argon2's parameters changed
+            login_user(coordinator)
+            flash(_("Olet kirjautunut sisään."), "success")
+            return redirect(_safe_next(request.args.get("next")))
+        error = _("Sähköpostiosoite tai salasana on väärin.")
+    status = 401 if error else 200
+    return render_template("accounts/login.html", error=error,
+                           email=request.form.get("email", "")), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Any:
+    """Log out (POST, so that no link or image can log a coordinator out)."""
+    logout_user()
+    flash(_("Olet kirjautunut ulos."), "success")
+    return redirect(url_for("series.index"))

@@ -1,0 +1,241 @@
+"""Rules for the agenda: themes grouped from wishes, their order, and the prompts under them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..errors import Collector, Invalid, NotFound
+from ..models import (
+    POLL_OPTIONS_MAX,
+    TEXT_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    Prompt,
+    PromptKind,
+    Registration,
+    Theme,
+    Wish,
+    Workshop,
+)
+from ..validation import clean_text
+
+THEME_FIELDS = {
+    # field: (max_chars, required, multiline)
+    "title": (TITLE_MAX_CHARS, True, False),
+    "memo_phrase": (TITLE_MAX_CHARS, False, False),
+    "description": (TEXT_MAX_CHARS, False, True),
+}
+
+
+def list_wishes(s: Session, workshop: Workshop) -> list[Wish]:
+    """Every wish of a workshop with who sent it, in the order they arrived."""
+    return list(s.scalars(
+        select(Wish)
+        .join(Registration)
+        .where(Registration.workshop_id == workshop.id)
+        .options(selectinload(Wish.registration).selectinload(Registration.organisation))
+        .order_by(Wish.id)
+    ))
+
+
+def get_theme(s: Session, workshop: Workshop, theme_id: Any) -> Theme:
+    """A theme of this workshop; a theme of another workshop is not found."""
+    theme = s.get(Theme, theme_id) if isinstance(theme_id, int) else None
+    if theme is None or theme.workshop_id != workshop.id:
+        raise NotFound(_l("Teemaa ei löydy."))
+    return theme
+
+
+def get_prompt(s: Session, theme: Theme, prompt_id: Any) -> Prompt:
+    """A prompt of this theme, or NotFound."""
+    prompt = s.get(Prompt, prompt_id) if isinstance(prompt_id, int) else None
+    if prompt is None or prompt.theme_id != theme.id:
+        raise NotFound(_l("Kysymystä ei löydy."))
+    return prompt
+
+
+def _clean_theme(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    errors = Collector()
+    cleaned = {}
+    for field, (limit, required, multiline) in THEME_FIELDS.items():
+        if partial and field not in data:
+            continue
+        cleaned[field] = clean_text(errors, field, data.get(field), max_chars=limit,
+                                    required=required, multiline=multiline)
+    errors.raise_if_any()
+    return cleaned
+
+
+def _renumber(items: list[Any]) -> None:
+    for position, item in enumerate(items):
+        item.position = position
+
+
+def create_theme(s: Session, workshop: Workshop, data: dict[str, Any]) -> Theme:
+    """A new theme at the end of the agenda."""
+    theme = Theme(position=len(workshop.themes), **_clean_theme(data, partial=False))
+    workshop.themes.append(theme)
+    s.flush()
+    return theme
+
+
+def update_theme(s: Session, theme: Theme, data: dict[str, Any]) -> Theme:
+    """Change a theme's title, memo phrase or description."""
+    for field, value in _clean_theme(data, partial=True).items():
+        setattr(theme, field, value)
+    s.flush()
+    return theme
+
+
+def delete_theme(s: Session, theme: Theme) -> None:
+    """Remove a theme; its wishes go back to the ungrouped list, nothing a participant wrote
+    is lost."""
+    workshop = theme.workshop
+    for wish in list(theme.wishes):
+        wish.theme = None
+    workshop.themes.remove(theme)
+    s.delete(theme)
+    _renumber(workshop.themes)
+    s.flush()
+
+
+def _workshop_wishes(s: Session, workshop: Workshop, wish_ids: Any) -> list[Wish]:
+    if not isinstance(wish_ids, list) or not wish_ids or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in wish_ids):
+        raise Invalid(_l("Valitse vähintään yksi toive."), field="wish_ids")
+    wishes = list(s.scalars(
+        select(Wish).join(Registration)
+        .where(Wish.id.in_(wish_ids), Registration.workshop_id == workshop.id)
+    ))
+    if len(wishes) != len(set(wish_ids)):
+        raise NotFound(_l("Osaa valituista toiveista ei löydy tästä tilaisuudesta."))
+    return wishes
+
+
+def group_wishes(s: Session, workshop: Workshop, wish_ids: Any, *, theme_id: Any = None,
+                 new_theme: dict[str, Any] | None = None) -> Theme:
+    """Put wishes under an existing theme or a new one; the theme remembers where it came from."""
+    wishes = _workshop_wishes(s, workshop, wish_ids)
+    if new_theme is not None:
+        theme = create_theme(s, workshop, new_theme)
+    elif theme_id is not None:
+        theme = get_theme(s, workshop, theme_id)
+    else:
+        raise Invalid(_l("Valitse teema tai anna uudelle teemalle nimi."), field="theme_id")
+    for wish in wishes:
+        wish.theme = theme
+    s.flush()
+    return theme
+
+
+def ungroup_wishes(s: Session, workshop: Workshop, wish_ids: Any) -> None:
+    """Take wishes out of their themes, back to the ungrouped list."""
+    for wish in _workshop_wishes(s, workshop, wish_ids):
+        wish.theme = None
+    s.flush()
+
+
+def reorder_themes(s: Session, workshop: Workshop, theme_ids: Any) -> list[Theme]:
+    """Set the agenda order; the list must name every theme of the workshop exactly once."""
+    current = {theme.id: theme for theme in workshop.themes}
+    if (not isinstance(theme_ids, list) or len(theme_ids) != len(current)
+            or set(theme_ids) != set(current)):
+        raise Invalid(_l("Järjestyksessä pitää olla tilaisuuden jokainen teema kerran."),
+                      field="theme_ids")
+    ordered = [current[theme_id] for theme_id in theme_ids]
+    _renumber(ordered)
+    s.flush()
+    s.expire(workshop, ["themes"])
+    return ordered
+
+
+def move_theme(s: Session, theme: Theme, offset: int) -> None:
+    """Move a theme up (-1) or down (+1) in the agenda; at either end nothing changes."""
+    themes = list(theme.workshop.themes)
+    index = themes.index(theme)
+    target = index + offset
+    if 0 <= target < len(themes):
+        themes[index], themes[target] = themes[target], themes[index]
+        _renumber(themes)
+        s.flush()
+        s.expire(theme.workshop, ["themes"])
+
+
+def _clean_prompt(data: dict[str, Any], *, current: Prompt | None = None) -> dict[str, Any]:
+    errors = Collector()
+    cleaned: dict[str, Any] = {}
+    kind_value = data.get("kind", current.kind if current else None)
+    try:
+        kind = PromptKind(kind_value)
+    except ValueError:
+        errors.add("kind", _l("Tuntematon kysymystyyppi. Valitse avoin kysymys, väite, "
+                              "äänestys tai tasoittain merkittävä kysymys."))
+        kind = None
+    cleaned["kind"] = kind
+    if current is None or "text" in data:
+        cleaned["text"] = clean_text(errors, "text", data.get("text"), max_chars=TEXT_MAX_CHARS,
+                                     multiline=True)
+    options_value = data.get("options", current.options if current else [])
+    if options_value is None:
+        options_value = []
+    if isinstance(options_value, str):
+        options_value = [line for line in options_value.splitlines()]
+    options: list[str] = []
+    if not isinstance(options_value, list):
+        errors.add("options", _l("Vaihtoehtojen pitää olla luettelo tekstejä."))
+    else:
+        for item in options_value:
+            text = clean_text(errors, "options", item, max_chars=TITLE_MAX_CHARS, required=False)
+            if text:
+                options.append(text)
+    if kind is PromptKind.POLL:
+        if len(options) < 2 or len(options) > POLL_OPTIONS_MAX:
+            errors.add("options", _l("Äänestyksessä pitää olla %(low)s–%(high)s vaihtoehtoa.",
+                                     low=2, high=POLL_OPTIONS_MAX))
+        elif len({o.casefold() for o in options}) != len(options):
+            errors.add("options", _l("Vaihtoehdot eivät saa toistua."))
+    elif kind is not None and options:
+        errors.add("options", _l("Vain äänestyksellä on vaihtoehtoja."))
+    cleaned["options"] = options
+    errors.raise_if_any()
+    return cleaned
+
+
+def add_prompt(s: Session, theme: Theme, data: dict[str, Any]) -> Prompt:
+    """A new question, statement, poll or level-tagged question at the end of a theme."""
+    prompt = Prompt(position=len(theme.prompts), **_clean_prompt(data))
+    theme.prompts.append(prompt)
+    s.flush()
+    return prompt
+
+
+def update_prompt(s: Session, prompt: Prompt, data: dict[str, Any]) -> Prompt:
+    """Change a prompt's kind, text or options."""
+    for field, value in _clean_prompt(data, current=prompt).items():
+        setattr(prompt, field, value)
+    s.flush()
+    return prompt
+
+
+def delete_prompt(s: Session, prompt: Prompt) -> None:
+    """Remove a prompt from its theme."""
+    theme = prompt.theme
+    theme.prompts.remove(prompt)
+    s.delete(prompt)
+    _renumber(theme.prompts)
+    s.flush()
+
+
+def move_prompt(s: Session, prompt: Prompt, offset: int) -> None:
+    """Move a prompt up (-1) or down (+1) within its theme."""
+    prompts = list(prompt.theme.prompts)
+    index = prompts.index(prompt)
+    target = index + offset
+    if 0 <= target < len(prompts):
+        prompts[index], prompts[target] = prompts[target], prompts[index]
+        _renumber(prompts)
+        s.flush()
+        s.expire(prompt.theme, ["prompts"])

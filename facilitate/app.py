@@ -1,0 +1,107 @@
+"""The application factory's body: configuration, extensions, blueprints, CLI, template helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from markupsafe import Markup
+
+from . import config as config_module
+from .extensions import babel, csrf, db, login_manager, socketio
+from .web import register_error_handlers, select_locale
+
+
+def build_app(config: dict[str, Any] | type | None = None) -> Flask:
+    """Create and wire the Flask app; see facilitate.create_app."""
+    app = Flask("facilitate", instance_relative_config=True)
+    app.config.from_object(config_module.Config)
+    if isinstance(config, type):
+        app.config.from_object(config)
+    elif isinstance(config, dict):
+        app.config.update(config)
+    config_module.resolve(app.config, app.instance_path)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories="translations")
+    csrf.init_app(app)
+    _init_login(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # The room is same-origin; no other site's page may open sockets with our cookies.
+        cors_allowed_origins=[],
+        max_http_buffer_size=256 * 1024,
+    )
+
+    from .accounts.routes import bp as accounts_bp
+    from .agenda.routes import bp as agenda_bp
+    from .api.routes import bp as api_bp
+    from .registration.routes import bp as registration_bp
+    from .room.routes import bp as room_bp
+    from .series.routes import bp as series_bp
+
+    for blueprint in (series_bp, accounts_bp, registration_bp, agenda_bp, room_bp, api_bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie-authenticated writes
+
+    register_error_handlers(app)
+    _init_templates(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from .models import Coordinator
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Kirjaudu sisään koordinaattorina jatkaaksesi.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def _load(user_id: str) -> Coordinator | None:
+        coordinator = db.session.get(Coordinator, int(user_id)) if user_id.isdigit() else None
+        return coordinator if coordinator and coordinator.is_active else None
+
+    @login_manager.unauthorized_handler
+    def _unauthorized() -> Any:
+        from flask import flash, jsonify, redirect, url_for
+
+        from .web import wants_json
+
+        if wants_json():
+            return jsonify(error="unauthorized",
+                           message=str(_l("Kirjaudu sisään koordinaattorina."))), 401
+        flash(login_manager.login_message, "info")
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def _init_templates(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from . import formatting
+
+    app.jinja_env.filters.update(formatting.FILTERS)
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"],
+                "csrf_field": _csrf_field}
+
+
+def _csrf_field() -> Markup:
+    """The hidden CSRF input every form carries."""
+    from flask_wtf.csrf import generate_csrf
+
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()

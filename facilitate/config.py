@@ -1,0 +1,79 @@
+"""Configuration from environment variables, with safe defaults for one local process."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Production-leaning defaults; every value can be overridden from the environment."""
+
+    #: With no DATABASE_URL the app uses SQLite in the instance folder (filled in by create_app).
+    DATABASE_URL: str | None = os.environ.get("DATABASE_URL")
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    #: None: one process, no relay. "redis://…" when several server processes share rooms.
+    SOCKETIO_MESSAGE_QUEUE: str | None = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    #: eventlet, gevent or threading; the code never calls an async library directly.
+    SOCKETIO_ASYNC_MODE: str = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+    EXPORTS_DIR: str | None = os.environ.get("EXPORTS_DIR")
+    UPLOADS_DIR: str | None = os.environ.get("UPLOADS_DIR")
+    #: Public base address used in calendar files and memos ("https://facilitate.example.fi").
+    PUBLIC_BASE_URL: str | None = os.environ.get("PUBLIC_BASE_URL")
+    #: Participant links stay valid this many days after their workshop has ended.
+    PARTICIPANT_TOKEN_DAYS_AFTER_WORKSHOP: int = int(
+        os.environ.get("PARTICIPANT_TOKEN_DAYS_AFTER_WORKSHOP", "60")
+    )
+    MAX_CONTENT_LENGTH: int = 25 * 1024 * 1024  # slides can be large; nothing else is
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE: bool = _env_bool("SESSION_COOKIE_SECURE", False)
+    WTF_CSRF_TIME_LIMIT: int | None = None  # a coordinator may keep a form open all afternoon
+    BABEL_DEFAULT_LOCALE = "fi"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
+    LANGUAGES = ("fi", "sv", "en")
+    TESTING = False
+
+
+class TestingConfig(Config):
+    """Isolated settings for the test suite: threading, no relay, fixed secret."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SOCKETIO_ASYNC_MODE = "threading"
+    SOCKETIO_MESSAGE_QUEUE = None
+    SESSION_COOKIE_SECURE = False
+
+
+def resolve(app_config: dict[str, Any], instance_path: str) -> None:
+    """Fill in defaults that depend on the instance folder and refuse unsafe production values."""
+    instance = Path(instance_path)
+    if not app_config.get("DATABASE_URL"):
+        app_config["DATABASE_URL"] = f"sqlite:///{instance / 'facilitate.sqlite3'}"
+    if not app_config.get("EXPORTS_DIR"):
+        app_config["EXPORTS_DIR"] = str(Path.cwd() / "exports")
+    if not app_config.get("UPLOADS_DIR"):
+        app_config["UPLOADS_DIR"] = str(instance / "uploads")
+    if not app_config.get("SECRET_KEY"):
+        app_config["SECRET_KEY"] = _instance_secret(instance)
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret generated once per instance folder, so a bare `make run` is not insecure."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

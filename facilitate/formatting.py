@@ -1,0 +1,64 @@
+"""Dates, times and sizes written the Finnish way ("29.3.2023 klo 14–16", "352 kt")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from .timeutil import to_local
+
+
+def format_day(day: date) -> str:
+    """29.3.2023: day and month without leading zeros."""
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def format_clock(at: time) -> str:
+    """Hours alone when the minutes are whole ("14"), else with a dot ("9.30")."""
+    return f"{at.hour}" if at.minute == 0 else f"{at.hour}.{at.minute:02d}"
+
+
+def format_time_range(starts: time, ends: time) -> str:
+    """"14–16" or "9.30–11" with an en dash."""
+    return f"{format_clock(starts)}–{format_clock(ends)}"
+
+
+def format_when(day: date, starts: time, ends: time) -> str:
+    """"29.3.2023 klo 14–16", as a memo's time line and the pages say it."""
+    return f"{format_day(day)} klo {format_time_range(starts, ends)}"
+
+
+def format_moment(moment: datetime | None) -> str:
+    """An aware moment in Finnish time: "29.3.2023 klo 14.05"."""
+    if moment is None:
+        return ""
+    local = to_local(moment)
+    return f"{format_day(local.date())} klo {local.hour}.{local.minute:02d}"
+
+
+def format_size_kt(size_bytes: int) -> str:
+    """Kilotavu (1024 bytes), rounded, at least 1: "352 kt"."""
+    return f"{max(1, round(size_bytes / 1024))} kt"
+
+
+def datetime_local_value(moment: datetime | None) -> str:
+    """The value an <input type="datetime-local"> wants, in Finnish time."""
+    if moment is None:
+        return ""
+    return to_local(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def _markdown(text: str | None) -> Any:
+    from .text import render_markdown
+
+    return render_markdown(text)
+
+
+FILTERS: dict[str, Any] = {
+    "markdown": _markdown,
+    "day": format_day,
+    "time_range": format_time_range,
+    "moment": format_moment,
+    "size_kt": format_size_kt,
+    "datetime_local": datetime_local_value,
+}

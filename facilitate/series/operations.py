@@ -1,0 +1,315 @@
+"""Rules for series and workshops: creation, editing, starting from a plan, registration window."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import Collector, Conflict, Invalid, NotFound
+from ..models import (
+    FORMAT_MAX_CHARS,
+    TEXT_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    Presentation,
+    Prompt,
+    Series,
+    Theme,
+    Workshop,
+)
+from ..timeutil import now_utc
+from ..validation import clean_text, slugify
+
+if TYPE_CHECKING:
+    from ..plans import SessionPlan
+
+SERIES_TEXT_FIELDS = {
+    # field: (max_chars, required, multiline)
+    "title": (TITLE_MAX_CHARS, True, False),
+    "memo_title": (TITLE_MAX_CHARS, False, False),
+    "organiser": (TITLE_MAX_CHARS, False, False),
+    "description": (TEXT_MAX_CHARS, False, True),
+    "contacts": (TEXT_MAX_CHARS, False, True),
+    "funding_footer": (TEXT_MAX_CHARS, False, True),
+}
+
+
+class RegistrationState(enum.StrEnum):
+    """Where a workshop's registration stands at a given moment."""
+
+    NOT_OPEN = "not_open"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def list_series(s: Session, *, public_only: bool = False) -> list[Series]:
+    """All series by title; only the public ones for anonymous readers."""
+    query = select(Series).order_by(Series.title)
+    if public_only:
+        query = query.where(Series.is_public.is_(True))
+    return list(s.scalars(query))
+
+
+def get_series(s: Session, series_id: int) -> Series:
+    """A series by id, or NotFound."""
+    series = s.get(Series, series_id)
+    if series is None:
+        raise NotFound(_l("Tilaisuussarjaa ei löydy."))
+    return series
+
+
+def get_series_by_slug(s: Session, slug: str, *, public_only: bool = False) -> Series:
+    """A series by its address; private series are hidden from the public."""
+    series = s.scalar(select(Series).where(Series.slug == slug))
+    if series is None or (public_only and not series.is_public):
+        raise NotFound(_l("Tilaisuussarjaa ei löydy."))
+    return series
+
+
+def _clean_series_fields(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    errors = Collector()
+    cleaned: dict[str, Any] = {}
+    for field, (limit, required, multiline) in SERIES_TEXT_FIELDS.items():
+        if partial and field not in data:
+            continue
+        cleaned[field] = clean_text(errors, field, data.get(field), max_chars=limit,
+                                    required=required, multiline=multiline)
+    if "is_public" in data:
+        if not isinstance(data["is_public"], bool):
+            errors.add("is_public", _l("Arvon pitää olla tosi tai epätosi."))
+        else:
+            cleaned["is_public"] = data["is_public"]
+    errors.raise_if_any()
+    return cleaned
+
+
+def _unique_slug(s: Session, base: str, *, exclude_id: int | None = None) -> str:
+    slug, n = base, 2
+    while True:
+        existing = s.scalar(select(Series.id).where(Series.slug == slug))
+        if existing is None or existing == exclude_id:
+            return slug
+        slug, n = f"{base}-{n}", n + 1
+
+
+def create_series(s: Session, data: dict[str, Any]) -> Series:
+    """A new series; its address is derived from the title and kept unique."""
+    cleaned = _clean_series_fields(data, partial=False)
+    series = Series(slug=_unique_slug(s, slugify(cleaned["title"])), **cleaned)
+    s.add(series)
+    s.flush()
+    return series
+
+
+def update_series(s: Session, series: Series, data: dict[str, Any]) -> Series:
+    """Change the given fields; the address stays, so links already shared keep working."""
+    for field, value in _clean_series_fields(data, partial=True).items():
+        setattr(series, field, value)
+    s.flush()
+    return series
+
+
+def get_workshop(s: Session, workshop_id: int) -> Workshop:
+    """A workshop by id, or NotFound."""
+    workshop = s.get(Workshop, workshop_id)
+    if workshop is None:
+        raise NotFound(_l("Tilaisuutta ei löydy."))
+    return workshop
+
+
+def get_workshop_by_invitation(s: Session, invitation_token: str) -> Workshop:
+    """The workshop an invitation link points at; a wrong link tells nothing about others."""
+    workshop = s.scalar(select(Workshop).where(Workshop.invitation_token == invitation_token))
+    if workshop is None:
+        raise NotFound(_l("Kutsulinkki ei ole voimassa. Tarkista linkki järjestäjältä."))
+    return workshop
+
+
+def _parse_date(errors: Collector, field: str, value: Any) -> date | None:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    errors.add(field, _l("Anna päivämäärä muodossa VVVV-KK-PP."))
+    return None
+
+
+def _parse_time(errors: Collector, field: str, value: Any) -> time | None:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            return time.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    errors.add(field, _l("Anna kellonaika muodossa TT:MM."))
+    return None
+
+
+def parse_deadline(errors: Collector, field: str, value: Any) -> datetime | None:
+    """An aware deadline; naive input is Finnish local time (what a form sends)."""
+    from ..timeutil import LOCAL_TZ
+
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            errors.add(field, _l("Anna aika muodossa VVVV-KK-PPTTT:MM."))
+            return None
+    else:
+        errors.add(field, _l("Anna aika muodossa VVVV-KK-PPTTT:MM."))
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LOCAL_TZ)
+    return moment
+
+
+def _clean_workshop_fields(data: dict[str, Any], *, partial: bool,
+                           current: Workshop | None = None) -> dict[str, Any]:
+    errors = Collector()
+    cleaned: dict[str, Any] = {}
+    texts = {
+        "title": (TITLE_MAX_CHARS, True, False),
+        "format": (FORMAT_MAX_CHARS, False, False),
+        "description": (TEXT_MAX_CHARS, False, True),
+    }
+    for field, (limit, required, multiline) in texts.items():
+        if partial and field not in data:
+            continue
+        cleaned[field] = clean_text(errors, field, data.get(field), max_chars=limit,
+                                    required=required, multiline=multiline)
+    if not partial or "day" in data:
+        cleaned["day"] = _parse_date(errors, "day", data.get("day"))
+    for field in ("starts_at", "ends_at"):
+        if not partial or field in data:
+            cleaned[field] = _parse_time(errors, field, data.get(field))
+    if "registration_deadline" in data:
+        cleaned["registration_deadline"] = parse_deadline(
+            errors, "registration_deadline", data.get("registration_deadline"))
+    starts = cleaned.get("starts_at", current.starts_at if current else None)
+    ends = cleaned.get("ends_at", current.ends_at if current else None)
+    if starts and ends and ends <= starts and "ends_at" not in errors.errors:
+        errors.add("ends_at", _l("Päättymisajan pitää olla alkamisajan jälkeen."))
+    errors.raise_if_any()
+    return cleaned
+
+
+def create_workshop(s: Session, series: Series, data: dict[str, Any],
+                    plan: SessionPlan | None = None) -> Workshop:
+    """A workshop in a series; with a plan, its themes, prompts and talks are copied in."""
+    data = dict(data)
+    if plan is not None:
+        data.setdefault("title", plan.title)
+        data.setdefault("format", plan.format)
+        data.setdefault("description", plan.description)
+        if plan.starts_at:
+            data.setdefault("starts_at", plan.starts_at)
+        if plan.ends_at:
+            data.setdefault("ends_at", plan.ends_at)
+    cleaned = _clean_workshop_fields(data, partial=False)
+    workshop = Workshop(series=series, invitation_token=secrets.token_urlsafe(24),
+                        plan=plan.slug if plan else None, **cleaned)
+    s.add(workshop)
+    if plan is not None:
+        apply_plan(s, workshop, plan)
+    s.flush()
+    return workshop
+
+
+def apply_plan(s: Session, workshop: Workshop, plan: SessionPlan) -> None:
+    """Append a plan's talks and themes (with prompts) after what the workshop already has."""
+    first_theme = len(workshop.themes)
+    for offset, plan_theme in enumerate(plan.themes):
+        theme = Theme(title=plan_theme.title, memo_phrase=plan_theme.memo_phrase,
+                      description=plan_theme.description, position=first_theme + offset)
+        theme.prompts = [
+            Prompt(kind=p.kind, text=p.text, options=list(p.options), position=i)
+            for i, p in enumerate(plan_theme.prompts)
+        ]
+        workshop.themes.append(theme)
+    first_talk = len(workshop.presentations)
+    for offset, talk in enumerate(plan.presentations):
+        workshop.presentations.append(
+            Presentation(title=talk.title, presenter=talk.presenter, position=first_talk + offset)
+        )
+    workshop.plan = workshop.plan or plan.slug
+    s.flush()
+
+
+def update_workshop(s: Session, workshop: Workshop, data: dict[str, Any]) -> Workshop:
+    """Change the given fields of a workshop."""
+    for field, value in _clean_workshop_fields(data, partial=True, current=workshop).items():
+        setattr(workshop, field, value)
+    s.flush()
+    return workshop
+
+
+def registration_state(workshop: Workshop, now: datetime | None = None) -> RegistrationState:
+    """Open between opening and the deadline or a manual close, whichever comes first."""
+    now = now or now_utc()
+    if workshop.registration_opened_at is None:
+        return RegistrationState.NOT_OPEN
+    if workshop.registration_closed_at is not None and workshop.registration_closed_at <= now:
+        return RegistrationState.CLOSED
+    if workshop.registration_deadline is not None and workshop.registration_deadline <= now:
+        return RegistrationState.CLOSED
+    return RegistrationState.OPEN
+
+
+def open_registration(s: Session, workshop: Workshop, deadline: Any = None,
+                      now: datetime | None = None) -> Workshop:
+    """Open (or reopen) registration; a deadline, if given, must lie in the future."""
+    now = now or now_utc()
+    errors = Collector()
+    if deadline not in (None, ""):
+        workshop_deadline = parse_deadline(errors, "registration_deadline", deadline)
+        errors.raise_if_any()
+    else:
+        workshop_deadline = workshop.registration_deadline
+    if workshop_deadline is not None and workshop_deadline <= now:
+        raise Invalid(_l("Ilmoittautumisen takarajan pitää olla tulevaisuudessa."),
+                      field="registration_deadline")
+    workshop.registration_deadline = workshop_deadline
+    workshop.registration_opened_at = now
+    workshop.registration_closed_at = None
+    s.flush()
+    return workshop
+
+
+def close_registration(s: Session, workshop: Workshop, now: datetime | None = None) -> Workshop:
+    """Close registration by hand; what participants saved stays as it is."""
+    now = now or now_utc()
+    if registration_state(workshop, now) is not RegistrationState.OPEN:
+        raise Conflict(_l("Ilmoittautuminen ei ole auki."))
+    workshop.registration_closed_at = now
+    s.flush()
+    return workshop
+
+
+def add_presentation(s: Session, workshop: Workshop, data: dict[str, Any],
+                     slides: tuple[str, str, str, int] | None = None) -> Presentation:
+    """An opening talk; `slides` is (stored name, original name, content type, size)."""
+    errors = Collector()
+    title = clean_text(errors, "title", data.get("title"), max_chars=TITLE_MAX_CHARS)
+    presenter = clean_text(errors, "presenter", data.get("presenter"),
+                           max_chars=TITLE_MAX_CHARS, required=False)
+    errors.raise_if_any()
+    talk = Presentation(title=title, presenter=presenter, position=len(workshop.presentations))
+    if slides is not None:
+        (talk.slides_stored_as, talk.slides_filename, talk.slides_content_type,
+         talk.slides_size) = slides
+    workshop.presentations.append(talk)
+    s.flush()
+    return talk

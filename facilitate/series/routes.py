@@ -1,0 +1,238 @@
+"""Public home and series pages; coordinator pages for series, workshops and talks."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..errors import Invalid
+from ..extensions import db
+from ..models import Presentation, Workshop
+from ..plans import PlanError, get_plan, load_plans
+from ..registration.operations import list_registrations
+from ..web import commit, coordinator_required
+from . import operations as ops
+from .forms import series_data, workshop_data
+
+bp = Blueprint("series", __name__)
+
+SLIDES_TYPES = {
+    ".pdf": "application/pdf",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".ppt": "application/vnd.ms-powerpoint",
+    ".odp": "application/vnd.oasis.opendocument.presentation",
+}
+
+
+@bp.route("/")
+def index() -> Any:
+    """Public home: the series open to everyone."""
+    return render_template("series/index.html", series_list=ops.list_series(
+        db.session, public_only=True))
+
+
+@bp.route("/series/<slug>")
+def series_page(slug: str) -> Any:
+    """Public page of a series: what it is and its workshops."""
+    series = ops.get_series_by_slug(db.session, slug,
+                                    public_only=not current_user.is_authenticated)
+    return render_template("series/page.html", series=series, today=_today())
+
+
+def _today() -> Any:
+    from ..timeutil import now_utc, to_local
+
+    return to_local(now_utc()).date()
+
+
+@bp.route("/manage/")
+@coordinator_required
+def manage() -> Any:
+    """Coordinator's start page: every series."""
+    return render_template("series/manage.html", series_list=ops.list_series(db.session))
+
+
+@bp.route("/manage/series/new", methods=["GET", "POST"])
+@coordinator_required
+def new_series() -> Any:
+    """Create a series."""
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            series = ops.create_series(db.session, series_data(request.form))
+            commit()
+            flash(_("Tilaisuussarja luotiin."), "success")
+            return redirect(url_for("series.manage_series", series_id=series.id))
+        except Invalid as error:
+            db.session.rollback()
+            errors = error.errors
+    return render_template("series/form.html", series=None, form=request.form,
+                           errors=errors), 422 if errors else 200
+
+
+@bp.route("/manage/series/<int:series_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit_series(series_id: int) -> Any:
+    """Edit a series' texts."""
+    series = ops.get_series(db.session, series_id)
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            ops.update_series(db.session, series, series_data(request.form))
+            commit()
+            flash(_("Muutokset tallennettiin."), "success")
+            return redirect(url_for("series.manage_series", series_id=series.id))
+        except Invalid as error:
+            db.session.rollback()
+            errors = error.errors
+    return render_template("series/form.html", series=series,
+                           form=request.form if errors else None,
+                           errors=errors), 422 if errors else 200
+
+
+def _plans() -> dict[str, Any]:
+    try:
+        return load_plans()
+    except PlanError as error:
+        # One broken plan file must not take the page down; say which one.
+        flash(str(error), "error")
+        return {}
+
+
+@bp.route("/manage/series/<int:series_id>")
+@coordinator_required
+def manage_series(series_id: int) -> Any:
+    """A series' workshops and the form to add one from a plan."""
+    series = ops.get_series(db.session, series_id)
+    return render_template("series/manage_series.html", series=series, plans=_plans(),
+                           form={}, errors={})
+
+
+@bp.route("/manage/series/<int:series_id>/workshops", methods=["POST"])
+@coordinator_required
+def new_workshop(series_id: int) -> Any:
+    """Create a workshop, optionally from a session plan."""
+    series = ops.get_series(db.session, series_id)
+    plan_slug = request.form.get("plan", "")
+    errors: dict[str, Any] = {}
+    try:
+        plan = get_plan(plan_slug) if plan_slug else None
+    except PlanError as error:
+        plan, errors = None, {"plan": str(error)}
+    if not errors:
+        try:
+            workshop = ops.create_workshop(db.session, series,
+                                           workshop_data(request.form, from_plan=bool(plan)),
+                                           plan=plan)
+            commit()
+            flash(_("Tilaisuus luotiin."), "success")
+            return redirect(url_for("series.manage_workshop", workshop_id=workshop.id))
+        except Invalid as error:
+            db.session.rollback()
+            errors = error.errors
+    return render_template("series/manage_series.html", series=series, plans=_plans(),
+                           form=request.form, errors=errors), 422
+
+
+@bp.route("/manage/workshops/<int:workshop_id>", methods=["GET", "POST"])
+@coordinator_required
+def manage_workshop(workshop_id: int) -> Any:
+    """Edit a workshop, control its registration, see who has registered."""
+    workshop = ops.get_workshop(db.session, workshop_id)
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            ops.update_workshop(db.session, workshop, workshop_data(request.form))
+            commit()
+            flash(_("Muutokset tallennettiin."), "success")
+            return redirect(url_for("series.manage_workshop", workshop_id=workshop.id))
+        except Invalid as error:
+            db.session.rollback()
+            db.session.refresh(workshop)
+            errors = error.errors
+    return render_template(
+        "series/workshop.html", workshop=workshop, errors=errors,
+        form=request.form if errors else None,
+        state=ops.registration_state(workshop),
+        registrations=list_registrations(db.session, workshop),
+    ), 422 if errors else 200
+
+
+@bp.route("/manage/workshops/<int:workshop_id>/registration", methods=["POST"])
+@coordinator_required
+def registration_window(workshop_id: int) -> Any:
+    """Open or close registration by hand."""
+    workshop = ops.get_workshop(db.session, workshop_id)
+    action = request.form.get("action")
+    if action == "open":
+        ops.open_registration(db.session, workshop, request.form.get("registration_deadline"))
+        flash(_("Ilmoittautuminen on auki. Jaa kutsulinkki osallistujille."), "success")
+    elif action == "close":
+        ops.close_registration(db.session, workshop)
+        flash(_("Ilmoittautuminen suljettiin."), "success")
+    else:
+        abort(400)
+    commit()
+    return redirect(url_for("series.manage_workshop", workshop_id=workshop.id))
+
+
+@bp.route("/manage/workshops/<int:workshop_id>/presentations", methods=["POST"])
+@coordinator_required
+def add_presentation(workshop_id: int) -> Any:
+    """Add an opening talk (alustus), with slides if a file is given."""
+    workshop = ops.get_workshop(db.session, workshop_id)
+    upload = request.files.get("slides")
+    stored = None
+    if upload is not None and upload.filename:
+        suffix = Path(upload.filename).suffix.lower()
+        if suffix not in SLIDES_TYPES:
+            raise Invalid(_("Diat voivat olla PDF-, PowerPoint- tai ODP-tiedosto."),
+                          field="slides")
+        stored = f"{secrets.token_hex(16)}{suffix}"
+        folder = Path(current_app.config["UPLOADS_DIR"])
+        folder.mkdir(parents=True, exist_ok=True)
+        upload.save(folder / stored)
+        stored = (stored, upload.filename, SLIDES_TYPES[suffix], (folder / stored).stat().st_size)
+    try:
+        ops.add_presentation(db.session, workshop, {
+            "title": request.form.get("title"), "presenter": request.form.get("presenter")},
+            slides=stored)
+        commit()
+    except Invalid:
+        if stored:
+            (Path(current_app.config["UPLOADS_DIR"]) / stored[0]).unlink(missing_ok=True)
+        raise
+    flash(_("Alustus lisättiin."), "success")
+    return redirect(url_for("series.manage_workshop", workshop_id=workshop.id))
+
+
+@bp.route("/presentations/<int:presentation_id>/slides")
+def slides(presentation_id: int) -> Any:
+    """Download a talk's slides (public, like the memo that links to them)."""
+    talk = db.session.get(Presentation, presentation_id)
+    if talk is None or not talk.slides_stored_as:
+        abort(404)
+    workshop = db.session.scalar(select(Workshop).where(Workshop.id == talk.workshop_id))
+    if not workshop.series.is_public and not current_user.is_authenticated:
+        abort(404)
+    path = Path(current_app.config["UPLOADS_DIR"]) / talk.slides_stored_as
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=talk.slides_content_type, as_attachment=True,
+                     download_name=talk.slides_filename)

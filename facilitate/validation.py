@@ -1,0 +1,52 @@
+"""Field checks shared by every operation, so forms and the API give the same messages."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+
+from .errors import Collector
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SLUG_STRIP = re.compile(r"[^a-z0-9]+")
+
+
+def clean_text(errors: Collector, field: str, value: Any, *, max_chars: int,
+               required: bool = True, multiline: bool = False) -> str:
+    """Strip and check a text field; records an error and returns "" when it is unusable."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors.add(field, _l("Arvon pitää olla tekstiä."))
+        return ""
+    text = _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
+    if not multiline:
+        text = " ".join(text.split())
+    if required and not text:
+        errors.add(field, _l("Kenttä on pakollinen."))
+    elif len(text) > max_chars:
+        errors.add(field, _l("Teksti on liian pitkä: %(length)s merkkiä, enintään %(limit)s.",
+                             length=len(text), limit=max_chars))
+    return text
+
+
+def clean_email(errors: Collector, field: str, value: Any) -> str:
+    """A syntactically valid address, lower-cased so one person registers once."""
+    text = clean_text(errors, field, value, max_chars=254)
+    if not text:
+        return ""
+    try:
+        return validate_email(text, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        errors.add(field, _l("Sähköpostiosoite ei ole kelvollinen."))
+        return ""
+
+
+def slugify(text: str, *, max_chars: int = 80) -> str:
+    """ASCII slug for addresses: "Pohjois-Pohjanmaa" → "pohjois-pohjanmaa"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _SLUG_STRIP.sub("-", ascii_text.lower()).strip("-")[:max_chars].strip("-") or "x"

@@ -1,0 +1,212 @@
+"""Fixtures: a real migrated database (SQLite, or PostgreSQL when DATABASE_URL names one),
+the app, clients that carry CSRF tokens, and factories for the domain's objects."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date, time, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, delete, select, text
+from sqlalchemy.engine import make_url
+
+from facilitate import create_app
+from facilitate.config import TestingConfig
+from facilitate.extensions import db
+from facilitate.migrate import upgrade
+from facilitate.models import Base, Coordinator, Organisation, Series, Workshop
+from facilitate.timeutil import now_utc
+
+PASSWORD = "correct horse battery staple"
+
+
+def _postgres_server_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgresql") else None
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A freshly migrated database for this test run, dropped afterwards."""
+    server = _postgres_server_url()
+    if server is None:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        upgrade(url)
+        yield url
+        return
+    name = f"facilitate_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        db.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name})
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def seeded_organisation_ids(database_url: str) -> set[int]:
+    """The organisations the migration seeds; every test starts with exactly these."""
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        ids = set(conn.scalars(select(Organisation.id)))
+    engine.dispose()
+    return ids
+
+
+@pytest.fixture
+def app(database_url: str, seeded_organisation_ids: set[int], tmp_path: Any) -> Iterator[Flask]:
+    """The app on the test database; every row a test wrote is removed after it."""
+    app = create_app(type("Config", (TestingConfig,), {
+        "DATABASE_URL": database_url,
+        "UPLOADS_DIR": str(tmp_path / "uploads"),
+        "EXPORTS_DIR": str(tmp_path / "exports"),
+    }))
+    with app.app_context():
+        yield app
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name == "organisation":
+                conn.execute(delete(table).where(table.c.id.not_in(seeded_organisation_ids)))
+            else:
+                conn.execute(delete(table))
+    db.dispose()
+
+
+class CsrfClient:
+    """A test client that reads the CSRF token from the last page and posts it back."""
+
+    TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.token: str | None = None
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        response = self.client.get(url, **kwargs)
+        found = self.TOKEN.search(response.get_data(as_text=True))
+        if found:
+            self.token = found.group(1)
+        return response
+
+    def post(self, url: str, data: dict[str, Any] | None = None, *, csrf: bool = True,
+             **kwargs: Any) -> Any:
+        data = dict(data or {})
+        if csrf:
+            if self.token is None:
+                self.get("/login")
+            data.setdefault("csrf_token", self.token)
+        response = self.client.post(url, data=data, **kwargs)
+        found = self.TOKEN.search(response.get_data(as_text=True))
+        if found:
+            self.token = found.group(1)
+        return response
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+
+@pytest.fixture
+def client(app: Flask) -> CsrfClient:
+    """An anonymous visitor (a participant or a reader)."""
+    return CsrfClient(app.test_client())
+
+
+@pytest.fixture
+def make_coordinator(app: Flask) -> Callable[..., Coordinator]:
+    """Create coordinator accounts: make_coordinator(email=…)."""
+    from facilitate.accounts.operations import create_coordinator
+
+    def make(email: str = "koordinaattori@thl.fi", name: str = "Niina Koordinaattori"
+             ) -> Coordinator:
+        coordinator = create_coordinator(db.session, email=email, name=name, password=PASSWORD)
+        db.session.commit()
+        return coordinator
+
+    return make
+
+
+@pytest.fixture
+def coordinator_client(app: Flask, make_coordinator: Callable[..., Coordinator]) -> CsrfClient:
+    """A logged-in coordinator."""
+    coordinator = make_coordinator()
+    web = CsrfClient(app.test_client())
+    response = web.post("/login", {"email": coordinator.email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return web
+
+
+@pytest.fixture
+def make_series(app: Flask) -> Callable[..., Series]:
+    """Create series: make_series(title=…)."""
+    from facilitate.series.operations import create_series
+
+    def make(**fields: Any) -> Series:
+        data = {"title": "Lastensuojelun jälkihuollon johdon vertaisreflektiot",
+                "memo_title": "valtakunnallinen lastensuojelun jälkihuollon johdon "
+                              "vertaisreflektio",
+                "organiser": "YEE-hanke / THL"} | fields
+        series = create_series(db.session, data)
+        db.session.commit()
+        return series
+
+    return make
+
+
+@pytest.fixture
+def make_workshop(app: Flask, make_series: Callable[..., Series]) -> Callable[..., Workshop]:
+    """Create workshops; by default registration is open with a deadline a week ahead."""
+    from facilitate.series.operations import create_workshop, open_registration
+
+    def make(series: Series | None = None, *, open_registration_now: bool = True,
+             plan: Any = None, **fields: Any) -> Workshop:
+        series = series or make_series()
+        data = {"title": "Vertaisreflektio", "day": date.today() + timedelta(days=14),
+                "starts_at": time(14), "ends_at": time(16),
+                "format": "Teams-keskustelu"} | fields
+        workshop = create_workshop(db.session, series, data, plan=plan)
+        if open_registration_now:
+            open_registration(db.session, workshop, now_utc() + timedelta(days=7))
+        db.session.commit()
+        return workshop
+
+    return make
+
+
+@pytest.fixture
+def register(app: Flask) -> Callable[..., tuple[Any, str]]:
+    """Register a participant directly through the operation: returns (registration, token)."""
+    from facilitate.registration.operations import register as register_op
+
+    def make(workshop: Workshop, **fields: Any) -> tuple[Any, str]:
+        data = {"name": "Maija Meikäläinen", "email": f"{uuid.uuid4().hex[:8]}@example.fi",
+                "organisation": "varsinaissuomi", "wishes": ["Työnkuvat"]} | fields
+        registration, token, _created = register_op(db.session, workshop, data)
+        db.session.commit()
+        return registration, token
+
+    return make
+
+
+@pytest.fixture
+def coordinator_exists(make_coordinator: Callable[..., Coordinator]) -> Coordinator:
+    """One coordinator account, not logged in anywhere."""
+    return make_coordinator()
+
+
+__all__ = ["PASSWORD", "CsrfClient"]
