@@ -6,17 +6,19 @@ import os
 import sys
 import warnings
 
+#: eventlet announces on import that it is in maintenance mode; that one notice is known.
+EVENTLET_NOTICE = r"\s*Eventlet is deprecated"
+
 
 def main() -> None:
     """Entry point of the console script."""
+    warnings.filterwarnings("ignore", message=EVENTLET_NOTICE)
     if len(sys.argv) > 1 and sys.argv[1] == "run" and \
             os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet") == "eventlet":
         # Patching must precede every other import of sockets, threads or the database driver.
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=DeprecationWarning, module="eventlet")
-            import eventlet
+        import eventlet
 
-            eventlet.monkey_patch()
+        eventlet.monkey_patch()
     from .cli import cli
 
     cli.main(prog_name="facilitate")

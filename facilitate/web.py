@@ -6,7 +6,15 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, jsonify, render_template, request, session
+from flask import (
+    Flask,
+    current_app,
+    has_request_context,
+    jsonify,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -19,15 +27,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def select_locale() -> str:
-    """?lang= sticks for the visit; otherwise the browser's choice among fi, sv, en; else fi."""
+    """?lang= sticks for the visit; otherwise Finnish, or Swedish for a browser that prefers it.
+
+    English only by choice: many Finnish users run English-language browsers and still expect
+    a Finnish public service to speak Finnish.
+    """
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and background work speak Finnish
+        return languages[0]
     asked = request.args.get("lang")
     if asked in languages:
         session["lang"] = asked
         return asked
     if session.get("lang") in languages:
         return session["lang"]
-    return request.accept_languages.best_match(languages) or languages[0]
+    return "sv" if request.accept_languages.best_match(("fi", "sv")) == "sv" else languages[0]
 
 
 def wants_json() -> bool:

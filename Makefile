@@ -1,0 +1,59 @@
+# Quick start: `make run` (the app with demo data) and `make test` (the whole suite).
+# Both install what they need on a fresh machine; later runs skip what is already done.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test test-postgres test-sqlite install install-test lint translations chromium clean
+
+run: install
+	$(BIN)/facilitate db upgrade
+	$(BIN)/facilitate demo
+	$(BIN)/facilitate run
+
+test: install-test chromium
+	$(BIN)/pytest
+
+# The suite against PostgreSQL (browser tests run once, on SQLite, in `make test`).
+test-postgres: install-test
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser"
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check facilitate/api facilitate/plans.py
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[postgres]'
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed translations
+
+install-test: $(VENV)/.installed-test node_modules/.installed translations
+
+# Compiled catalogues (.mo) are build output, made from the committed .po files.
+translations: | $(BIN)/python
+	$(BIN)/pybabel --quiet compile -f -d facilitate/translations
+
+# Playwright drives Debian's Chromium; its own browser download does not work here.
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests." >&2; exit 1; fi; }
+
+clean:
+	rm -rf $(VENV) node_modules instance .pytest_cache
