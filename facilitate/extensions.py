@@ -9,7 +9,7 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_socketio import SocketIO
 from flask_wtf import CSRFProtect
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -41,6 +41,17 @@ class Database:
             self.engine.dispose()
 
 
+def database_url(url: str) -> URL:
+    """The URL with the PostgreSQL driver this project uses when none is named.
+
+    psycopg2: eventlet's patch makes it cooperative, while psycopg 3 would block the loop.
+    """
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    return parsed
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the settings this project relies on for SQLite and PostgreSQL."""
     if url.startswith("sqlite"):
@@ -60,7 +71,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(database_url(url), pool_pre_ping=True, **kwargs)
 
 
 db = Database()

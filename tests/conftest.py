@@ -11,14 +11,14 @@ from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, delete, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.engine import make_url
 
 from facilitate import create_app
 from facilitate.config import TestingConfig
-from facilitate.extensions import db
+from facilitate.extensions import db, make_engine
 from facilitate.migrate import upgrade
 from facilitate.models import Base, Coordinator, Organisation, Series, Workshop
 from facilitate.timeutil import now_utc
@@ -41,7 +41,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
         return
     name = f"facilitate_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    admin = make_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(server).set(database=name).render_as_string(hide_password=False)
@@ -61,7 +61,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def seeded_organisation_ids(database_url: str) -> set[int]:
     """The organisations the migration seeds; every test starts with exactly these."""
-    engine = create_engine(database_url)
+    engine = make_engine(database_url)
     with engine.connect() as conn:
         ids = set(conn.scalars(select(Organisation.id)))
     engine.dispose()
@@ -76,6 +76,14 @@ def app(database_url: str, seeded_organisation_ids: set[int], tmp_path: Any) -> 
         "UPLOADS_DIR": str(tmp_path / "uploads"),
         "EXPORTS_DIR": str(tmp_path / "exports"),
     }))
+
+
+    @app.before_request
+    def _fresh_g() -> None:
+        # Requests made while a test holds an app context share its `g`; a real request never
+        # does, and Flask-WTF caches the CSRF token there (one client's token would leak).
+        g.pop("csrf_token", None)
+
     with app.app_context():
         yield app
     db.session.remove()
@@ -204,9 +212,13 @@ def register(app: Flask) -> Callable[..., tuple[Any, str]]:
 
 
 @pytest.fixture
+def password() -> str:
+    """The password every test coordinator has."""
+    return PASSWORD
+
+
+@pytest.fixture
 def coordinator_exists(make_coordinator: Callable[..., Coordinator]) -> Coordinator:
     """One coordinator account, not logged in anywhere."""
     return make_coordinator()
 
-
-__all__ = ["PASSWORD", "CsrfClient"]

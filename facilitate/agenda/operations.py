@@ -96,8 +96,7 @@ def delete_theme(s: Session, theme: Theme) -> None:
     workshop = theme.workshop
     for wish in list(theme.wishes):
         wish.theme = None
-    workshop.themes.remove(theme)
-    s.delete(theme)
+    workshop.themes.remove(theme)  # delete-orphan: removing it deletes it and its prompts
     _renumber(workshop.themes)
     s.flush()
 
@@ -223,8 +222,7 @@ def update_prompt(s: Session, prompt: Prompt, data: dict[str, Any]) -> Prompt:
 def delete_prompt(s: Session, prompt: Prompt) -> None:
     """Remove a prompt from its theme."""
     theme = prompt.theme
-    theme.prompts.remove(prompt)
-    s.delete(prompt)
+    theme.prompts.remove(prompt)  # delete-orphan
     _renumber(theme.prompts)
     s.flush()
 

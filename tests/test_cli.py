@@ -1,0 +1,69 @@
+"""The `facilitate` commands: plans, demo data."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from facilitate.extensions import db
+from facilitate.models import Registration, Series, Theme, Workshop
+from facilitate.series.operations import RegistrationState, registration_state
+
+
+def test_check_plans_lists_the_four_plans(app):
+    result = app.test_cli_runner().invoke(args=["check-plans"])
+    assert result.exit_code == 0, result.output
+    for slug in ("johdon-vertaisreflektio", "kuntien-valinen-yhteistyo", "verkostoyhteistyo",
+                 "palvelupolut"):
+        assert slug in result.output
+
+
+def test_load_plan_creates_a_workshop(app, make_series):
+    series = make_series()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["load-plan", "verkostoyhteistyo", "--series", series.slug,
+                                 "--date", "2030-01-27", "--starts", "9:30", "--ends", "11:00"])
+    assert result.exit_code == 0, result.output
+    workshop = db.session.scalar(select(Workshop))
+    assert workshop.plan == "verkostoyhteistyo"
+    assert (workshop.starts_at.hour, workshop.starts_at.minute) == (9, 30)
+    statements = [p.text for t in workshop.themes for p in t.prompts if p.kind == "statement"]
+    assert "Traumaosaaminen on riittämätöntä?" in statements
+
+
+def test_load_plan_reports_bad_input(app, make_series):
+    series = make_series()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["load-plan", "ei-ole", "--series", series.slug,
+                                 "--date", "2030-01-27"])
+    assert result.exit_code != 0 and "ei-ole" in result.output
+    result = runner.invoke(args=["load-plan", "verkostoyhteistyo", "--series", "ei-sarjaa",
+                                 "--date", "2030-01-27"])
+    assert result.exit_code != 0 and "Tilaisuussarjaa ei löydy." in result.output
+    result = runner.invoke(args=["load-plan", "verkostoyhteistyo", "--series", series.slug,
+                                 "--date", "2030-01-27"])  # this plan names no times
+    assert result.exit_code != 0 and "starts_at" in result.output
+    assert db.session.scalar(select(func.count(Workshop.id))) == 0
+
+
+def test_demo_loads_the_series_once(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(args=["demo"])
+    assert "already loaded" in second.output
+    series = db.session.scalar(select(Series))
+    assert series.title == "Lastensuojelun jälkihuollon johdon vertaisreflektiot"
+    days = [w.day.isoformat() for w in series.workshops]
+    assert days[:4] == ["2022-09-13", "2022-11-09", "2023-01-27", "2023-03-29"]
+    assert len(days) == 5
+    march = series.workshops[3]
+    organisations = {r.organisation.code for r in march.registrations}
+    assert organisations >= {"varsinaissuomi", "satakunta", "pirkanmaa", "pohjanmaa",
+                             "pohjoispohjanmaa", "kantahame", "yksityinen", "yee-hanke"}
+    tyonkuvat = db.session.scalar(select(Theme).where(
+        Theme.workshop_id == march.id, Theme.memo_phrase == "työnkuvista"))
+    assert len(tyonkuvat.wishes) == 2
+    assert registration_state(series.workshops[-1]) is RegistrationState.OPEN
+    assert db.session.scalar(select(func.count(Registration.id))) == 8 + 3
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert "Lastensuojelun jälkihuollon johdon vertaisreflektiot" in page
