@@ -13,12 +13,17 @@ EVENTLET_NOTICE = r"\s*Eventlet is deprecated"
 def main() -> None:
     """Entry point of the console script."""
     warnings.filterwarnings("ignore", message=EVENTLET_NOTICE)
-    if len(sys.argv) > 1 and sys.argv[1] == "run" and \
-            os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet") == "eventlet":
+    if len(sys.argv) > 1 and sys.argv[1] == "run":
         # Patching must precede every other import of sockets, threads or the database driver.
-        import eventlet
+        mode = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+        if mode == "eventlet":
+            import eventlet
 
-        eventlet.monkey_patch()
+            eventlet.monkey_patch()
+        elif mode == "gevent":
+            from gevent import monkey
+
+            monkey.patch_all()
     from .cli import cli
 
     cli.main(prog_name="facilitate")
