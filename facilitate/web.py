@@ -20,7 +20,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .errors import DomainError, Forbidden
+from .errors import DomainError
 from .extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -105,7 +105,3 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         message = messages.get(status, error.description)
         return _error_response(status, error.name.lower().replace(" ", "_"), message)
-
-    @app.errorhandler(Forbidden)
-    def _forbidden(error: Forbidden) -> Any:
-        return _domain(error)

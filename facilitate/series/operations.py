@@ -28,6 +28,7 @@ from ..validation import clean_text, slugify
 
 if TYPE_CHECKING:
     from ..plans import SessionPlan
+    from ..uploads import StoredFile
 
 SERIES_TEXT_FIELDS = {
     # field: (max_chars, required, multiline)
@@ -303,8 +304,8 @@ def close_registration(s: Session, workshop: Workshop, now: datetime | None = No
 
 
 def add_presentation(s: Session, workshop: Workshop, data: dict[str, Any],
-                     slides: tuple[str, str, str, int] | None = None) -> Presentation:
-    """An opening talk; `slides` is (stored name, original name, content type, size)."""
+                     slides: StoredFile | None = None) -> Presentation:
+    """An opening talk, with its slides if a file was stored for it."""
     errors = Collector()
     title = clean_text(errors, "title", data.get("title"), max_chars=TITLE_MAX_CHARS)
     presenter = clean_text(errors, "presenter", data.get("presenter"),
@@ -312,8 +313,8 @@ def add_presentation(s: Session, workshop: Workshop, data: dict[str, Any],
     errors.raise_if_any()
     talk = Presentation(title=title, presenter=presenter, position=len(workshop.presentations))
     if slides is not None:
-        (talk.slides_stored_as, talk.slides_filename, talk.slides_content_type,
-         talk.slides_size) = slides
+        talk.slides_stored_as, talk.slides_filename = slides.stored_as, slides.filename
+        talk.slides_content_type, talk.slides_size = slides.content_type, slides.size
     workshop.presentations.append(talk)
     s.flush()
     return talk

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
 from typing import Any
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -19,11 +16,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
+from .. import uploads
 from ..errors import Invalid
 from ..extensions import db
-from ..models import Presentation, Workshop
+from ..models import Presentation
 from ..plans import PlanError, get_plan, load_plans
 from ..registration.operations import list_registrations
 from ..web import commit, coordinator_required
@@ -31,14 +28,6 @@ from . import operations as ops
 from .forms import series_data, workshop_data
 
 bp = Blueprint("series", __name__)
-
-SLIDES_TYPES = {
-    ".pdf": "application/pdf",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".ppt": "application/vnd.ms-powerpoint",
-    ".odp": "application/vnd.oasis.opendocument.presentation",
-}
-
 
 @bp.route("/")
 def index() -> Any:
@@ -166,12 +155,16 @@ def manage_workshop(workshop_id: int) -> Any:
             db.session.rollback()
             db.session.refresh(workshop)
             errors = error.errors
+    return _workshop_page(workshop, errors, request.form if errors else None,
+                          422 if errors else 200)
+
+
+def _workshop_page(workshop: Any, errors: dict[str, Any], form: Any, status: int) -> Any:
     return render_template(
-        "series/workshop.html", workshop=workshop, errors=errors,
-        form=request.form if errors else None,
+        "series/workshop.html", workshop=workshop, errors=errors, form=form,
         state=ops.registration_state(workshop),
         registrations=list_registrations(db.session, workshop),
-    ), 422 if errors else 200
+    ), status
 
 
 @bp.route("/manage/workshops/<int:workshop_id>/registration", methods=["POST"])
@@ -181,7 +174,13 @@ def registration_window(workshop_id: int) -> Any:
     workshop = ops.get_workshop(db.session, workshop_id)
     action = request.form.get("action")
     if action == "open":
-        ops.open_registration(db.session, workshop, request.form.get("registration_deadline"))
+        try:
+            ops.open_registration(db.session, workshop,
+                                  request.form.get("registration_deadline"))
+        except Invalid as error:
+            db.session.rollback()
+            db.session.refresh(workshop)
+            return _workshop_page(workshop, error.errors, None, 422)
         flash(_("Ilmoittautuminen on auki. Jaa kutsulinkki osallistujille."), "success")
     elif action == "close":
         ops.close_registration(db.session, workshop)
@@ -198,25 +197,14 @@ def add_presentation(workshop_id: int) -> Any:
     """Add an opening talk (alustus), with slides if a file is given."""
     workshop = ops.get_workshop(db.session, workshop_id)
     upload = request.files.get("slides")
-    stored = None
-    if upload is not None and upload.filename:
-        suffix = Path(upload.filename).suffix.lower()
-        if suffix not in SLIDES_TYPES:
-            raise Invalid(_("Diat voivat olla PDF-, PowerPoint- tai ODP-tiedosto."),
-                          field="slides")
-        stored = f"{secrets.token_hex(16)}{suffix}"
-        folder = Path(current_app.config["UPLOADS_DIR"])
-        folder.mkdir(parents=True, exist_ok=True)
-        upload.save(folder / stored)
-        stored = (stored, upload.filename, SLIDES_TYPES[suffix], (folder / stored).stat().st_size)
+    stored = uploads.save_slides(upload) if upload is not None and upload.filename else None
     try:
         ops.add_presentation(db.session, workshop, {
             "title": request.form.get("title"), "presenter": request.form.get("presenter")},
             slides=stored)
         commit()
     except Invalid:
-        if stored:
-            (Path(current_app.config["UPLOADS_DIR"]) / stored[0]).unlink(missing_ok=True)
+        uploads.discard(stored)
         raise
     flash(_("Alustus lisättiin."), "success")
     return redirect(url_for("series.manage_workshop", workshop_id=workshop.id))
@@ -228,10 +216,9 @@ def slides(presentation_id: int) -> Any:
     talk = db.session.get(Presentation, presentation_id)
     if talk is None or not talk.slides_stored_as:
         abort(404)
-    workshop = db.session.scalar(select(Workshop).where(Workshop.id == talk.workshop_id))
-    if not workshop.series.is_public and not current_user.is_authenticated:
+    if not talk.workshop.series.is_public and not current_user.is_authenticated:
         abort(404)
-    path = Path(current_app.config["UPLOADS_DIR"]) / talk.slides_stored_as
+    path = uploads.path_of(talk.slides_stored_as)
     if not path.is_file():
         abort(404)
     return send_file(path, mimetype=talk.slides_content_type, as_attachment=True,
