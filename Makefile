@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-postgres test-sqlite install install-test lint translations chromium clean
+.PHONY: run test test-postgres install install-test lint translations messages chromium clean
 
 run: install
 	$(BIN)/facilitate db upgrade
@@ -57,3 +57,10 @@ chromium:
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache
+
+# After changing UI texts: refresh the template and the sv/en catalogues, then translate.
+messages: | $(BIN)/python
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+	  --sort-output --project facilitate -o facilitate/translations/messages.pot .
+	$(BIN)/pybabel --quiet update -i facilitate/translations/messages.pot \
+	  -d facilitate/translations --no-fuzzy-matching

@@ -48,6 +48,13 @@ def datetime_local_value(moment: datetime | None) -> str:
     return to_local(moment).strftime("%Y-%m-%dT%H:%M")
 
 
+def _moment_on_page(moment: datetime | None) -> str:
+    # Pages speak the reader's language; memos and calendars keep the Finnish "klo".
+    from flask_babel import gettext
+
+    return format_moment(moment).replace(" klo ", f" {gettext('klo')} ")
+
+
 def _markdown(text: str | None) -> Any:
     from .text import render_markdown
 
@@ -58,7 +65,7 @@ FILTERS: dict[str, Any] = {
     "markdown": _markdown,
     "day": format_day,
     "time_range": format_time_range,
-    "moment": format_moment,
+    "moment": _moment_on_page,
     "size_kt": format_size_kt,
     "datetime_local": datetime_local_value,
 }

@@ -41,7 +41,7 @@ def save_slides(upload: FileStorage) -> StoredFile:
     """Keep a talk's slides; only presentation formats are accepted."""
     suffix = Path(upload.filename or "").suffix.lower()
     if suffix not in SLIDES_TYPES:
-        raise Invalid(_l("Diat voivat olla PDF-, PowerPoint- tai ODP-tiedosto."), field="slides")
+        raise Invalid(_l("Diojen pitää olla PDF-, PowerPoint- tai ODP-tiedosto."), field="slides")
     stored_as = f"{secrets.token_hex(16)}{suffix}"
     target = folder() / stored_as
     upload.save(target)

@@ -81,8 +81,10 @@ def app(database_url: str, seeded_organisation_ids: set[int], tmp_path: Any) -> 
     @app.before_request
     def _fresh_g() -> None:
         # Requests made while a test holds an app context share its `g`; a real request never
-        # does, and Flask-WTF caches the CSRF token there (one client's token would leak).
-        g.pop("csrf_token", None)
+        # does. Flask-WTF caches the CSRF token and Flask-Login the user there, so one client's
+        # identity would leak into the next client's request.
+        for name in list(g):
+            g.pop(name)
 
     with app.app_context():
         yield app

@@ -219,3 +219,16 @@ def test_after_the_deadline_the_own_page_is_read_only(client, make_workshop, reg
     assert response.status_code == 409
     db.session.expire_all()
     assert db.session.get(Wish, registration.wishes[0].id).text == "Tallessa"
+
+
+def test_too_many_wishes_points_to_the_wish_fields(client, make_workshop):
+    workshop = make_workshop()
+    url = f"/invite/{workshop.invitation_token}"
+    for round_number in range(5):
+        client.post(url, _form(wish=[f"Toive {round_number}a", f"Toive {round_number}b"]))
+    response = client.post(url, _form(wish=["Yhdestoista", "Kahdestoista"]))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert '<a href="#wishes">Enintään 10 toivetta.</a>' in page
+    assert 'id="wishes"' in page  # the summary's link lands on the wish fields
+    assert _count(Wish) == 10

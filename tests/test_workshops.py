@@ -53,10 +53,10 @@ def test_slides_upload_and_download(coordinator_client, client, make_workshop):
     assert response.status_code == 302
     talk = db.session.scalar(select(Presentation).where(Presentation.title == "Ajankohtaista"))
     assert (talk.slides_filename, talk.slides_size) == ("alustus.pdf", 13)
-    download = client.get(f"/presentations/{talk.id}/slides")
-    assert download.status_code == 200
-    assert download.data == b"%PDF-1.4 demo"
-    assert "alustus.pdf" in download.headers["Content-Disposition"]
+    with client.get(f"/presentations/{talk.id}/slides") as download:
+        assert download.status_code == 200
+        assert download.data == b"%PDF-1.4 demo"
+        assert "alustus.pdf" in download.headers["Content-Disposition"]
 
 
 def test_slides_must_be_a_presentation(coordinator_client, make_workshop):
@@ -67,7 +67,7 @@ def test_slides_must_be_a_presentation(coordinator_client, make_workshop):
         "title": "Haitallinen", "slides": (io.BytesIO(b"MZ"), "virus.exe")},
         content_type="multipart/form-data")
     assert response.status_code == 422
-    assert "Diat voivat olla PDF-" in response.get_data(as_text=True)
+    assert "Diojen pitää olla PDF-" in response.get_data(as_text=True)
     assert db.session.scalar(select(Presentation).where(Presentation.title == "Haitallinen")) \
         is None
 
@@ -82,4 +82,5 @@ def test_slides_of_a_private_series_are_hidden(coordinator_client, client, make_
         content_type="multipart/form-data")
     talk = db.session.scalar(select(Presentation).where(Presentation.title == "Sisäinen"))
     assert client.get(f"/presentations/{talk.id}/slides").status_code == 404
-    assert coordinator_client.get(f"/presentations/{talk.id}/slides").status_code == 200
+    with coordinator_client.get(f"/presentations/{talk.id}/slides") as download:
+        assert download.status_code == 200

@@ -171,7 +171,7 @@ def _clean_prompt(data: dict[str, Any], *, current: Prompt | None = None) -> dic
         kind = PromptKind(kind_value)
     except ValueError:
         errors.add("kind", _l("Tuntematon kysymystyyppi. Valitse avoin kysymys, väite, "
-                              "äänestys tai tasoittain merkittävä kysymys."))
+                              "äänestys tai kysymys tasoittain."))
         kind = None
     cleaned["kind"] = kind
     if current is None or "text" in data:

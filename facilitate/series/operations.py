@@ -171,10 +171,10 @@ def parse_deadline(errors: Collector, field: str, value: Any) -> datetime | None
         try:
             moment = datetime.fromisoformat(value.strip())
         except ValueError:
-            errors.add(field, _l("Anna aika muodossa VVVV-KK-PPTTT:MM."))
+            errors.add(field, _l("Anna aika muodossa VVVV-KK-PP TT:MM."))
             return None
     else:
-        errors.add(field, _l("Anna aika muodossa VVVV-KK-PPTTT:MM."))
+        errors.add(field, _l("Anna aika muodossa VVVV-KK-PP TT:MM."))
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LOCAL_TZ)

@@ -122,9 +122,37 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                             f"\nstderr:\n{stderr_path.read_text(errors='replace')}",
                             pytrace=False)
             time.sleep(0.1)
+        _SERVER.update(process=process, stderr=stderr_path)
         yield base_url
     finally:
+        _SERVER.clear()
         _stop(process)
+
+
+#: The running server, so that a test can tell "the page failed" from "the server died".
+_SERVER: dict[str, Any] = {}
+
+
+@pytest.fixture(autouse=True)
+def _server_survives_the_test(live_server: str) -> Iterator[None]:
+    yield
+    process = _SERVER.get("process")
+    if process is not None and process.poll() is not None:
+        tail = _SERVER["stderr"].read_text(errors="replace")[-4000:]
+        pytest.fail(f"The server at {live_server} exited ({process.returncode}) during the "
+                    f"test.\nstderr (end):\n{tail}", pytrace=False)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    email: str
+    password: str
+
+
+@pytest.fixture(scope="session")
+def coordinator_credentials() -> Credentials:
+    """The coordinator account live_server created."""
+    return Credentials(COORDINATOR_EMAIL, COORDINATOR_PASSWORD)
 
 
 # --- the browser --------------------------------------------------------------------------
