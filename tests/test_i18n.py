@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
-from flask import Flask, g
 from markupsafe import escape
 
 import facilitate

@@ -232,3 +232,31 @@ def test_too_many_wishes_points_to_the_wish_fields(client, make_workshop):
     assert '<a href="#wishes">Enintään 10 toivetta.</a>' in page
     assert 'id="wishes"' in page  # the summary's link lands on the wish fields
     assert _count(Wish) == 10
+
+
+@pytest.mark.parametrize("url", ["/invite/abc%00def", "/invite/" + "a" * 300, "/me/abc%00def",
+                                 "/me/%E2%80%AE" + "a" * 30, "/room/x%00" + "b" * 30])
+def test_odd_links_are_simply_not_found(client, make_workshop, url):
+    make_workshop()
+    assert client.get(url).status_code == 404
+
+
+def test_odd_organisation_codes_are_unknown(client, make_workshop):
+    workshop = make_workshop()
+    for code in ("varsinais\x00suomi", "VARSINAISSUOMI", "x" * 500):
+        response = client.post(f"/invite/{workshop.invitation_token}", _form(organisation=code))
+        assert response.status_code == 422
+        assert "Tuntematon organisaatio." in response.get_data(as_text=True)
+    assert _count(Registration) == 0
+
+
+def test_far_away_years_are_refused(coordinator_client, make_workshop):
+    workshop = make_workshop()
+    url = f"/manage/workshops/{workshop.id}"
+    coordinator_client.get(url)
+    for day, deadline in (("9999-12-31", ""), ("2030-01-01", "0001-01-01T00:00")):
+        response = coordinator_client.post(url, {"title": "T", "day": day, "starts_at": "14:00",
+                                                 "ends_at": "16:00",
+                                                 "registration_deadline": deadline})
+        assert response.status_code == 422
+        assert "Vuoden pitää olla välillä 2000–2100." in response.get_data(as_text=True)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -48,13 +49,6 @@ _INVITATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _BEARER = re.compile(r"Bearer +(\S+)", re.IGNORECASE)
 
 
-class Unauthorized(DomainError):
-    """No credentials for an endpoint that needs them."""
-
-    status = 401
-    code = "unauthorized"
-
-
 # --- access -------------------------------------------------------------------------------
 
 
@@ -80,12 +74,10 @@ def participant(view: Callable[..., Any]) -> Callable[..., Any]:
         found = _BEARER.fullmatch(request.headers.get("Authorization", "").strip())
         if found is None:
             response = jsonify(
-                error=Unauthorized.code,
-                message=str(
-                    _l(
-                        "Tunnistaudu henkilökohtaisen linkkisi tunnisteella: "
-                        "Authorization: Bearer <tunniste>."
-                    )
+                error="unauthorized",
+                message=_(
+                    "Tunnistaudu henkilökohtaisen linkkisi tunnisteella: "
+                    "Authorization: Bearer <tunniste>."
                 ),
             )
             response.headers["WWW-Authenticate"] = 'Bearer realm="participant"'
@@ -136,10 +128,13 @@ def _ids_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
 
 def body(spec: Body) -> dict[str, Any]:
     """The request's JSON object checked against `spec`; an empty body is an empty object."""
-    if not request.get_data(cache=True):
-        return {}
     if not request.is_json:
-        raise UnsupportedMediaType()
+        # Checked on the header, not the data: a form body may already have been consumed.
+        if request.mimetype or request.content_length:
+            raise UnsupportedMediaType()
+        return {}
+    if not request.get_data(cache=True).strip():
+        return {}
     try:
         data = request.get_json(silent=True)
     except RecursionError:  # absurdly nested input

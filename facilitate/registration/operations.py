@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,10 +23,11 @@ from ..models import (
     Wish,
     Workshop,
 )
-from ..series.operations import RegistrationState, registration_state
+from ..series.operations import RegistrationState, is_token, registration_state
 from ..timeutil import local_datetime, now_utc
 from ..validation import clean_email, clean_text, slugify
 
+_CODE = re.compile(r"[a-z0-9-]{1,80}")
 #: The organisation field's value for "another organisation" (name typed in).
 OTHER_ORGANISATION = "other"
 #: Participant links work this long after their workshop ends, unless configured otherwise.
@@ -69,7 +71,8 @@ def resolve_organisation(s: Session, errors: Collector, code: Any,
         errors.add("organisation", _l("Valitse organisaatio."))
         return None
     organisation = s.scalar(select(Organisation).where(
-        Organisation.code == code, Organisation.is_listed.is_(True)))
+        Organisation.code == code, Organisation.is_listed.is_(True))) \
+        if _CODE.fullmatch(code) else None
     if organisation is None:
         errors.add("organisation", _l("Tuntematon organisaatio. Valitse listasta tai "
                                       "valitse ”Muu organisaatio” ja kirjoita nimi."))
@@ -157,7 +160,7 @@ def find_registration(s: Session, token: Any, now: datetime | None = None,
                       days_after: int = DEFAULT_LINK_DAYS_AFTER_WORKSHOP) -> Registration:
     """The registration a private link belongs to; wrong, replaced and expired links fail."""
     now = now or now_utc()
-    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+    if not is_token(token):
         raise NotFound(_l("Linkki ei ole voimassa. Tarkista, että kopioit sen kokonaan."))
     registration = s.scalar(
         select(Registration)

@@ -30,6 +30,14 @@ if TYPE_CHECKING:
     from ..plans import SessionPlan
     from ..uploads import StoredFile
 
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,100}")
+
+
+def is_token(value: Any) -> bool:
+    """Shaped like the links' random parts (URL-safe base64); anything else is not looked up."""
+    return isinstance(value, str) and _TOKEN.fullmatch(value) is not None
+
+
 SERIES_TEXT_FIELDS = {
     # field: (max_chars, required, multiline)
     "title": (TITLE_MAX_CHARS, True, False),
@@ -126,22 +134,39 @@ def get_workshop(s: Session, workshop_id: int) -> Workshop:
 
 def get_workshop_by_invitation(s: Session, invitation_token: str) -> Workshop:
     """The workshop an invitation link points at; a wrong link tells nothing about others."""
-    workshop = s.scalar(select(Workshop).where(Workshop.invitation_token == invitation_token))
+    workshop = s.scalar(select(Workshop).where(
+        Workshop.invitation_token == invitation_token)) if is_token(invitation_token) else None
     if workshop is None:
         raise NotFound(_l("Kutsulinkki ei ole voimassa. Tarkista linkki järjestäjältä."))
     return workshop
 
 
+#: Years a workshop or deadline may fall in; outside them a date is a typo, and date
+#: arithmetic near year 1 or 9999 would overflow.
+YEARS = range(2000, 2101)
+
+
+def _check_year(errors: Collector, field: str, moment: date) -> bool:
+    if moment.year in YEARS:
+        return True
+    errors.add(field, _l("Vuoden pitää olla välillä %(first)s–%(last)s.",
+                         first=YEARS.start, last=YEARS.stop - 1))
+    return False
+
+
 def _parse_date(errors: Collector, field: str, value: Any) -> date | None:
+    day = None
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and value.strip():
+        day = value
+    elif isinstance(value, str) and value.strip():
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
-            pass
-    errors.add(field, _l("Anna päivämäärä muodossa VVVV-KK-PP."))
-    return None
+            day = None
+    if day is None:
+        errors.add(field, _l("Anna päivämäärä muodossa VVVV-KK-PP."))
+        return None
+    return day if _check_year(errors, field, day) else None
 
 
 _CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})")
@@ -175,6 +200,8 @@ def parse_deadline(errors: Collector, field: str, value: Any) -> datetime | None
             return None
     else:
         errors.add(field, _l("Anna aika muodossa VVVV-KK-PP TT:MM."))
+        return None
+    if not _check_year(errors, field, moment):
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LOCAL_TZ)
