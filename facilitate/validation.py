@@ -34,6 +34,21 @@ def clean_text(errors: Collector, field: str, value: Any, *, max_chars: int,
     return text
 
 
+#: A text field's rule: (max_chars, required, multiline).
+TextRule = tuple[int, bool, bool]
+
+
+def clean_texts(errors: Collector, data: dict[str, Any], rules: dict[str, TextRule], *,
+                partial: bool) -> dict[str, str]:
+    """Check every text field of `rules`; with `partial`, only those present in `data`."""
+    return {
+        field: clean_text(errors, field, data.get(field), max_chars=limit, required=required,
+                          multiline=multiline)
+        for field, (limit, required, multiline) in rules.items()
+        if not partial or field in data
+    }
+
+
 def clean_email(errors: Collector, field: str, value: Any) -> str:
     """A syntactically valid address, lower-cased so one person registers once."""
     text = clean_text(errors, field, value, max_chars=254)

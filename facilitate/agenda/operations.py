@@ -20,7 +20,7 @@ from ..models import (
     Wish,
     Workshop,
 )
-from ..validation import clean_text
+from ..validation import clean_text, clean_texts
 
 THEME_FIELDS = {
     # field: (max_chars, required, multiline)
@@ -59,12 +59,7 @@ def get_prompt(s: Session, theme: Theme, prompt_id: Any) -> Prompt:
 
 def _clean_theme(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     errors = Collector()
-    cleaned = {}
-    for field, (limit, required, multiline) in THEME_FIELDS.items():
-        if partial and field not in data:
-            continue
-        cleaned[field] = clean_text(errors, field, data.get(field), max_chars=limit,
-                                    required=required, multiline=multiline)
+    cleaned = clean_texts(errors, data, THEME_FIELDS, partial=partial)
     errors.raise_if_any()
     return cleaned
 

@@ -24,7 +24,7 @@ from ..models import (
     Workshop,
 )
 from ..timeutil import now_utc
-from ..validation import clean_text, slugify
+from ..validation import clean_text, clean_texts, slugify
 
 if TYPE_CHECKING:
     from ..plans import SessionPlan
@@ -46,6 +46,13 @@ SERIES_TEXT_FIELDS = {
     "description": (TEXT_MAX_CHARS, False, True),
     "contacts": (TEXT_MAX_CHARS, False, True),
     "funding_footer": (TEXT_MAX_CHARS, False, True),
+}
+
+
+WORKSHOP_TEXT_FIELDS = {
+    "title": (TITLE_MAX_CHARS, True, False),
+    "format": (FORMAT_MAX_CHARS, False, False),
+    "description": (TEXT_MAX_CHARS, False, True),
 }
 
 
@@ -83,12 +90,7 @@ def get_series_by_slug(s: Session, slug: str, *, public_only: bool = False) -> S
 
 def _clean_series_fields(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     errors = Collector()
-    cleaned: dict[str, Any] = {}
-    for field, (limit, required, multiline) in SERIES_TEXT_FIELDS.items():
-        if partial and field not in data:
-            continue
-        cleaned[field] = clean_text(errors, field, data.get(field), max_chars=limit,
-                                    required=required, multiline=multiline)
+    cleaned: dict[str, Any] = clean_texts(errors, data, SERIES_TEXT_FIELDS, partial=partial)
     if "is_public" in data:
         if not isinstance(data["is_public"], bool):
             errors.add("is_public", _l("Arvon pitää olla tosi tai epätosi."))
@@ -211,17 +213,7 @@ def parse_deadline(errors: Collector, field: str, value: Any) -> datetime | None
 def _clean_workshop_fields(data: dict[str, Any], *, partial: bool,
                            current: Workshop | None = None) -> dict[str, Any]:
     errors = Collector()
-    cleaned: dict[str, Any] = {}
-    texts = {
-        "title": (TITLE_MAX_CHARS, True, False),
-        "format": (FORMAT_MAX_CHARS, False, False),
-        "description": (TEXT_MAX_CHARS, False, True),
-    }
-    for field, (limit, required, multiline) in texts.items():
-        if partial and field not in data:
-            continue
-        cleaned[field] = clean_text(errors, field, data.get(field), max_chars=limit,
-                                    required=required, multiline=multiline)
+    cleaned: dict[str, Any] = clean_texts(errors, data, WORKSHOP_TEXT_FIELDS, partial=partial)
     if not partial or "day" in data:
         cleaned["day"] = _parse_date(errors, "day", data.get("day"))
     for field in ("starts_at", "ends_at"):
