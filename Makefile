@@ -23,7 +23,6 @@ test-postgres: install-test
 
 lint: install-test
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check facilitate/api facilitate/plans.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

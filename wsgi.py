@@ -1,4 +1,4 @@
-"""Production entry point: `gunicorn -k eventlet -w 1 wsgi:app` (or gevent, per SOCKETIO_ASYNC_MODE).
+"""Production entry point: `gunicorn -k eventlet -w 1 wsgi:app` (gevent per SOCKETIO_ASYNC_MODE).
 
 The async library is patched here, first, before anything imports sockets or threads.
 """

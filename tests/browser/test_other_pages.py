@@ -1,0 +1,105 @@
+"""The pages the registration walk does not reach, each checked by axe: series editing, the
+theme editor with a validation error, organisations, the room's waiting page, an error page,
+and the Swedish interface."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+AxeCheck = Callable[[Page], None]
+
+
+def test_every_other_page_passes_axe(new_page: Callable[[], Page], axe_check: AxeCheck,
+                                     visits: Any, coordinator_credentials: Any) -> None:
+    coordinator = new_page()
+    coordinator.goto("/login")
+    axe_check(coordinator)
+    coordinator.get_by_label("Sähköposti").fill(coordinator_credentials.email)
+    coordinator.get_by_label("Salasana").fill(coordinator_credentials.password)
+    coordinator.get_by_role("button", name="Kirjaudu", exact=True).click()
+    axe_check(coordinator)
+
+    # A series, then its edit page, with an error shown.
+    coordinator.get_by_role("link", name="Uusi tilaisuussarja").click()
+    axe_check(coordinator)
+    coordinator.get_by_label(re.compile("^Nimi")).fill("Saavutettavuuden sarja")
+    coordinator.get_by_role("button", name="Tallenna").click()
+    axe_check(coordinator)
+    coordinator.get_by_role("link", name="Muokkaa sarjan tietoja").click()
+    axe_check(coordinator)
+    coordinator.get_by_label(re.compile("^Nimi")).fill("")
+    coordinator.get_by_role("button", name="Tallenna").click()
+    expect(coordinator.get_by_role("alert")).to_contain_text("Kenttä on pakollinen.")
+    axe_check(coordinator)
+    coordinator.get_by_label(re.compile("^Nimi")).fill("Saavutettavuuden sarja")
+    coordinator.get_by_role("button", name="Tallenna").click()
+    axe_check(coordinator)
+
+    # A workshop from a plan that names no times: the form says what is missing.
+    coordinator.get_by_label("Ohjelmapohja").select_option("verkostoyhteistyo")
+    day = (date.today() + timedelta(days=20)).isoformat()
+    coordinator.get_by_label(re.compile("^Päivä")).fill(day)
+    coordinator.get_by_role("button", name="Luo tilaisuus").click()
+    expect(coordinator.get_by_role("alert")).to_contain_text("Anna kellonaika muodossa TT:MM.")
+    axe_check(coordinator)
+    coordinator.get_by_label("Alkaa").fill("09:30")
+    coordinator.get_by_label("Päättyy").fill("11:00")
+    coordinator.get_by_role("button", name="Luo tilaisuus").click()
+    expect(coordinator.get_by_text(re.compile(r"klo 9\.30–11"))).to_be_visible()
+    axe_check(coordinator)
+    coordinator.get_by_role("button", name="Avaa ilmoittautuminen").click()
+    invitation = coordinator.get_by_label("Kutsulinkki osallistujille").input_value()
+    axe_check(coordinator)
+
+    # The theme editor, with a poll that has too few options.
+    coordinator.get_by_role("link", name="Toiveet ja ohjelma").click()
+    axe_check(coordinator)
+    coordinator.get_by_role("link", name=re.compile("^Muokkaa")).first.click()
+    expect(coordinator.get_by_role("heading", level=1, name=re.compile("^Teema:"))).to_be_visible()
+    axe_check(coordinator)
+    coordinator.get_by_label("Tyyppi").last.select_option("poll")
+    coordinator.get_by_label("Teksti").last.fill("Missä yhteistyöstä sovitaan?")
+    coordinator.get_by_label(re.compile("^Vaihtoehdot")).last.fill("Vain yksi")
+    coordinator.get_by_role("button", name="Lisää kysymys").click()
+    expect(coordinator.get_by_text("Äänestyksessä pitää olla 2–12 vaihtoehtoa.")).to_be_visible()
+    axe_check(coordinator)
+
+    # Organisations.
+    coordinator.goto("/manage/organisations/")
+    axe_check(coordinator)
+    coordinator.get_by_role("link", name="Yksityinen palveluntuottaja").click()
+    expect(coordinator.get_by_label("Ilmaus muistiossa")).to_have_value(
+        "yksityisen toimijan puolelta")
+    axe_check(coordinator)
+
+    # A participant reaches the room's waiting page from their own page.
+    participant = new_page()
+    participant.goto(invitation)
+    axe_check(participant)
+    participant.get_by_label(re.compile("^Nimi")).fill("Saara Saavutettava")
+    participant.get_by_label(re.compile("^Sähköposti")).fill("saara@example.fi")
+    participant.get_by_label(re.compile("^Organisaatio")).select_option(
+        label="Lapin hyvinvointialue (Lapha)")
+    participant.get_by_role("button", name="Ilmoittaudu").click()
+    axe_check(participant)
+    participant.get_by_role("link", name="Tilaisuuden huone").click()
+    expect(participant.get_by_role("status")).to_contain_text("huone avautuu")
+    axe_check(participant)
+
+    # An error page, and the Swedish interface.
+    visitor = new_page()
+    visitor.goto("/series/ei-tallaista-sarjaa")
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Virhe 404")
+    axe_check(visitor)
+    visitor.goto("/?lang=sv")
+    expect(visitor.locator("html")).to_have_attribute("lang", "sv")
+    axe_check(visitor)
+    visitor.goto(invitation)
+    axe_check(visitor)
+
+    visits.assert_all_checked(at_least=18)
