@@ -75,6 +75,13 @@ class Gone(DomainError):
     code = "gone"
 
 
+class TooManyAttempts(DomainError):
+    """Too many failures in a short time; try again later."""
+
+    status = 429
+    code = "too_many_attempts"
+
+
 class Collector:
     """Gathers field errors so one form submission reports every problem at once."""
 

@@ -100,6 +100,17 @@ class Coordinator(Base):
         return str(self.id)
 
 
+class LoginAttempt(Base):
+    """A failed coordinator login; recent ones slow down password guessing."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the address tried, lower-cased (whether or not an account has it)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX_CHARS), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+
+
 class Organisation(Base):
     """A county, city, agency, project or private provider that participants come from."""
 

@@ -54,7 +54,8 @@ def path_of(stored_as: str) -> Path:
     return folder() / Path(stored_as).name
 
 
-def discard(stored: StoredFile | None) -> None:
-    """Remove a file whose database row was not saved."""
+def discard(stored: StoredFile | str | None) -> None:
+    """Remove a stored file (one whose row was not saved, or whose row is gone)."""
     if stored is not None:
-        path_of(stored.stored_as).unlink(missing_ok=True)
+        name = stored.stored_as if isinstance(stored, StoredFile) else stored
+        path_of(name).unlink(missing_ok=True)

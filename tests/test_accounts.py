@@ -117,3 +117,25 @@ def test_cli_refuses_bad_accounts(app, email, password, message):
     assert result.exit_code != 0
     assert message in result.output
     assert db.session.scalar(select(Coordinator.id)) is None
+
+
+def test_repeated_failures_are_throttled(client, coordinator_exists, password):
+    from datetime import timedelta
+
+    from facilitate.accounts.operations import FAILURES_ALLOWED, authenticate
+    from facilitate.timeutil import now_utc
+
+    email = coordinator_exists.email
+    for _ in range(FAILURES_ALLOWED):
+        assert client.post("/login", {"email": email, "password": "arvaus"}).status_code == 401
+    # Now even the right password is refused, with a reason.
+    response = client.post("/login", {"email": email.upper(), "password": password})
+    assert response.status_code == 429
+    assert "Liian monta epäonnistunutta kirjautumista" in response.get_data(as_text=True)
+    assert client.get("/manage/").status_code == 302
+    # Another address is not affected, and after the window the right password works again.
+    assert authenticate(db.session, "muu@thl.fi", "x") is None
+    later = now_utc() + timedelta(minutes=16)
+    assert authenticate(db.session, email, password, now=later) is not None
+    db.session.commit()
+    assert client.post("/login", {"email": email, "password": password}).status_code == 302

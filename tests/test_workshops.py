@@ -84,3 +84,36 @@ def test_slides_of_a_private_series_are_hidden(coordinator_client, client, make_
     assert client.get(f"/presentations/{talk.id}/slides").status_code == 404
     with coordinator_client.get(f"/presentations/{talk.id}/slides") as download:
         assert download.status_code == 200
+
+
+def test_removing_a_talk_removes_its_slides(coordinator_client, make_workshop, app):
+    from pathlib import Path
+
+    workshop = make_workshop()
+    url = f"/manage/workshops/{workshop.id}"
+    coordinator_client.get(url)
+    coordinator_client.post(f"{url}/presentations", {
+        "title": "Poistuva", "slides": (io.BytesIO(b"%PDF"), "p.pdf")},
+        content_type="multipart/form-data")
+    talk = db.session.scalar(select(Presentation).where(Presentation.title == "Poistuva"))
+    stored = Path(app.config["UPLOADS_DIR"]) / talk.slides_stored_as
+    assert stored.is_file()
+    assert coordinator_client.post(f"{url}/presentations/{talk.id}/delete", {}).status_code == 302
+    assert not stored.exists()
+    db.session.expire_all()
+    assert db.session.get(Presentation, talk.id) is None
+    assert coordinator_client.post(f"{url}/presentations/{talk.id}/delete", {}).status_code == 404
+
+
+def test_attendee_list_as_csv(coordinator_client, make_workshop, register):
+    workshop = make_workshop()
+    register(workshop, name="Maija", email="maija@example.fi", wishes=["Työnkuvat", "Mitoitus"])
+    register(workshop, name="=HYPERLINK(\"x\")", email="h@example.fi", organisation="lappi",
+             wishes=[])
+    response = coordinator_client.get(f"/manage/workshops/{workshop.id}/registrations.csv")
+    assert response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeffNimi;Sähköposti;Organisaatio;Ilmoittautunut;Ennakkotoiveet")
+    assert "Maija;maija@example.fi;Varsinais-Suomen hyvinvointialue (Varha);" in text
+    assert "Työnkuvat | Mitoitus" in text
+    assert "'=HYPERLINK" in text  # never a live formula

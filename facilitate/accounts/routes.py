@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
+from ..errors import TooManyAttempts
 from ..extensions import db
 from ..web import commit
 from .operations import authenticate
@@ -27,17 +28,20 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     """Log in with email and password."""
-    error = None
+    error, status = None, 200
     if request.method == "POST":
-        coordinator = authenticate(db.session, request.form.get("email", ""),
-                                   request.form.get("password", ""))
-        if coordinator is not None:
-            commit()  # a password rehash, if argon2's parameters changed
-            login_user(coordinator)
-            flash(_("Olet kirjautunut sisään."), "success")
-            return redirect(_safe_next(request.args.get("next")))
-        error = _("Sähköpostiosoite tai salasana on väärin.")
-    status = 401 if error else 200
+        try:
+            coordinator = authenticate(db.session, request.form.get("email", ""),
+                                       request.form.get("password", ""))
+        except TooManyAttempts as refused:
+            error, status = refused.message, refused.status
+        else:
+            commit()  # the failure record, or a password rehash after a parameter change
+            if coordinator is not None:
+                login_user(coordinator)
+                flash(_("Olet kirjautunut sisään."), "success")
+                return redirect(_safe_next(request.args.get("next")))
+            error, status = _("Sähköpostiosoite tai salasana on väärin."), 401
     return render_template("accounts/login.html", error=error,
                            email=request.form.get("email", "")), status
 

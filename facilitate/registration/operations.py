@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -253,3 +255,26 @@ def list_registrations(s: Session, workshop: Workshop) -> list[Registration]:
         .options(selectinload(Registration.organisation), selectinload(Registration.wishes))
         .order_by(Registration.id)
     ))
+
+
+#: Columns of the attendee list, as a coordinator reads them.
+TABLE_HEADER = ("Nimi", "Sähköposti", "Organisaatio", "Ilmoittautunut", "Ennakkotoiveet")
+
+
+def registrations_table(registrations: list[Registration]) -> str:
+    """The attendee list as CSV text for spreadsheets (semicolon-separated, with a BOM)."""
+    from ..formatting import format_moment
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(TABLE_HEADER)
+    for r in registrations:
+        writer.writerow([_cell(r.name), r.email, _cell(r.organisation.display_name),
+                         format_moment(r.created_at),
+                         _cell(" | ".join(w.text.replace("\n", " ") for w in r.wishes))])
+    return "\ufeff" + out.getvalue()
+
+
+def _cell(text: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -337,3 +337,16 @@ def add_presentation(s: Session, workshop: Workshop, data: dict[str, Any],
     workshop.presentations.append(talk)
     s.flush()
     return talk
+
+
+def delete_presentation(s: Session, workshop: Workshop, presentation_id: int) -> str | None:
+    """Remove a talk; returns its slides' stored name so the caller can delete the file."""
+    talk = next((t for t in workshop.presentations if t.id == presentation_id), None)
+    if talk is None:
+        raise NotFound(_l("Alustusta ei löydy."))
+    stored = talk.slides_stored_as
+    workshop.presentations.remove(talk)  # delete-orphan
+    for position, other in enumerate(workshop.presentations):
+        other.position = position
+    s.flush()
+    return stored

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     redirect,
@@ -22,7 +23,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..models import Presentation
 from ..plans import PlanError, get_plan, load_plans
-from ..registration.operations import list_registrations
+from ..registration.operations import list_registrations, registrations_table
 from ..web import commit, coordinator_required
 from . import operations as ops
 from .forms import series_data, workshop_data
@@ -208,6 +209,29 @@ def add_presentation(workshop_id: int) -> Any:
         raise
     flash(_("Alustus lisättiin."), "success")
     return redirect(url_for("series.manage_workshop", workshop_id=workshop.id))
+
+
+@bp.route("/manage/workshops/<int:workshop_id>/presentations/<int:presentation_id>/delete",
+          methods=["POST"])
+@coordinator_required
+def delete_presentation(workshop_id: int, presentation_id: int) -> Any:
+    """Remove an opening talk and its slides."""
+    workshop = ops.get_workshop(db.session, workshop_id)
+    stored = ops.delete_presentation(db.session, workshop, presentation_id)
+    commit()
+    uploads.discard(stored)  # only once the row is gone, so no row points at a missing file
+    flash(_("Alustus poistettiin."), "success")
+    return redirect(url_for("series.manage_workshop", workshop_id=workshop.id))
+
+
+@bp.route("/manage/workshops/<int:workshop_id>/registrations.csv")
+@coordinator_required
+def registrations_csv(workshop_id: int) -> Any:
+    """The attendee list as CSV (semicolons and a BOM, as Finnish Excel opens it)."""
+    workshop = ops.get_workshop(db.session, workshop_id)
+    body = registrations_table(list_registrations(db.session, workshop))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="ilmoittautuneet-{workshop.day}.csv"'})
 
 
 @bp.route("/presentations/<int:presentation_id>/slides")
