@@ -27,8 +27,6 @@ class Config:
     SOCKETIO_ASYNC_MODE: str = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
     EXPORTS_DIR: str | None = os.environ.get("EXPORTS_DIR")
     UPLOADS_DIR: str | None = os.environ.get("UPLOADS_DIR")
-    #: Public base address used in calendar files and memos ("https://facilitate.example.fi").
-    PUBLIC_BASE_URL: str | None = os.environ.get("PUBLIC_BASE_URL")
     #: Participant links stay valid this many days after their workshop has ended.
     PARTICIPANT_TOKEN_DAYS_AFTER_WORKSHOP: int = int(
         os.environ.get("PARTICIPANT_TOKEN_DAYS_AFTER_WORKSHOP", "60")

@@ -55,6 +55,14 @@ def _moment_on_page(moment: datetime | None) -> str:
     return format_moment(moment).replace(" klo ", f" {gettext('klo')} ")
 
 
+def _when_on_page(workshop: Any) -> str:
+    """A workshop's "29.3.2023 klo 14–16" with "klo" in the reader's language."""
+    from flask_babel import gettext
+
+    return format_when(workshop.day, workshop.starts_at, workshop.ends_at).replace(
+        " klo ", f" {gettext('klo')} ", 1)
+
+
 def _markdown(text: str | None) -> Any:
     from .text import render_markdown
 
@@ -63,9 +71,8 @@ def _markdown(text: str | None) -> Any:
 
 FILTERS: dict[str, Any] = {
     "markdown": _markdown,
-    "day": format_day,
-    "time_range": format_time_range,
     "moment": _moment_on_page,
+    "when": _when_on_page,
     "size_kt": format_size_kt,
     "datetime_local": datetime_local_value,
 }

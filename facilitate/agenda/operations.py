@@ -41,6 +41,20 @@ def list_wishes(s: Session, workshop: Workshop) -> list[Wish]:
     ))
 
 
+def list_themes(s: Session, workshop: Workshop) -> list[Theme]:
+    """The agenda in order, with its prompts and wishes (and who sent them) loaded at once."""
+    return list(s.scalars(
+        select(Theme)
+        .where(Theme.workshop_id == workshop.id)
+        .order_by(Theme.position)
+        .options(
+            selectinload(Theme.prompts),
+            selectinload(Theme.wishes).selectinload(Wish.registration)
+            .selectinload(Registration.organisation),
+        )
+    ))
+
+
 def get_theme(s: Session, workshop: Workshop, theme_id: Any) -> Theme:
     """A theme of this workshop; a theme of another workshop is not found."""
     theme = s.get(Theme, theme_id) if isinstance(theme_id, int) else None

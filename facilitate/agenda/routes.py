@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from ..errors import Invalid
 from ..extensions import db
-from ..models import ANSWER_LEVELS, WISH_MAX_CHARS, PromptKind, Workshop
+from ..models import WISH_MAX_CHARS, PromptKind, Workshop
 from ..series.operations import get_workshop, registration_state
 from ..web import commit, coordinator_required
 from . import operations as ops
@@ -23,6 +23,7 @@ def _builder(workshop: Workshop, errors: dict[str, Any] | None = None, form: Any
     wishes = ops.list_wishes(db.session, workshop)
     return render_template(
         "agenda/builder.html", workshop=workshop, errors=errors or {}, form=form or {},
+        themes=ops.list_themes(db.session, workshop),
         ungrouped=[w for w in wishes if w.theme_id is None], wish_count=len(wishes),
         state=registration_state(workshop), wish_max=WISH_MAX_CHARS,
     ), status
@@ -124,7 +125,7 @@ def edit_theme(workshop_id: int, theme_id: int) -> Any:
 def _theme_page(workshop: Workshop, theme: Any, errors: dict[str, Any], form: Any,
                 status: int | None = None) -> Any:
     return render_template("agenda/theme.html", workshop=workshop, theme=theme, errors=errors,
-                           form=form or {}, kinds=list(PromptKind), levels=ANSWER_LEVELS
+                           form=form or {}, kinds=list(PromptKind)
                            ), status or (422 if errors else 200)
 
 

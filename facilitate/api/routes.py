@@ -347,7 +347,7 @@ def ungroup_wishes(workshop_id: int) -> Response:
 def _themes(workshop_id: int) -> Response:
     workshop = series_ops.get_workshop(db.session, workshop_id)
     return jsonify(
-        themes=[theme_json(t) for t in sorted(workshop.themes, key=lambda t: t.position)]
+        themes=[theme_json(t) for t in agenda_ops.list_themes(db.session, workshop)]
     )
 
 

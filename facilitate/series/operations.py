@@ -9,8 +9,8 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
 from ..errors import Collector, Conflict, Invalid, NotFound
 from ..models import (
@@ -19,6 +19,7 @@ from ..models import (
     TITLE_MAX_CHARS,
     Presentation,
     Prompt,
+    Registration,
     Series,
     Theme,
     Workshop,
@@ -66,7 +67,7 @@ class RegistrationState(enum.StrEnum):
 
 def list_series(s: Session, *, public_only: bool = False) -> list[Series]:
     """All series by title; only the public ones for anonymous readers."""
-    query = select(Series).order_by(Series.title)
+    query = select(Series).order_by(Series.title).options(selectinload(Series.workshops))
     if public_only:
         query = query.where(Series.is_public.is_(True))
     return list(s.scalars(query))
@@ -124,6 +125,21 @@ def update_series(s: Session, series: Series, data: dict[str, Any]) -> Series:
         setattr(series, field, value)
     s.flush()
     return series
+
+
+def list_workshops(s: Session, series: Series) -> list[Workshop]:
+    """A series' workshops by day, with their talks loaded at once."""
+    return list(s.scalars(
+        select(Workshop).where(Workshop.series_id == series.id).order_by(Workshop.day)
+        .options(selectinload(Workshop.presentations))))
+
+
+def registration_counts(s: Session, series: Series) -> dict[int, int]:
+    """How many have registered, by workshop id, in one query."""
+    return dict(s.execute(
+        select(Registration.workshop_id, func.count(Registration.id))
+        .join(Workshop).where(Workshop.series_id == series.id)
+        .group_by(Registration.workshop_id)).all())
 
 
 def get_workshop(s: Session, workshop_id: int) -> Workshop:

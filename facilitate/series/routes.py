@@ -42,7 +42,8 @@ def series_page(slug: str) -> Any:
     """Public page of a series: what it is and its workshops."""
     series = ops.get_series_by_slug(db.session, slug,
                                     public_only=not current_user.is_authenticated)
-    return render_template("series/page.html", series=series, today=_today())
+    return render_template("series/page.html", series=series, today=_today(),
+                           workshops=ops.list_workshops(db.session, series))
 
 
 def _today() -> Any:
@@ -109,9 +110,14 @@ def _plans() -> dict[str, Any]:
 @coordinator_required
 def manage_series(series_id: int) -> Any:
     """A series' workshops and the form to add one from a plan."""
-    series = ops.get_series(db.session, series_id)
+    return _manage_series_page(ops.get_series(db.session, series_id), {}, {}, 200)
+
+
+def _manage_series_page(series: Any, form: Any, errors: dict[str, Any], status: int) -> Any:
     return render_template("series/manage_series.html", series=series, plans=_plans(),
-                           form={}, errors={})
+                           workshops=ops.list_workshops(db.session, series),
+                           registrations=ops.registration_counts(db.session, series),
+                           form=form, errors=errors), status
 
 
 @bp.route("/manage/series/<int:series_id>/workshops", methods=["POST"])
@@ -136,8 +142,7 @@ def new_workshop(series_id: int) -> Any:
         except Invalid as error:
             db.session.rollback()
             errors = error.errors
-    return render_template("series/manage_series.html", series=series, plans=_plans(),
-                           form=request.form, errors=errors), 422
+    return _manage_series_page(series, request.form, errors, 422)
 
 
 @bp.route("/manage/workshops/<int:workshop_id>", methods=["GET", "POST"])
