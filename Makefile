@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-postgres install install-test lint translations messages chromium clean
+.PHONY: run test test-postgres install install-test system-libs lint translations messages chromium clean
 
 run: install
 	$(BIN)/facilitate db upgrade
@@ -40,9 +40,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed translations
+install: system-libs $(VENV)/.installed node_modules/.installed translations
 
-install-test: $(VENV)/.installed-test node_modules/.installed translations
+install-test: system-libs $(VENV)/.installed-test node_modules/.installed translations
+
+# WeasyPrint (memo PDFs) needs Pango and a font; Debian images usually have them.
+system-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -qi dejavu || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; \
+	  else echo "Install Pango and DejaVu fonts (sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core) for memo PDFs." >&2; exit 1; fi; }
 
 # Compiled catalogues (.mo) are build output, made from the committed .po files.
 translations: | $(BIN)/python
@@ -62,4 +69,4 @@ messages: | $(BIN)/python
 	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext --no-location \
 	  --sort-output --project facilitate -o facilitate/translations/messages.pot .
 	$(BIN)/pybabel --quiet update -i facilitate/translations/messages.pot \
-	  -d facilitate/translations --no-fuzzy-matching
+	  -d facilitate/translations --no-fuzzy-matching --ignore-obsolete

@@ -1,4 +1,5 @@
-"""Production entry point: `gunicorn -k eventlet -w 1 wsgi:app` (gevent per SOCKETIO_ASYNC_MODE).
+"""WSGI entry point for servers whose worker matches SOCKETIO_ASYNC_MODE (`facilitate run` is
+the default production server).
 
 The async library is patched here, first, before anything imports sockets or threads.
 """
@@ -19,5 +20,7 @@ elif ASYNC_MODE == "gevent":
     monkey.patch_all()
 
 from facilitate import create_app  # noqa: E402
+from facilitate.serving import tune_gc  # noqa: E402
 
 app = create_app()
+tune_gc()

@@ -33,21 +33,25 @@ def build_app(config: dict[str, Any] | type | None = None) -> Flask:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        channel=app.config["SOCKETIO_CHANNEL"],
         # The room is same-origin; no other site's page may open sockets with our cookies.
         cors_allowed_origins=[],
-        max_http_buffer_size=256 * 1024,
+        # Oversized events are refused by the handlers with a message; only beyond this
+        # does the transport itself drop the connection.
+        max_http_buffer_size=1024 * 1024,
     )
-
     from .accounts.routes import bp as accounts_bp
     from .agenda.routes import bp as agenda_bp
     from .api.routes import bp as api_bp
+    from .memo.routes import bp as memo_bp
     from .organisations.routes import bp as organisations_bp
     from .registration.routes import bp as registration_bp
+    from .room import events  # noqa: F401  (registers the live room's Socket.IO handlers)
     from .room.routes import bp as room_bp
     from .series.routes import bp as series_bp
 
     for blueprint in (series_bp, accounts_bp, registration_bp, agenda_bp, organisations_bp,
-                      room_bp, api_bp):
+                      room_bp, memo_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie-authenticated writes
 

@@ -10,7 +10,7 @@ from flask.cli import FlaskGroup, routes_command, shell_command
 
 from . import create_app
 from .errors import DomainError
-from .extensions import db, socketio
+from .extensions import db
 
 
 def _fail(error: Exception) -> click.ClickException:
@@ -27,13 +27,16 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("run")
     @click.option("--host", default="127.0.0.1", show_default=True)
     @click.option("--port", default=5000, show_default=True, type=int)
-    def run_command(host: str, port: int) -> None:
-        """Serve pages and the live room (Socket.IO) in one process."""
+    @click.option("--access-log/--no-access-log", default=True, show_default=True,
+                  help="Log every HTTP request.")
+    def run_command(host: str, port: int, access_log: bool) -> None:
+        """Serve pages and the live room (Socket.IO) in one process (also in production)."""
+        from .serving import serve
+
         mode = current_app.config["SOCKETIO_ASYNC_MODE"]
         click.echo(f"facilitate: http://{host}:{port}/ (async_mode={mode})")
-        socketio.run(current_app._get_current_object(), host=host, port=port,  # type: ignore[attr-defined]
-                     use_reloader=False, log_output=True,
-                     allow_unsafe_werkzeug=(mode == "threading"))
+        serve(current_app._get_current_object(), host, port,  # type: ignore[attr-defined]
+              access_log=access_log)
 
     @app.cli.group("db")
     def db_group() -> None:

@@ -23,9 +23,14 @@ class Config:
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     #: None: one process, no relay. "redis://…" when several server processes share rooms.
     SOCKETIO_MESSAGE_QUEUE: str | None = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    #: the queue's channel: deployments sharing one Redis keep their rooms apart by it
+    SOCKETIO_CHANNEL: str = os.environ.get("SOCKETIO_CHANNEL", "facilitate")
     #: eventlet, gevent or threading; the code never calls an async library directly.
     SOCKETIO_ASYNC_MODE: str = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
     EXPORTS_DIR: str | None = os.environ.get("EXPORTS_DIR")
+    #: The address readers reach the site at, e.g. https://vertaisreflektiot.thl.fi; memos link
+    #: to earlier memos with it. Empty: the address of the request that compiles the memo.
+    PUBLIC_BASE_URL: str = os.environ.get("PUBLIC_BASE_URL", "")
     UPLOADS_DIR: str | None = os.environ.get("UPLOADS_DIR")
     #: Participant links stay valid this many days after their workshop has ended.
     PARTICIPANT_TOKEN_DAYS_AFTER_WORKSHOP: int = int(

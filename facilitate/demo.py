@@ -1,19 +1,30 @@
-"""Demo data: the seeds' series, its four past workshops and one upcoming, loaded through
-the same operations a coordinator and the participants use."""
+"""Demo data: the seeds' series, its four past workshops with published memos and one
+upcoming, loaded through the same operations a coordinator and the participants use."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .accounts.operations import create_coordinator
 from .agenda.operations import group_wishes
-from .models import Coordinator, Organisation, OrganisationKind, Series, Workshop
+from .memo.operations import publish_version, save_version, start_memo
+from .models import (
+    Attachment,
+    Coordinator,
+    Note,
+    Organisation,
+    OrganisationKind,
+    Series,
+    Workshop,
+)
 from .plans import get_plan
-from .registration.operations import register
+from .registration.operations import hash_token, register
 from .series.operations import (
     close_registration,
     create_series,
@@ -21,6 +32,9 @@ from .series.operations import (
     open_registration,
 )
 from .timeutil import local_datetime, now_utc, to_local
+
+#: Where the demo's memos say readers find the archive (`facilitate run`'s default address).
+DEMO_BASE_URL = "http://127.0.0.1:5000"
 
 DEMO_EMAIL = "demo@example.fi"
 DEMO_PASSWORD = "vertaisreflektio"  # noqa: S105 - printed for the demo on purpose
@@ -79,28 +93,124 @@ UPCOMING_WISHES = [
 ]
 
 
+# Seed 002's memo (29.3.2023): what was said under each theme, by the theme's memo phrase.
+NOTES_29_3 = {
+    "asiakasmitoitus ja työntekijäresurssit": (
+        "Varhan alueella on noin 900 asiakasta. Pyritään siihen, että ohjaajalla olisi 25 "
+        "asiakasta ja sosiaalityöntekijällä 50 asiakasta. Tavoitteena Pohjois-Pohjanmaalla 50 "
+        "asiakasta sosiaalityöntekijää kohden ja 40 ohjaajaa kohden, (25 olisi ideaali). "
+        "Pohjois-Pohjanmaalla asiakkaita on noin 800.\n\n"
+        "Järjestämisvastuussa olevalla hyvinvointialueella ja hyvinvointialueella, jossa nuori "
+        "asuu, on molemmissa nuorella oltava oma työntekijä. Työn yhteensovittaminen alueiden "
+        "välillä nostettiin esille."),
+    "työnkuvista": (
+        "Satakuntaan pyritään saamaan yksi tai useampi erityissosiaaliohjaaja niiden nuorten "
+        "tueksi, jotka tarvitsevat vahvempaa tukea, mutta eivät ole erityisen tuen tarpeessa. "
+        "Varhan alueen sosiaalityöntekijöiden ja ohjaajien työtehtävät on koottu liitteeseen 1 "
+        "(luonnos versio)."),
+    "palveluiden organisoimisesta": (
+        "Pirkanmaalla organisoidutaan työikäisten palveluihin. Pohjanmaalla "
+        "aikuissosiaalityöhön, jossa nuorisotyön yksikkö erikseen. Eri kuntien väliset erot "
+        "vaikuttavat palveluiden organisoimiseen."),
+    "palveluiden yhdyspinnat": (
+        "Käsiteltiin erityisesti yhteistyötä vammaispalveluiden sekä mielenterveys- ja "
+        "päihdepalveluiden kanssa. Yhteistyötä pidettiin tärkeänä varhaisessa vaiheessa ja "
+        "etenkin nivelvaiheissa. Vammaispalveluilla on jälkihuoltoa vahvempi velvoite järjestää "
+        "palvelua koska jälkihuolto päättyy mutta vammaispalvelut ovat pysyvä tukitoimi. "
+        "Yhteistyötä voidaan tehdä esimerkiksi siten, että jälkihuollossa on työpari "
+        "vammaispalveluista ja asuminen järjestetään vammaispalvelujen kautta. Päihde- ja "
+        "mielenterveys asumispalvelut ovat jälkihuollossa järjestettäviä tukitoimia. "
+        "Keskusteltiin mielenterveyspalveluiden asumispalvelun kustannusvastuusta, "
+        "Pohjois-Pohjanmaalla jälkihuolto on maksanut tähän liittyvät kustannukset."),
+    "siirtymistä ja yhteistyön rakenteista": (
+        "Etelä-Pohjanmaan jälkihuollon toimintaohjetta on käytetty toiminnan suunnittelemisen "
+        "tukena myös muilla alueilla."),
+    "asiakasymmärryksestä ja tietopohjan rakentamisesta": (
+        "Hyvinvointialueen jälkihuollon yhteen kokoaminen ja toiminnan ja palveluiden "
+        "yhtenäistäminen on ajankohtaista. Tietojärjestelmiä on useita, tämä haastaa toiminnan "
+        "ja palveluiden yhtenäistämistä.\n\n"
+        "Esimerkiksi eräällä hyvinvointialueella on 6 eri asiakastietojärjestelmää. Kun "
+        "yhteinen asiakastietojärjestelmä saadaan, päästään koostamaan kokonaiskuvaa "
+        "asiakkuuksista ja asiakkaita voidaan jakaa alueen työntekijöille entistä tasaisemmin."),
+    "asiakasraati kehittämistyön tueksi": (
+        "Satakunnassa suunnitteilla on asiakasraati, sitä kautta voitaisiin jalostaa myös "
+        "ryhmätoimintaa."),
+    "kilpailutuksista": (
+        "Jälkihuollon kilpailutukset toteutuvat samassa kun muu lastensuojelu. Jälkihuolto "
+        "pitäisi kilpailuttaa omana kokonaisuutenaan. Halutaan tarjota laadukasta jälkihuoltoa, "
+        "usein kuitenkin sopimukset ovat kiinteähintaisia. Kilpailutusmalli jarruttaa laadun "
+        "kehittämistä ja rajoittaa laadukkaan työn tekemistä."),
+}
+
+ATTACHMENT_29_3 = (
+    "Varhan alueella työstetty tehtävänkuvat 3/2023 (luonnos)",
+    "Jälkihuollon sosiaalityöntekijän tehtävät: Virka-aikainen sosiaalityö\n\n"
+    "- Erityistä tukea tarvitsevien 18 – 25 vuotiaiden jälkihuollettavien ohjaustyö\n"
+    "- Sosiaalihuoltolain ja lastensuojelulain mukaiset arvioinnit\n"
+    "- Yhteenvedot, asiakassuunnitelmat, asioiden valmistelut ja päätökset\n"
+    "- Asiakas- ja verkostotyö\n\n"
+    "Jälkihuollon ohjaajan tehtävät: Virka-aikainen sosiaalityö\n\n"
+    "- Täysi-ikäisten jälkihuollettavien ohjaustyö\n"
+    "- Ryhmätoiminnot\n"
+    "- Tukihenkilötyö\n",
+)
+
+#: Who attended the three earlier workshops (the seeds do not say; demo data).
+EARLIER_ATTENDEES = ["varsinaissuomi", "pirkanmaa", "pohjoispohjanmaa", "keskisuomi", "yee-hanke"]
+
+
 def load_demo(s: Session, today: date | None = None) -> Iterator[str]:
-    """Create the demo once; yields lines to print. Running it again changes nothing."""
+    """Create the demo once; yields lines to print. Running it again adds nothing; it only
+    gives the two demo participants new room links."""
     if s.scalar(select(Series.id).where(Series.slug == SERIES_SLUG)) is not None:
         yield "Demo data is already loaded."
+        yield from _room_lines(s)
         yield from _coordinator_lines(s)
         return
     today = today or to_local(now_utc()).date()
+    coordinator = _coordinator(s)
     series = create_series(s, SERIES)
     _project_organisation(s)
     for plan_slug, day, talk in PAST_WORKSHOPS:
         workshop = _past_workshop(s, series, plan_slug, day, talk)
-        yield f"Workshop {workshop.day.isoformat()}: {workshop.title}"
+        version = _published_memo(s, workshop, coordinator)
+        yield (f"Workshop {workshop.day.isoformat()}: {workshop.title}; memo version "
+               f"{version.number} published")
     upcoming = _upcoming_workshop(s, series, today + timedelta(days=30))
     yield (f"Upcoming workshop {upcoming.day.isoformat()} with registration open: "
            f"/invite/{upcoming.invitation_token}")
+    yield from _room_lines(s)
     yield from _coordinator_lines(s)
 
 
+def _room_lines(s: Session) -> Iterator[str]:
+    """Links into the upcoming workshop's live room: two participants (the second takes notes)
+    and the coordinator's console. Private links are stored only as hashes, so the demo issues
+    the two participants new ones each time it runs."""
+    upcoming = s.scalars(select(Workshop).join(Series).where(Series.slug == SERIES_SLUG)
+                         .order_by(Workshop.day.desc())).first()
+    if upcoming is None or len(upcoming.registrations) < 2:
+        return
+    yield f"Live room console (log in first): /manage/workshops/{upcoming.id}/room"
+    for index, registration in enumerate(upcoming.registrations[:2]):
+        token = secrets.token_urlsafe(32)
+        registration.token_hash = hash_token(token)
+        registration.is_note_taker = index == 1
+        role = "note-taker" if index == 1 else "participant"
+        yield f"Live room as {registration.name} ({role}): /room/{token}"
+    s.flush()
+
+
+def _coordinator(s: Session) -> Coordinator:
+    coordinator = s.scalar(select(Coordinator).where(Coordinator.email == DEMO_EMAIL))
+    if coordinator is None:
+        coordinator = create_coordinator(s, email=DEMO_EMAIL, name="Demo-koordinaattori",
+                                         password=DEMO_PASSWORD)
+    return coordinator
+
+
 def _coordinator_lines(s: Session) -> Iterator[str]:
-    if s.scalar(select(Coordinator.id).where(Coordinator.email == DEMO_EMAIL)) is None:
-        create_coordinator(s, email=DEMO_EMAIL, name="Demo-koordinaattori",
-                           password=DEMO_PASSWORD)
+    _coordinator(s)
     yield f"Demo coordinator: {DEMO_EMAIL} / {DEMO_PASSWORD} (demo only; never in production)"
 
 
@@ -126,8 +236,40 @@ def _past_workshop(s: Session, series: Series, plan_slug: str, day: date,
     open_registration(s, workshop, local_datetime(day - timedelta(days=2), time(16)), now=opened)
     if day == date(2023, 3, 29):
         _attendees_of_29_3(s, workshop, opened + timedelta(days=1))
+    else:
+        for index, code in enumerate(EARLIER_ATTENDEES):
+            register(s, workshop, {"name": f"Osallistuja {index + 1}", "organisation": code,
+                                   "email": f"osallistuja{index + 1}.{day}@example.fi",
+                                   "wishes": []}, now=opened + timedelta(days=1))
     close_registration(s, workshop, now=opened + timedelta(days=5))
+    # Everyone registered attended; the notes are the seed memo's (29.3.2023) or the themes'
+    # own descriptions, as a note-taker would have written them.
+    present = local_datetime(day, time(14))
+    for registration in workshop.registrations:
+        registration.attended_at = present
+    for theme in workshop.themes:
+        text = NOTES_29_3.get(theme.memo_phrase) if day == date(2023, 3, 29) else None
+        s.add(Note(theme_id=theme.id, text=text or theme.description or theme.title,
+                   version=1))
+    if day == date(2023, 3, 29):
+        title, body = ATTACHMENT_29_3
+        s.add(Attachment(workshop_id=workshop.id, title=title, body=body, position=0))
+    s.flush()
+    s.refresh(workshop)
     return workshop
+
+
+def _published_memo(s: Session, workshop: Workshop, coordinator: Coordinator) -> Any:
+    """Compile the memo, let the coordinator save it as her version, and publish it."""
+    from flask import current_app
+
+    draft = start_memo(s, workshop,
+                       base_url=current_app.config["PUBLIC_BASE_URL"] or DEMO_BASE_URL)
+    version = save_version(s, workshop, coordinator, draft.markdown, "Tarkistettu",
+                           draft.number) or draft
+    return publish_version(s, workshop, version, coordinator,
+                           exports_dir=current_app.config["EXPORTS_DIR"],
+                           now=local_datetime(workshop.day + timedelta(days=7), time(12)))
 
 
 def _attendees_of_29_3(s: Session, workshop: Workshop, at: datetime) -> None:

@@ -68,6 +68,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Busy(Conflict):
+    """Concurrent changes kept winning the race for this one; the same change may be resent."""
+
+    status = 503
+    code = "busy"
+
+
 class Gone(DomainError):
     """A link that was valid once and has expired."""
 

@@ -1,4 +1,5 @@
-"""Typed SQLAlchemy 2 models: series, workshops, registrations, wishes, the agenda, accounts."""
+"""Typed SQLAlchemy 2 models: series, workshops, registrations, wishes, the agenda, the live
+room (contributions, votes, answers, notes and their revisions), accounts."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date, datetime, time
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     Enum,
     ForeignKey,
@@ -17,6 +19,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -40,6 +43,9 @@ TITLE_MAX_CHARS = 300
 FORMAT_MAX_CHARS = 120
 TEXT_MAX_CHARS = 20000
 POLL_OPTIONS_MAX = 12
+CONTRIBUTION_MAX_CHARS = 2000
+NOTE_MAX_BYTES = 100_000
+CLIENT_ID_MAX_CHARS = 64
 
 
 class Base(DeclarativeBase):
@@ -63,6 +69,22 @@ class PromptKind(enum.StrEnum):
     STATEMENT = "statement"  #: väite on a five-step agree–disagree scale
     POLL = "poll"  #: one choice among options
     LEVEL = "level"  #: answers tagged kunta / hyvinvointialue / valtakunnallinen
+
+
+class RoomStatus(enum.StrEnum):
+    """Whether a workshop's live room takes part in the workshop right now."""
+
+    SCHEDULED = "scheduled"  #: not opened yet: participants wait
+    OPEN = "open"
+    CLOSED = "closed"  #: read-only; everything is kept for the memo
+
+
+class RoomPhase(enum.StrEnum):
+    """Where the coordinator is on the agenda."""
+
+    OPENING = "opening"  #: the talks (alustus), with slides
+    THEME = "theme"  #: one theme at a time (Room.theme_id)
+    CLOSING = "closing"
 
 
 #: The levels a LEVEL prompt's answers are tagged with, in display order.
@@ -136,7 +158,12 @@ class Organisation(Base):
 
     @property
     def display_name(self) -> str:
-        return f"{self.name_fi} ({self.brand})" if self.brand else self.name_fi
+        return organisation_label(self.name_fi, self.brand)
+
+
+def organisation_label(name_fi: str, brand: str | None) -> str:
+    """An organisation as the room and lists show it: its name, with its brand if it has one."""
+    return f"{name_fi} ({brand})" if brand else name_fi
 
 
 class Series(Base):
@@ -220,6 +247,8 @@ class Registration(Base):
     #: SHA-256 of the private link's token; the token itself is never stored
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     is_note_taker: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: first joined the live room (or marked present by a coordinator): the memo's attendance
+    attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
@@ -265,6 +294,8 @@ class Theme(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     #: 0-based agenda order
     position: Mapped[int] = mapped_column(Integer, default=0)
+    #: the coordinator closed it for contributions, votes and answers (notes stay editable)
+    is_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     workshop: Mapped[Workshop] = relationship(back_populates="themes")
@@ -288,6 +319,8 @@ class Prompt(Base):
     #: poll options in order; empty for other kinds
     options: Mapped[list[str]] = mapped_column(JSON, default=list)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    #: statements and polls: participants see the distribution only once this is set
+    is_revealed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     theme: Mapped[Theme] = relationship(back_populates="prompts")
 
@@ -332,3 +365,220 @@ class Attachment(Base):
     stored_as: Mapped[str | None] = mapped_column(String(120))
 
     workshop: Mapped[Workshop] = relationship(back_populates="attachments")
+
+
+class Room(Base):
+    """The live state of a workshop's room: open or not, phase, current theme, timer."""
+
+    __tablename__ = "room"
+
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[RoomStatus] = mapped_column(
+        _enum_column(RoomStatus, "room_status"), default=RoomStatus.SCHEDULED
+    )
+    phase: Mapped[RoomPhase] = mapped_column(
+        _enum_column(RoomPhase, "room_phase"), default=RoomPhase.OPENING
+    )
+    #: the current theme while phase is THEME
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"))
+    #: the countdown ends at this moment; clients count down against the server's clock
+    timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    timer_seconds: Mapped[int | None] = mapped_column(Integer)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    workshop: Mapped[Workshop] = relationship()
+
+
+class Contribution(Base):
+    """What a participant posts under a theme; anonymous to other participants."""
+
+    __tablename__ = "contribution"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), index=True)
+    prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompt.id", ondelete="SET NULL"))
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    #: for LEVEL prompts: one of ANSWER_LEVELS
+    level: Mapped[str | None] = mapped_column(String(20))
+    #: hidden by the coordinator: kept, but shown to nobody but coordinators and the author
+    is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    registration: Mapped[Registration] = relationship()
+
+
+class Vote(Base):
+    """A participant's upvote of someone else's contribution."""
+
+    __tablename__ = "vote"
+
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contribution.id", ondelete="CASCADE"), primary_key=True
+    )
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class Answer(Base):
+    """A participant's answer to a statement (1–5) or a poll (option index); one per prompt."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("prompt_id", "registration_id", name="uq_answer_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prompt_id: Mapped[int] = mapped_column(ForeignKey("prompt.id", ondelete="CASCADE"))
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    value: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+
+class Note(Base):
+    """The live notes under a theme (Markdown); `version` counts the edits applied."""
+
+    __tablename__ = "note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(
+        ForeignKey("theme.id", ondelete="CASCADE"), unique=True
+    )
+    text: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    revisions: Mapped[list[NoteRevision]] = relationship(
+        order_by="NoteRevision.version", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class NoteRevision(Base):
+    """One applied edit of a note: what a stale edit is transformed against (textops)."""
+
+    __tablename__ = "note_revision"
+    __table_args__ = (UniqueConstraint("note_id", "version", name="uq_note_revision_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("note.id", ondelete="CASCADE"))
+    #: the note's version after this edit
+    version: Mapped[int] = mapped_column(Integer)
+    #: the edit as applied (after transformation), see facilitate.room.textops
+    ops: Mapped[list[int | str]] = mapped_column(JSON)
+    change_id: Mapped[str | None] = mapped_column(String(CLIENT_ID_MAX_CHARS))
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL")
+    )
+    coordinator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coordinator.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class AppliedChange(Base):
+    """A client change id already applied, with its result: resends are answered, not redone."""
+
+    __tablename__ = "applied_change"
+
+    #: "r<registration id>" or "c<coordinator id>": ids are unique per user, not globally
+    actor: Mapped[str] = mapped_column(String(24), primary_key=True)
+    change_id: Mapped[str] = mapped_column(String(CLIENT_ID_MAX_CHARS), primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    event: Mapped[str] = mapped_column(String(40))
+    result: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class Presence(Base):
+    """One open connection to a room; rows not refreshed lately belong to a dead process."""
+
+    __tablename__ = "presence"
+    __table_args__ = (
+        CheckConstraint("(registration_id IS NULL) <> (coordinator_id IS NULL)",
+                        name="one_person"),
+    )
+
+    #: the Socket.IO session id
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE")
+    )
+    coordinator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coordinator.id", ondelete="CASCADE")
+    )
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+MEMO_MAX_CHARS = 500_000
+#: The formats every published memo version is exported to, in the order pages list them.
+MEMO_FORMATS = ("pdf", "docx", "md", "html")
+
+
+class MemoVersion(Base):
+    """One saved version of a workshop's memo (Markdown); never changed once saved. The newest
+    is the draft unless it is published; a correction is a newer version, published again."""
+
+    __tablename__ = "memo_version"
+    __table_args__ = (UniqueConstraint("workshop_id", "number", name="uq_memo_version_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    #: 1, 2, 3 … per workshop
+    number: Mapped[int] = mapped_column(Integer)
+    markdown: Mapped[str] = mapped_column(Text)
+    #: what the coordinator said of this version ("korjattu päivämäärä"); may be empty
+    comment: Mapped[str] = mapped_column(String(TITLE_MAX_CHARS), default="")
+    #: None when compiled by the system (the first draft when the room closed)
+    saved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coordinator.id", ondelete="SET NULL")
+    )
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    published_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coordinator.id", ondelete="SET NULL")
+    )
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    workshop: Mapped[Workshop] = relationship()
+    saved_by: Mapped[Coordinator | None] = relationship(foreign_keys=[saved_by_id])
+    published_by: Mapped[Coordinator | None] = relationship(foreign_keys=[published_by_id])
+    files: Mapped[list[MemoFile]] = relationship(
+        back_populates="version", order_by="MemoFile.id", cascade="all, delete-orphan"
+    )
+
+
+class MemoFile(Base):
+    """A published version exported to one format, stored under EXPORTS_DIR."""
+
+    __tablename__ = "memo_file"
+    __table_args__ = (UniqueConstraint("version_id", "format", name="uq_memo_file_format"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("memo_version.id", ondelete="CASCADE"), index=True
+    )
+    #: one of MEMO_FORMATS
+    format: Mapped[str] = mapped_column(String(8))
+    #: path under EXPORTS_DIR: <series slug>/<series slug>-<yyyy-mm-dd>-v<n>.<format>
+    path: Mapped[str] = mapped_column(String(400))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+    version: Mapped[MemoVersion] = relationship(back_populates="files")

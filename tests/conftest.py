@@ -7,6 +7,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -17,10 +18,12 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.engine import make_url
 
 from facilitate import create_app
+from facilitate.agenda.operations import add_prompt, create_theme
 from facilitate.config import TestingConfig
 from facilitate.extensions import db, make_engine
 from facilitate.migrate import upgrade
-from facilitate.models import Base, Coordinator, Organisation, Series, Workshop
+from facilitate.models import Base, Coordinator, Organisation, Registration, Series, Workshop
+from facilitate.room.operations import open_room, set_phase
 from facilitate.timeutil import now_utc
 
 PASSWORD = "correct horse battery staple"
@@ -224,3 +227,55 @@ def coordinator_exists(make_coordinator: Callable[..., Coordinator]) -> Coordina
     """One coordinator account, not logged in anywhere."""
     return make_coordinator()
 
+
+@dataclass
+class Room:
+    """A workshop ready for a live session, with the ids tests need."""
+
+    workshop_id: int
+    theme_ids: list[int]
+    #: prompt ids by name: open, statement, level (theme 0), poll (theme 1)
+    prompts: dict[str, int]
+    #: private link tokens by name: anna (Varha), bertta (Satakunta), cecilia (note-taker)
+    tokens: dict[str, str]
+    registration_ids: dict[str, int] = field(default_factory=dict)
+
+
+@pytest.fixture
+def make_room(app: Flask, make_workshop: Callable[..., Workshop],
+              register: Callable[..., tuple[Any, str]]) -> Callable[..., Room]:
+    """make_room(open=True): a workshop with two themes and three participants, its room
+    open on the first theme unless open=False."""
+
+    def make(*, open: bool = True, title: str = "Jälkihuollon vertaisreflektio") -> Room:
+        s = db.session
+        workshop = make_workshop(title=title)
+        first = create_theme(s, workshop, {"title": "Työnkuvat",
+                                           "memo_phrase": "työnkuvista"})
+        second = create_theme(s, workshop, {"title": "Palveluiden organisointi"})
+        prompts = {
+            "open": add_prompt(s, first, {"kind": "open", "text": "Miten työnkuvat on jaettu?"}),
+            "statement": add_prompt(s, first, {
+                "kind": "statement", "text": "VÄITE: Traumaosaaminen on riittämätöntä?"}),
+            "level": add_prompt(s, first, {"kind": "level", "text": "Millä tasolla?"}),
+            "poll": add_prompt(s, second, {"kind": "poll", "text": "Kuka koordinoi?",
+                                           "options": ["Kunta", "Hyvinvointialue", "Valtio"]}),
+        }
+        s.commit()
+        people = {"anna": "varsinaissuomi", "bertta": "satakunta", "cecilia": "pirkanmaa"}
+        tokens, registration_ids = {}, {}
+        for name, county in people.items():
+            registration, token = register(workshop, name=name.title(), organisation=county,
+                                           wishes=[])
+            tokens[name] = token
+            registration_ids[name] = registration.id
+        s.get_one(Registration, registration_ids["cecilia"]).is_note_taker = True
+        if open:
+            open_room(s, workshop)
+            set_phase(s, workshop, "theme", first)
+        s.commit()
+        return Room(workshop.id, [first.id, second.id],
+                    {name: prompt.id for name, prompt in prompts.items()}, tokens,
+                    registration_ids)
+
+    return make

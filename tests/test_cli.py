@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from facilitate.extensions import db
-from facilitate.models import Registration, Series, Theme, Workshop
+from facilitate.models import MemoVersion, Registration, Series, Theme, Workshop
 from facilitate.series.operations import RegistrationState, registration_state
 
 
@@ -51,6 +53,9 @@ def test_demo_loads_the_series_once(app):
     assert first.exit_code == 0, first.output
     second = runner.invoke(args=["demo"])
     assert "already loaded" in second.output
+    room_links = re.findall(r"(/room/\S+)", second.output)
+    assert len(room_links) == 2
+    assert app.test_client().get(room_links[1]).status_code == 200  # the latest links work
     series = db.session.scalar(select(Series))
     assert series.title == "Lastensuojelun jälkihuollon johdon vertaisreflektiot"
     days = [w.day.isoformat() for w in series.workshops]
@@ -64,6 +69,20 @@ def test_demo_loads_the_series_once(app):
         Theme.workshop_id == march.id, Theme.memo_phrase == "työnkuvista"))
     assert len(tyonkuvat.wishes) == 2
     assert registration_state(series.workshops[-1]) is RegistrationState.OPEN
-    assert db.session.scalar(select(func.count(Registration.id))) == 8 + 3
+    # 29.3.2023's eight (seed 002), five at each earlier workshop, three for the upcoming one
+    assert db.session.scalar(select(func.count(Registration.id))) == 8 + 3 * 5 + 3
+    # every past workshop has a published memo, in every format, on the archive page
+    published = db.session.scalars(select(MemoVersion).where(
+        MemoVersion.published_at.is_not(None))).all()
+    assert sorted(v.workshop.day.isoformat() for v in published) == days[:4]
+    assert all(sorted(f.format for f in v.files) == ["docx", "html", "md", "pdf"]
+               for v in published)
+    march_memo = next(v for v in published if v.workshop_id == march.id).markdown
+    assert ("Paikalla oli YEE-hankkeen työntekijöitä sekä edustus Varhan, Satakunnan, "
+            "Pirkanmaan, Pohjanmaan, Pohjois-Pohjanmaan ja Kanta-Hämeen hyvinvointialueilta "
+            "ja yksityisen toimijan puolelta.") in march_memo
+    assert "27.1.2023 (pdf " in march_memo and "## Liite 1 " in march_memo
+    archive = app.test_client().get(f"/series/{series.slug}").get_data(as_text=True)
+    assert archive.count(f"/series/{series.slug}/memos/") == 4 * 4
     page = app.test_client().get("/").get_data(as_text=True)
     assert "Lastensuojelun jälkihuollon johdon vertaisreflektiot" in page

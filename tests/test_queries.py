@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
+from sql_count import counted
 
 from facilitate.agenda import operations as agenda_ops
 from facilitate.extensions import db
-
-
-@contextmanager
-def counted() -> Callable[[], int]:
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield lambda: len(statements)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def _grow(workshop, register, themes: int) -> None:

@@ -7,20 +7,14 @@ meets Playwright's greenlets in the pytest process.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from live_server import LiveServer, ServerFailed, run_cli, server_env
 
 HERE = Path(__file__).parent
 CHROMIUM = "/usr/bin/chromium"
@@ -30,7 +24,6 @@ COORDINATOR_EMAIL = "koordinaattori@thl.fi"
 COORDINATOR_NAME = "Niina Koordinaattori"
 COORDINATOR_PASSWORD = "selaintestin salasana 2026"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-SERVER_START_TIMEOUT = 30.0
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -43,104 +36,50 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # --- the server ---------------------------------------------------------------------------
 
 
-def _facilitate_command() -> list[str]:
-    script = Path(sys.executable).with_name("facilitate")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("facilitate")
-    if found:
-        return [found]
-    return [sys.executable, "-m", "facilitate"]
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _run_cli(args: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run([*_facilitate_command(), *args], env=env, capture_output=True,
-                            text=True, timeout=60, check=False)
-    if result.returncode != 0:
-        pytest.fail(f"`facilitate {' '.join(args[:2])}` failed ({result.returncode}):\n"
-                    f"{result.stdout}\n{result.stderr}", pytrace=False)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+@pytest.fixture(scope="session")
+def live_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The live server's files: its database, uploads and logs."""
+    return tmp_path_factory.mktemp("live_server")
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`facilitate run` on a fresh SQLite file with one coordinator; yields the base URL."""
-    folder = tmp_path_factory.mktemp("live_server")
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DATABASE_URL", "SOCKETIO_MESSAGE_QUEUE", "PUBLIC_BASE_URL",
-                          "SESSION_COOKIE_SECURE", "FLASK_APP"}}
-    env.update({
-        "DATABASE_URL": f"sqlite:///{folder / 'browser.sqlite3'}",
-        "SECRET_KEY": "browser-test-secret",
-        "UPLOADS_DIR": str(folder / "uploads"),
-        "EXPORTS_DIR": str(folder / "exports"),
-        "SOCKETIO_ASYNC_MODE": "eventlet",  # as deployed
-        "PYTHONUNBUFFERED": "1",
-    })
-    _run_cli(["db", "upgrade"], env)
-    _run_cli(["create-coordinator", "--email", COORDINATOR_EMAIL, "--name", COORDINATOR_NAME,
-              "--password", COORDINATOR_PASSWORD], env)
+def live_database_url(live_folder: Path) -> str:
+    """The live server's database, for tests that prepare data the way a script would."""
+    return f"sqlite:///{live_folder / 'browser.sqlite3'}"
 
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    stdout_path, stderr_path = folder / "server.out", folder / "server.err"
-    with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
-        process = subprocess.Popen(
-            [*_facilitate_command(), "run", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+
+@pytest.fixture(scope="session")
+def live_server(live_folder: Path, live_database_url: str) -> Iterator[str]:
+    """`facilitate run` on a fresh SQLite file with one coordinator; yields the base URL."""
+    folder = live_folder
+    env = server_env(folder, live_database_url)
+    server = LiveServer(folder, env)
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"The server exited with {process.returncode} before answering.\n"
-                            f"stderr:\n{stderr_path.read_text(errors='replace')}",
-                            pytrace=False)
-            try:
-                with urllib.request.urlopen(f"{base_url}/", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                _stop(process)
-                pytest.fail(f"The server did not answer GET / within {SERVER_START_TIMEOUT:.0f} s."
-                            f"\nstderr:\n{stderr_path.read_text(errors='replace')}",
-                            pytrace=False)
-            time.sleep(0.1)
-        _SERVER.update(process=process, stderr=stderr_path)
-        yield base_url
+        run_cli(["db", "upgrade"], env)
+        run_cli(["create-coordinator", "--email", COORDINATOR_EMAIL, "--name", COORDINATOR_NAME,
+                 "--password", COORDINATOR_PASSWORD], env)
+        server.start()
+    except ServerFailed as error:
+        pytest.fail(str(error), pytrace=False)
+    _SERVER["server"] = server
+    try:
+        yield server.url
     finally:
         _SERVER.clear()
-        _stop(process)
+        server.stop()
 
 
 #: The running server, so that a test can tell "the page failed" from "the server died".
-_SERVER: dict[str, Any] = {}
+_SERVER: dict[str, LiveServer] = {}
 
 
 @pytest.fixture(autouse=True)
 def _server_survives_the_test(live_server: str) -> Iterator[None]:
     yield
-    process = _SERVER.get("process")
-    if process is not None and process.poll() is not None:
-        tail = _SERVER["stderr"].read_text(errors="replace")[-4000:]
-        pytest.fail(f"The server at {live_server} exited ({process.returncode}) during the "
-                    f"test.\nstderr (end):\n{tail}", pytrace=False)
+    server = _SERVER.get("server")
+    if server is not None and not server.alive():
+        pytest.fail(f"The server at {live_server} exited during the test.\n"
+                    f"stderr (end):\n{server.stderr()}", pytrace=False)
 
 
 @dataclass(frozen=True)
@@ -301,3 +240,25 @@ def axe_check(_axe: Any, visits: Visits) -> Callable[[Any], None]:
         visits.mark_checked(page)
 
     return check
+
+
+@pytest.fixture
+def log_in(coordinator_credentials: Credentials,
+           axe_check: Callable[[Any], None]) -> Callable[[Any], None]:
+    """log_in(page): the coordinator logs in through the login page (axe-checked before and
+    after) and lands on the management start page."""
+    from playwright.sync_api import expect
+
+    def run(page: Any) -> None:
+        page.goto("/login")
+        expect(page.get_by_role("heading", level=1, name="Kirjaudu sisään")).to_be_visible()
+        axe_check(page)
+        page.get_by_label("Sähköposti").fill(coordinator_credentials.email)
+        page.get_by_label("Salasana").fill(coordinator_credentials.password)
+        page.get_by_role("button", name="Kirjaudu", exact=True).click()
+        expect(page.get_by_role("heading", level=1, name="Hallinta")).to_be_visible()
+        expect(page.locator(".flashes").get_by_role("status")).to_contain_text(
+            "Olet kirjautunut sisään.")
+        axe_check(page)
+
+    return run

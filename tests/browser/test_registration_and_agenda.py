@@ -41,18 +41,6 @@ Credentials = Any
 # --- small helpers ------------------------------------------------------------------------
 
 
-def login(page: Page, axe_check: AxeCheck, credentials: Credentials) -> None:
-    page.goto("/login")
-    expect(page.get_by_role("heading", level=1, name="Kirjaudu sisään")).to_be_visible()
-    axe_check(page)
-    page.get_by_label("Sähköposti").fill(credentials.email)
-    page.get_by_label("Salasana").fill(credentials.password)
-    page.get_by_role("button", name="Kirjaudu", exact=True).click()
-    expect(page.get_by_role("heading", level=1, name="Hallinta")).to_be_visible()
-    expect(flash(page)).to_contain_text("Olet kirjautunut sisään.")
-    axe_check(page)
-
-
 def flash(page: Page) -> Locator:
     """The page's announced message (copy buttons have status lines of their own)."""
     return page.locator(".flashes").get_by_role("status")
@@ -85,9 +73,9 @@ def press_and_wait(page: Page, key: str) -> None:
 
 
 def coordinator_prepares_workshop(page: Page, axe_check: AxeCheck,
-                                  credentials: Credentials) -> str:
+                                  log_in: Callable[[Page], None]) -> str:
     """a. Log in, create a series, a workshop from a plan, open registration."""
-    login(page, axe_check, credentials)
+    log_in(page)
 
     page.get_by_role("link", name="Uusi tilaisuussarja").click()
     expect(page.get_by_role("heading", level=1, name="Uusi tilaisuussarja")).to_be_visible()
@@ -335,10 +323,10 @@ def participant_sees_closed_page(page: Page, axe_check: AxeCheck, own_url: str) 
 
 
 def test_registration_wishes_and_agenda(new_page: Callable[[], Page], axe_check: AxeCheck,
-                                        visits: Visits, coordinator_credentials: Credentials,
+                                        visits: Visits, log_in: Callable[[Page], None],
                                         tmp_path: Path) -> None:
     coordinator = new_page()
-    invitation = coordinator_prepares_workshop(coordinator, axe_check, coordinator_credentials)
+    invitation = coordinator_prepares_workshop(coordinator, axe_check, log_in)
 
     participant = new_page()
     own_url = participant_registers(participant, axe_check, invitation, tmp_path)
@@ -357,9 +345,10 @@ def test_registration_wishes_and_agenda(new_page: Callable[[], Page], axe_check:
 
 def test_public_pages_login_error_and_skip_link(new_page: Callable[[], Page],
                                                 axe_check: AxeCheck, visits: Visits,
+                                                log_in: Callable[[Page], None],
                                                 coordinator_credentials: Credentials) -> None:
     coordinator = new_page()
-    login(coordinator, axe_check, coordinator_credentials)
+    log_in(coordinator)
     coordinator.get_by_role("link", name="Uusi tilaisuussarja").click()
     axe_check(coordinator)
     title = "Julkinen testisarja"

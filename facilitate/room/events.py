@@ -1,0 +1,578 @@
+"""Socket.IO events of the live room: parse, authorise, call an operation, commit, broadcast.
+
+The protocol is documented in docs/realtime.md. Each handler's docstring says who sends the
+event and what is broadcast. Handlers return an Outcome; `room_event` commits it and only then
+broadcasts, so nothing reaches a client that is not in the database.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app, request
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, emit, join_room
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from ..errors import Busy, DomainError, Forbidden, Invalid, NotFound
+from ..extensions import db, socketio
+from ..models import Contribution, Prompt, Workshop
+from ..registration.operations import find_registration
+from ..timeutil import now_utc
+from ..web import select_locale
+from . import operations as ops
+from .snapshot import (
+    authors_of,
+    build_snapshot,
+    contribution_payload,
+    iso,
+    note_payload,
+    presence_payload,
+    results_of,
+    results_payload,
+    room_payload,
+    timer_payload,
+)
+
+log = logging.getLogger("facilitate.room")
+
+#: How often a prompt's results and a room's presence go out at most (seconds between sends).
+RESULTS_INTERVAL = 0.2
+PRESENCE_INTERVAL = 0.5
+#: How often this process marks its connections alive (see operations.PRESENCE_TTL).
+HEARTBEAT_SECONDS = 20
+#: Attempts at a change that lost a race for the same row before giving up.
+ATTEMPTS = 5
+
+
+def participants_room(workshop_id: int) -> str:
+    return f"workshop:{workshop_id}"
+
+
+def coordinators_room(workshop_id: int) -> str:
+    return f"workshop:{workshop_id}:coordinators"
+
+
+_SAME = object()
+
+
+@dataclass
+class Broadcast:
+    """One event to a workshop: `public` to participants, `coordinators` (default: the same)
+    to coordinators; None leaves that audience out."""
+
+    event: str
+    public: dict[str, Any] | None
+    coordinators: Any = _SAME
+
+
+def broadcast(workshop_id: int, message: Broadcast) -> None:
+    """The one way anything is sent to a workshop's room."""
+    coordinators = message.public if message.coordinators is _SAME else message.coordinators
+    if message.public is not None:
+        socketio.emit(message.event, message.public, to=participants_room(workshop_id))
+    if coordinators is not None:
+        socketio.emit(message.event, coordinators, to=coordinators_room(workshop_id))
+
+
+@dataclass
+class Outcome:
+    """What a handler did: the acknowledgement, what to remember for a resend, what to send."""
+
+    ack: dict[str, Any] = field(default_factory=dict)
+    #: stored with the change id; a resend is acknowledged with this (defaults to `ack`)
+    result: dict[str, Any] | None = None
+    broadcasts: list[Broadcast] = field(default_factory=list)
+    #: work after the broadcasts, outside the transaction (coalesced sends)
+    then: list[Callable[[], None]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A joined socket: who it is and which language they read."""
+
+    actor: ops.Actor
+    locale: str
+
+
+#: Sockets joined in this process. Connection state only: the room itself lives in the database.
+connections: dict[str, Connection] = {}
+
+
+class Coalescer:
+    """Runs a send at most once per interval per key; a request during the wait is not lost,
+    the send at the end of the wait reads the latest state."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._last: dict[Any, float] = {}
+        self._waiting: set[Any] = set()
+
+    def request(self, key: Any, send: Callable[[], None]) -> None:
+        if key in self._waiting:
+            return
+        wait = self._last.get(key, float("-inf")) + self.interval - time.monotonic()
+        if wait <= 0:
+            self._last[key] = time.monotonic()
+            send()
+            return
+        self._waiting.add(key)
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        socketio.start_background_task(self._later, app, key, wait, send)
+
+    def _later(self, app: Any, key: Any, wait: float, send: Callable[[], None]) -> None:
+        socketio.sleep(wait)
+        with app.app_context():
+            self._waiting.discard(key)
+            self._last[key] = time.monotonic()
+            try:
+                send()
+            except Exception:  # a lost update must not kill the server; the next one follows
+                log.exception("coalesced send %r failed", key)
+            finally:
+                db.session.remove()
+
+
+results_sender = Coalescer(RESULTS_INTERVAL)
+presence_sender = Coalescer(PRESENCE_INTERVAL)
+
+
+def send_results(prompt_id: int) -> None:
+    """Broadcast a prompt's distribution: to coordinators, and to everyone once revealed."""
+    s = db.session
+    prompt = s.get(Prompt, prompt_id)
+    if prompt is None:
+        return
+    payload = {"prompt_id": prompt.id,
+               "results": results_payload(prompt, results_of(s, [prompt.id])[prompt.id])}
+    broadcast(prompt.theme.workshop_id,
+              Broadcast("prompt.results", payload if prompt.is_revealed else None, payload))
+
+
+def send_presence(workshop_id: int) -> None:
+    """Broadcast who is in the room."""
+    s = db.session
+    broadcast(workshop_id, Broadcast(
+        "presence.changed", {"presence": presence_payload(s, workshop_id)},
+        {"presence": presence_payload(s, workshop_id, coordinator=True)}))
+
+
+def _error(error: DomainError) -> dict[str, Any]:
+    return {"ok": False, **error.as_json()}
+
+
+def _refuse(event: str, sid: str, conn: Connection | None, error: Any) -> None:
+    who = conn.actor.key if conn else "not joined"
+    log.warning("room event %s from %s (%s) refused: %s", event, sid, who, error)
+
+
+def room_event(event: str, *, change: bool = True) -> Callable[[Callable[..., Outcome]], Any]:
+    """Register a handler: check the connection and payload, apply a change once, commit it,
+    then broadcast; every failure becomes an error acknowledgement and changes nothing."""
+
+    def register(handler: Callable[..., Outcome]) -> Any:
+        @socketio.on(event)
+        @functools.wraps(handler)
+        def wrapper(payload: Any = None) -> dict[str, Any]:
+            sid = request.sid  # type: ignore[attr-defined]
+            conn = connections.get(sid)
+            if conn is None:
+                _refuse(event, sid, conn, "not joined")
+                return _error(Forbidden(_l("Yhteys ei ole liittynyt huoneeseen.")))
+            with force_locale(conn.locale):
+                try:
+                    return _run(handler, event, conn, payload, change)
+                except DomainError as error:
+                    db.session.rollback()
+                    _refuse(event, sid, conn, error)
+                    return _error(error)
+                except Exception:
+                    db.session.rollback()
+                    log.exception("room event %s from %s failed", event, conn.actor.key)
+                    return {"ok": False, "error": "server_error",
+                            "message": str(_l("Palvelimella tapahtui virhe. Yritä uudelleen."))}
+                finally:
+                    db.session.remove()
+
+        return wrapper
+
+    return register
+
+
+def _run(handler: Callable[..., Outcome], event: str, conn: Connection, payload: Any,
+         change: bool) -> dict[str, Any]:
+    if not isinstance(payload, dict):
+        raise Invalid(_l("Viestin sisällön pitää olla JSON-olio."))
+    s = db.session
+    change_id = ops.parse_change_id(payload.get("id")) if change else None
+    for attempt in range(ATTEMPTS):
+        try:
+            # A resend is rare: the common path applies at once, and recording the id fails
+            # (IntegrityError, rolled back with the change) if it was applied before.
+            if change_id is not None and attempt > 0:
+                stored = ops.find_applied(s, conn.actor, change_id, event)
+                if stored is not None:
+                    return {"ok": True, **stored, "replayed": True}
+            try:
+                outcome = handler(conn.actor, payload, change_id)
+            except DomainError:
+                # refused now, but perhaps applied before the state changed (a resend after
+                # the room closed): then the client gets what it got the first time
+                s.rollback()
+                stored = ops.find_applied(s, conn.actor, change_id, event) if change_id else None
+                if stored is not None:
+                    return {"ok": True, **stored, "replayed": True}
+                raise
+            if change_id is not None:
+                ops.record_applied(s, conn.actor, change_id, event,
+                                   outcome.ack if outcome.result is None else outcome.result)
+            s.commit()
+            break
+        except (ops.Retry, IntegrityError, OperationalError) as race:
+            # another change took the row first (or SQLite was busy): start over from fresh data
+            s.rollback()
+            if attempt == ATTEMPTS - 1:
+                log.warning("room event %s gave up after %s attempts: %s", event, ATTEMPTS, race)
+                raise Busy(_l("Muutos ei onnistunut kiireen vuoksi. Yritä uudelleen.")) \
+                    from None
+    for message in outcome.broadcasts:
+        broadcast(conn.actor.workshop_id, message)
+    for then in outcome.then:
+        then()
+    return {"ok": True, **outcome.ack}
+
+
+# --- connecting ----------------------------------------------------------------------------
+
+
+@socketio.on("connect")
+def connect(auth: Any = None) -> None:
+    """A participant connects with {token}, a coordinator with {workshop_id} and the login
+    cookie. Sent to the newcomer: `snapshot`. Broadcast: `presence.changed`."""
+    s = db.session
+    try:
+        locale = select_locale()
+        with force_locale(locale):
+            actor = _authenticate(auth)
+            ops.enter_room(s, actor, request.sid)  # type: ignore[attr-defined]
+            s.commit()
+            connections[request.sid] = Connection(actor, locale)  # type: ignore[attr-defined]
+            join_room(coordinators_room(actor.workshop_id) if actor.is_coordinator
+                      else participants_room(actor.workshop_id))
+            emit("snapshot", build_snapshot(s, actor))
+            presence_sender.request(actor.workshop_id,
+                                    functools.partial(send_presence, actor.workshop_id))
+            _start_heartbeat()
+    except DomainError as error:
+        s.rollback()
+        log.warning("room connection refused: %s", error)
+        raise ConnectionRefusedError(str(error.message), {"error": error.code}) from None
+    except Exception:
+        # Flask-SocketIO calls a connect handler again without `auth` if it raises TypeError;
+        # no exception may escape, or the person is refused for the wrong reason.
+        s.rollback()
+        log.exception("room connection failed")
+        raise ConnectionRefusedError(str(_l("Palvelimella tapahtui virhe. Yritä uudelleen.")),
+                                     {"error": "server_error"}) from None
+    finally:
+        s.remove()
+
+
+def _authenticate(auth: Any) -> ops.Actor:
+    s = db.session
+    if not isinstance(auth, dict):
+        raise Forbidden(_l("Liity huoneeseen henkilökohtaisella linkilläsi."))
+    if "token" in auth:
+        registration = find_registration(
+            s, auth["token"],
+            days_after=current_app.config["PARTICIPANT_TOKEN_DAYS_AFTER_WORKSHOP"])
+        return ops.Actor(workshop_id=registration.workshop_id, registration_id=registration.id)
+    if "workshop_id" in auth:
+        if not current_user.is_authenticated:
+            raise Forbidden(_l("Kirjaudu sisään koordinaattorina."))
+        workshop = s.get(Workshop, ops.parse_id(auth["workshop_id"], "workshop_id"))
+        if workshop is None:
+            raise NotFound(_l("Tilaisuutta ei löydy."))
+        return ops.Actor(workshop_id=workshop.id, coordinator_id=current_user.id)
+    raise Forbidden(_l("Liity huoneeseen henkilökohtaisella linkilläsi."))
+
+
+@socketio.on("disconnect")
+def disconnect(*_reason: Any) -> None:
+    """Sent by the transport when a socket goes. Broadcast: `presence.changed`."""
+    conn = connections.pop(request.sid, None)  # type: ignore[attr-defined]
+    if conn is None:
+        return
+    try:
+        ops.leave_room(db.session, request.sid)  # type: ignore[attr-defined]
+        db.session.commit()
+        presence_sender.request(conn.actor.workshop_id,
+                                functools.partial(send_presence, conn.actor.workshop_id))
+    finally:
+        db.session.remove()
+
+
+_heartbeat_started = False
+
+
+def _start_heartbeat() -> None:
+    global _heartbeat_started
+    if _heartbeat_started:
+        return
+    _heartbeat_started = True
+    socketio.start_background_task(_heartbeat, current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def _heartbeat(app: Any) -> None:
+    """Keep this process's connections marked alive; drop rows of processes that died."""
+    while True:
+        socketio.sleep(HEARTBEAT_SECONDS)
+        with app.app_context():
+            try:
+                gone = ops.refresh_presence(db.session, list(connections))
+                db.session.commit()
+                for workshop_id in gone:
+                    send_presence(workshop_id)
+            except Exception:
+                db.session.rollback()
+                log.exception("presence heartbeat failed")
+            finally:
+                db.session.remove()
+
+
+@socketio.on("*")
+def unknown_event(event: str, *_args: Any) -> dict[str, Any]:
+    """Any event not listed in docs/realtime.md: refused, nothing changes."""
+    conn = connections.get(request.sid)  # type: ignore[attr-defined]
+    _refuse(event, request.sid, conn, "unknown event")  # type: ignore[attr-defined]
+    with force_locale(conn.locale if conn else "fi"):
+        return {"ok": False, "error": "unknown_event",
+                "message": str(_l("Tuntematon tapahtuma: %(event)s", event=str(event)[:60]))}
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@room_event("sync", change=False)
+def sync(actor: ops.Actor, payload: dict[str, Any], _id: None) -> Outcome:
+    """Anyone connected asks for the whole room again. Broadcast: nothing."""
+    return Outcome({"snapshot": build_snapshot(db.session, actor)})
+
+
+@room_event("note.history", change=False)
+def note_history(actor: ops.Actor, payload: dict[str, Any], _id: None) -> Outcome:
+    """Anyone connected catches up on a note's edits since a version. Broadcast: nothing."""
+    version, revisions = ops.note_history(db.session, actor, payload.get("theme_id"),
+                                          payload.get("since"))
+    return Outcome({"theme_id": payload["theme_id"], "version": version, "edits": [
+        {"version": r.version, "ops": r.ops, "change_id": r.change_id} for r in revisions]})
+
+
+# --- participants --------------------------------------------------------------------------
+
+
+def _author(contribution: Contribution) -> dict[str, str] | None:
+    return authors_of(db.session, contribution.workshop_id,
+                      contribution.registration_id).get(contribution.registration_id)
+
+
+def _contribution_broadcast(event: str, contribution: Contribution, votes: int) -> Broadcast:
+    public = {"contribution": contribution_payload(contribution, votes)}
+    coordinators = {"contribution": contribution_payload(contribution, votes,
+                                                         author=_author(contribution))}
+    return Broadcast(event, None if contribution.is_hidden else public, coordinators)
+
+
+@room_event("contribution.add")
+def add_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+    """A participant posts under a theme. Broadcast: `contribution.added`."""
+    contribution = ops.add_contribution(db.session, actor, payload.get("theme_id"),
+                                        payload.get("prompt_id"), payload.get("text"),
+                                        payload.get("level"))
+    mine = {**contribution_payload(contribution, 0), "mine": True, "voted": False}
+    return Outcome({"contribution_id": contribution.id, "contribution": mine},
+                   result={"contribution_id": contribution.id},
+                   broadcasts=[_contribution_broadcast("contribution.added", contribution, 0)])
+
+
+@room_event("contribution.edit")
+def edit_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+    """The author changes their contribution. Broadcast: `contribution.updated`."""
+    s = db.session
+    contribution = ops.edit_contribution(s, actor, payload.get("contribution_id"),
+                                         payload.get("text"), payload.get("level"))
+    votes = ops.vote_count(s, contribution.id)
+    return Outcome({"contribution_id": contribution.id},
+                   broadcasts=[_contribution_broadcast("contribution.updated", contribution,
+                                                       votes)])
+
+
+@room_event("contribution.delete")
+def delete_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+    """The author withdraws their contribution. Broadcast: `contribution.removed`."""
+    contribution_id = ops.delete_contribution(db.session, actor, payload.get("contribution_id"))
+    return Outcome({"contribution_id": contribution_id}, broadcasts=[
+        Broadcast("contribution.removed", {"contribution_id": contribution_id})])
+
+
+@room_event("contribution.vote")
+def vote(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+    """A participant upvotes another's contribution (or takes it back).
+    Broadcast: `contribution.votes`."""
+    contribution, votes = ops.vote(db.session, actor, payload.get("contribution_id"),
+                                   payload.get("up"))
+    body = {"contribution_id": contribution.id, "votes": votes}
+    return Outcome({**body, "voted": payload["up"]}, broadcasts=[
+        Broadcast("contribution.votes", None if contribution.is_hidden else body, body)])
+
+
+@room_event("answer.set")
+def set_answer(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+    """A participant answers a statement or poll. Broadcast (coalesced): `prompt.results`,
+    to coordinators, and to everyone once revealed."""
+    answer = ops.set_answer(db.session, actor, payload.get("prompt_id"), payload.get("value"))
+    prompt_id = answer.prompt_id
+    return Outcome({"prompt_id": prompt_id, "value": answer.value}, then=[
+        lambda: results_sender.request(prompt_id, functools.partial(send_results, prompt_id))])
+
+
+@room_event("note.edit")
+def edit_note(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+    """A note-taker or coordinator edits a theme's note. Broadcast: `note.edited`."""
+    note, revision = ops.edit_note(db.session, actor, payload.get("theme_id"),
+                                   payload.get("base_version"), payload.get("ops"), change_id)
+    edited = {"theme_id": note.theme_id, "version": revision.version, "ops": revision.ops,
+              "change_id": change_id, "html": note_payload(note)["html"]}
+    return Outcome({"theme_id": note.theme_id, "version": revision.version},
+                   broadcasts=[Broadcast("note.edited", edited)])
+
+
+# --- the coordinator -----------------------------------------------------------------------
+
+
+def _room_changed(room: Any) -> list[Broadcast]:
+    return [Broadcast("room.changed", {"room": room_payload(room), "status": room.status.value,
+                                       "server_now": iso(now_utc())})]
+
+
+@room_event("room.open")
+def open_room(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+    """The coordinator opens (or reopens) the room. Broadcast: `room.changed`."""
+    ops.require_coordinator(actor)
+    room = ops.open_room(db.session, db.session.get_one(Workshop, actor.workshop_id))
+    return Outcome({"status": room.status.value}, broadcasts=_room_changed(room))
+
+
+@room_event("room.close")
+def close_room(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+    """The coordinator closes the room; it becomes read-only. Broadcast: `room.changed`."""
+    ops.require_coordinator(actor)
+    room = ops.close_room(db.session, db.session.get_one(Workshop, actor.workshop_id))
+    return Outcome({"status": room.status.value}, broadcasts=_room_changed(room))
+
+
+@room_event("phase.set")
+def set_phase(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+    """The coordinator moves to the opening, a theme or the closing.
+    Broadcast: `phase.changed`, `timer.changed`."""
+    ops.require_coordinator(actor)
+    room = ops.set_phase_for(db.session, actor, payload.get("phase"), payload.get("theme_id"))
+    body = {"phase": room.phase.value, "theme_id": room.theme_id}
+    return Outcome(body, broadcasts=[
+        Broadcast("phase.changed", body),
+        Broadcast("timer.changed", {"timer": None, "server_now": iso(now_utc())})])
+
+
+@room_event("timer.start")
+def start_timer(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+    """The coordinator starts a countdown. Broadcast: `timer.changed`."""
+    ops.require_coordinator(actor)
+    room = ops.start_timer(db.session, actor, payload.get("seconds"))
+    body = {"timer": timer_payload(room), "server_now": iso(now_utc())}
+    return Outcome(body, broadcasts=[Broadcast("timer.changed", body)])
+
+
+@room_event("timer.stop")
+def stop_timer(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+    """The coordinator stops the countdown. Broadcast: `timer.changed`."""
+    ops.require_coordinator(actor)
+    ops.stop_timer(db.session, actor)
+    body = {"timer": None, "server_now": iso(now_utc())}
+    return Outcome(body, broadcasts=[Broadcast("timer.changed", body)])
+
+
+@room_event("theme.lock")
+def lock_theme(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+    """The coordinator locks or unlocks a theme. Broadcast: `theme.changed`."""
+    ops.require_coordinator(actor)
+    theme = ops.lock_theme(db.session, actor, payload.get("theme_id"), payload.get("locked"))
+    body = {"theme_id": theme.id, "is_locked": theme.is_locked}
+    return Outcome(body, broadcasts=[Broadcast("theme.changed", body)])
+
+
+@room_event("prompt.reveal")
+def reveal_prompt(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+    """The coordinator shows (or hides) a statement's or poll's distribution.
+    Broadcast: `prompt.revealed` (with the results when shown)."""
+    ops.require_coordinator(actor)
+    s = db.session
+    prompt = ops.reveal_prompt_for(s, actor, payload.get("prompt_id"), payload.get("revealed"))
+    results = results_payload(prompt, results_of(s, [prompt.id])[prompt.id])
+    public = {"prompt_id": prompt.id, "revealed": prompt.is_revealed,
+              "results": results if prompt.is_revealed else None}
+    return Outcome({"prompt_id": prompt.id, "revealed": prompt.is_revealed}, broadcasts=[
+        Broadcast("prompt.revealed", public, {**public, "results": results})])
+
+
+@room_event("contribution.hide")
+def hide_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+    """The coordinator hides a contribution from participants (or shows it again).
+    Broadcast: participants `contribution.removed` or `contribution.added`;
+    coordinators `contribution.updated`."""
+    ops.require_coordinator(actor)
+    s = db.session
+    contribution = ops.hide_contribution(s, actor, payload.get("contribution_id"),
+                                         payload.get("hidden"))
+    votes = ops.vote_count(s, contribution.id)
+    if contribution.is_hidden:
+        public = Broadcast("contribution.removed",
+                           {"contribution_id": contribution.id, "hidden": True}, None)
+    else:
+        public = Broadcast("contribution.added",
+                           {"contribution": contribution_payload(contribution, votes)}, None)
+    coordinators = Broadcast("contribution.updated", None, {
+        "contribution": contribution_payload(contribution, votes, author=_author(contribution))})
+    return Outcome({"contribution_id": contribution.id, "hidden": contribution.is_hidden},
+                   broadcasts=[public, coordinators])
+
+
+@room_event("contribution.move")
+def move_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+    """The coordinator moves a contribution under another theme.
+    Broadcast: `contribution.updated`."""
+    ops.require_coordinator(actor)
+    s = db.session
+    contribution = ops.move_contribution(s, actor, payload.get("contribution_id"),
+                                         payload.get("theme_id"))
+    votes = ops.vote_count(s, contribution.id)
+    return Outcome({"contribution_id": contribution.id, "theme_id": contribution.theme_id},
+                   broadcasts=[_contribution_broadcast("contribution.updated", contribution,
+                                                       votes)])
+
+
+@room_event("note_taker.set")
+def set_note_taker(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+    """The coordinator gives or takes a participant's note-taker role.
+    Broadcast: `participant.changed`."""
+    ops.require_coordinator(actor)
+    registration = ops.set_note_taker(db.session, actor, payload.get("registration_id"),
+                                      payload.get("on"))
+    body = {"registration_id": registration.id, "is_note_taker": registration.is_note_taker}
+    return Outcome(body, broadcasts=[Broadcast("participant.changed", body)])

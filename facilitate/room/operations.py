@@ -1,0 +1,577 @@
+"""Rules of the live room: who may change what, and how; functions add and flush, callers commit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..errors import Collector, Conflict, Forbidden, Invalid, NotFound
+from ..models import (
+    ANSWER_LEVELS,
+    CLIENT_ID_MAX_CHARS,
+    CONTRIBUTION_MAX_CHARS,
+    NOTE_MAX_BYTES,
+    Answer,
+    AppliedChange,
+    Contribution,
+    Note,
+    NoteRevision,
+    Presence,
+    Prompt,
+    PromptKind,
+    Registration,
+    Room,
+    RoomPhase,
+    RoomStatus,
+    Theme,
+    Vote,
+    Workshop,
+)
+from ..timeutil import now_utc
+from ..validation import clean_text
+from . import textops
+
+#: Timer bounds in seconds: ten seconds to two hours.
+TIMER_MIN_SECONDS = 10
+TIMER_MAX_SECONDS = 7200
+#: A connection whose row has not been refreshed for this long belongs to a process that died.
+PRESENCE_TTL = timedelta(seconds=60)
+STATEMENT_VALUES = range(1, 6)
+_CHANGE_ID = re.compile(rf"[A-Za-z0-9_-]{{8,{CLIENT_ID_MAX_CHARS}}}")
+
+
+class Retry(Exception):  # noqa: N818 - a signal, not an error
+    """Someone else changed the same row first; the caller rolls back and tries again."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who sends events on a connection: a participant (registration) or a coordinator."""
+
+    workshop_id: int
+    registration_id: int | None = None
+    coordinator_id: int | None = None
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.coordinator_id is not None
+
+    @property
+    def key(self) -> str:
+        """The namespace of this person's client change ids."""
+        if self.coordinator_id is not None:
+            return f"c{self.coordinator_id}"
+        return f"r{self.registration_id}"
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+def parse_id(value: Any, field: str) -> int:
+    """A database id from a payload; booleans and strings are not ids."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+        raise Invalid(_l("Tunniste puuttuu tai on virheellinen."), field=field)
+    return value
+
+
+def parse_flag(value: Any, field: str) -> bool:
+    """A true/false field."""
+    if not isinstance(value, bool):
+        raise Invalid(_l("Arvon pitää olla tosi tai epätosi."), field=field)
+    return value
+
+
+def parse_change_id(value: Any) -> str:
+    """The client-generated id every change carries."""
+    if not isinstance(value, str) or not _CHANGE_ID.fullmatch(value):
+        raise Invalid(_l("Muutoksen tunniste puuttuu tai on virheellinen "
+                         "(8–64 merkkiä: kirjaimet, numerot, _ ja -)."), field="id")
+    return value
+
+
+# --- idempotency ---------------------------------------------------------------------------
+
+
+def find_applied(s: Session, actor: Actor, change_id: str, event: str) -> dict[str, Any] | None:
+    """The stored result of a change already applied, or None; the id must name this event."""
+    applied = s.get(AppliedChange, (actor.key, change_id))
+    if applied is None:
+        return None
+    if applied.event != event or applied.workshop_id != actor.workshop_id:
+        raise Invalid(_l("Tunniste on jo käytetty toiseen muutokseen."), field="id")
+    return dict(applied.result)
+
+
+def record_applied(s: Session, actor: Actor, change_id: str, event: str,
+                   result: dict[str, Any]) -> None:
+    """Remember that this change id is applied, in the same transaction as the change."""
+    # a Core insert: the row is never read back in this transaction, so no ORM object
+    s.execute(insert(AppliedChange.__table__).values(
+        actor=actor.key, change_id=change_id, workshop_id=actor.workshop_id, event=event,
+        result=result, created_at=now_utc()))
+
+
+# --- lookups -------------------------------------------------------------------------------
+
+
+def get_room(s: Session, workshop_id: int) -> Room:
+    """The workshop's room state, created on first use."""
+    room = s.get(Room, workshop_id)
+    if room is None:
+        room = Room(workshop_id=workshop_id, status=RoomStatus.SCHEDULED, phase=RoomPhase.OPENING)
+        s.add(room)
+        s.flush()
+    return room
+
+
+def peek_room(s: Session, workshop_id: int) -> Room:
+    """The room state for reading: an unsaved default when the room was never touched."""
+    return s.get(Room, workshop_id) or Room(workshop_id=workshop_id, status=RoomStatus.SCHEDULED,
+                                            phase=RoomPhase.OPENING)
+
+
+def _theme(s: Session, actor: Actor, theme_id: Any, field: str = "theme_id") -> Theme:
+    theme = s.get(Theme, parse_id(theme_id, field))
+    if theme is None or theme.workshop_id != actor.workshop_id:
+        raise NotFound(_l("Teemaa ei löydy tästä tilaisuudesta."), field=field)
+    return theme
+
+
+def _prompt(s: Session, actor: Actor, prompt_id: Any) -> Prompt:
+    prompt = s.get(Prompt, parse_id(prompt_id, "prompt_id"))
+    if prompt is None or prompt.theme.workshop_id != actor.workshop_id:
+        raise NotFound(_l("Kysymystä ei löydy tästä tilaisuudesta."), field="prompt_id")
+    return prompt
+
+
+def _contribution(s: Session, actor: Actor, contribution_id: Any) -> Contribution:
+    contribution = s.get(Contribution, parse_id(contribution_id, "contribution_id"))
+    if contribution is None or contribution.workshop_id != actor.workshop_id or (
+            contribution.is_hidden and not actor.is_coordinator
+            and contribution.registration_id != actor.registration_id):
+        raise NotFound(_l("Puheenvuoroa ei löydy."), field="contribution_id")
+    return contribution
+
+
+def require_open(s: Session, actor: Actor) -> Room:
+    """The room, if it is open for changes."""
+    room = peek_room(s, actor.workshop_id)
+    _require_open_status(room.status)
+    return room
+
+
+def _require_open_status(status: RoomStatus) -> None:
+    if status == RoomStatus.SCHEDULED:
+        raise Conflict(_l("Huone ei ole vielä auki."))
+    if status == RoomStatus.CLOSED:
+        raise Conflict(_l("Tilaisuus on päättynyt; huone on suljettu."))
+
+
+def _open_theme(s: Session, actor: Actor, theme_id: Any, prompt_id: Any
+                ) -> tuple[Theme, Prompt | None]:
+    """An unlocked theme of an open room and, if named, a prompt, read in one query: posting
+    is the busiest write of a session."""
+    theme_key = parse_id(theme_id, "theme_id")
+    prompt_key = parse_id(prompt_id, "prompt_id") if prompt_id is not None else None
+    row = s.execute(
+        select(Theme, Room.status, Prompt)
+        .outerjoin(Room, Room.workshop_id == Theme.workshop_id)
+        .outerjoin(Prompt, Prompt.id == prompt_key)
+        .where(Theme.id == theme_key, Theme.workshop_id == actor.workshop_id)
+    ).one_or_none()
+    if row is None:
+        require_open(s, actor)  # a closed room is the clearer reason
+        raise NotFound(_l("Teemaa ei löydy tästä tilaisuudesta."), field="theme_id")
+    theme, status, prompt = row
+    _require_open_status(status or RoomStatus.SCHEDULED)
+    _require_unlocked(theme)
+    if prompt_key is not None and (prompt is None or prompt.theme_id != theme.id):
+        # under another theme of this workshop (said so by _clean_contribution) or not here
+        prompt = _prompt(s, actor, prompt_key)
+    return theme, prompt
+
+
+def _require_unlocked(theme: Theme) -> None:
+    if theme.is_locked:
+        raise Conflict(_l("Teema on lukittu."), field="theme_id")
+
+
+def require_participant(actor: Actor) -> None:
+    """Participants' own inputs (contributions, votes, answers) need a registration."""
+    if actor.registration_id is None:
+        raise Forbidden(_l("Vain osallistujat voivat tehdä tämän."))
+
+
+def require_coordinator(actor: Actor) -> None:
+    """Running the room is for coordinators."""
+    if not actor.is_coordinator:
+        raise Forbidden(_l("Vain koordinaattori voi tehdä tämän."))
+
+
+def require_note_taker(s: Session, actor: Actor) -> None:
+    """Notes are written by coordinators and participants given the note-taker role."""
+    if actor.is_coordinator:
+        return
+    registration = s.get(Registration, actor.registration_id)
+    if registration is None or not registration.is_note_taker:
+        raise Forbidden(_l("Vain kirjurit voivat kirjoittaa muistiinpanoja."))
+
+
+# --- the coordinator's controls ------------------------------------------------------------
+
+
+def open_room(s: Session, workshop: Workshop, now: datetime | None = None) -> Room:
+    """Open the room (again, if it was closed by mistake)."""
+    room = get_room(s, workshop.id)
+    room.status = RoomStatus.OPEN
+    room.opened_at = room.opened_at or now or now_utc()
+    room.closed_at = None
+    s.flush()
+    return room
+
+
+def close_room(s: Session, workshop: Workshop, now: datetime | None = None) -> Room:
+    """Close the room: it becomes read-only and the timer stops; everything stays for the memo."""
+    room = get_room(s, workshop.id)
+    room.status = RoomStatus.CLOSED
+    room.closed_at = now or now_utc()
+    room.timer_ends_at = room.timer_seconds = None
+    s.flush()
+    return room
+
+
+def set_phase(s: Session, workshop: Workshop, phase: Any, theme: Theme | None = None) -> Room:
+    """Move the room to the opening, a theme, or the closing; a running timer stops."""
+    try:
+        phase = RoomPhase(phase)
+    except ValueError:
+        raise Invalid(_l("Tuntematon vaihe."), field="phase") from None
+    if phase == RoomPhase.THEME and theme is None:
+        raise Invalid(_l("Valitse teema."), field="theme_id")
+    room = get_room(s, workshop.id)
+    room.phase = phase
+    room.theme_id = theme.id if phase == RoomPhase.THEME and theme else None
+    room.timer_ends_at = room.timer_seconds = None
+    s.flush()
+    return room
+
+
+def set_phase_for(s: Session, actor: Actor, phase: Any, theme_id: Any) -> Room:
+    """set_phase with the payload's theme checked against the actor's workshop."""
+    theme = _theme(s, actor, theme_id) if phase == RoomPhase.THEME.value else None
+    return set_phase(s, s.get_one(Workshop, actor.workshop_id), phase, theme)
+
+
+def start_timer(s: Session, actor: Actor, seconds: Any, now: datetime | None = None) -> Room:
+    """Start (or restart) the countdown."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or not (
+            TIMER_MIN_SECONDS <= seconds <= TIMER_MAX_SECONDS):
+        raise Invalid(_l("Ajastimen pituus on %(low)s–%(high)s sekuntia.",
+                         low=TIMER_MIN_SECONDS, high=TIMER_MAX_SECONDS), field="seconds")
+    room = get_room(s, actor.workshop_id)
+    room.timer_seconds = seconds
+    room.timer_ends_at = (now or now_utc()) + timedelta(seconds=seconds)
+    s.flush()
+    return room
+
+
+def stop_timer(s: Session, actor: Actor) -> Room:
+    """Stop the countdown."""
+    room = get_room(s, actor.workshop_id)
+    room.timer_ends_at = room.timer_seconds = None
+    s.flush()
+    return room
+
+
+def lock_theme(s: Session, actor: Actor, theme_id: Any, locked: Any) -> Theme:
+    """Close (or reopen) a theme for contributions, votes and answers."""
+    theme = _theme(s, actor, theme_id)
+    theme.is_locked = parse_flag(locked, "locked")
+    s.flush()
+    return theme
+
+
+def reveal_prompt(s: Session, prompt: Prompt, revealed: bool) -> Prompt:
+    """Show (or hide again) a statement's or poll's distribution to participants."""
+    if prompt.kind not in (PromptKind.STATEMENT, PromptKind.POLL):
+        raise Invalid(_l("Vain väitteen tai kyselyn tulokset voi näyttää."), field="prompt_id")
+    prompt.is_revealed = revealed
+    s.flush()
+    return prompt
+
+
+def reveal_prompt_for(s: Session, actor: Actor, prompt_id: Any, revealed: Any) -> Prompt:
+    """reveal_prompt with the payload checked against the actor's workshop."""
+    return reveal_prompt(s, _prompt(s, actor, prompt_id), parse_flag(revealed, "revealed"))
+
+
+def hide_contribution(s: Session, actor: Actor, contribution_id: Any, hidden: Any
+                      ) -> Contribution:
+    """Hide a contribution from participants (or show it again); it is kept either way."""
+    contribution = _contribution(s, actor, contribution_id)
+    contribution.is_hidden = parse_flag(hidden, "hidden")
+    s.flush()
+    return contribution
+
+
+def move_contribution(s: Session, actor: Actor, contribution_id: Any, theme_id: Any
+                      ) -> Contribution:
+    """Move a contribution under another theme (its prompt goes if it belongs elsewhere)."""
+    contribution = _contribution(s, actor, contribution_id)
+    theme = _theme(s, actor, theme_id)
+    if contribution.theme_id != theme.id:
+        contribution.theme_id = theme.id
+        contribution.prompt_id = None
+        contribution.level = None
+    s.flush()
+    return contribution
+
+
+def set_note_taker(s: Session, actor: Actor, registration_id: Any, on: Any) -> Registration:
+    """Give a participant the note-taker role, or take it away."""
+    registration = s.get(Registration, parse_id(registration_id, "registration_id"))
+    if registration is None or registration.workshop_id != actor.workshop_id:
+        raise NotFound(_l("Osallistujaa ei löydy tästä tilaisuudesta."), field="registration_id")
+    registration.is_note_taker = parse_flag(on, "on")
+    s.flush()
+    return registration
+
+
+# --- participants' inputs ------------------------------------------------------------------
+
+
+def _clean_contribution(theme: Theme, prompt: Prompt | None, text: Any, level: Any
+                        ) -> tuple[str, str | None]:
+    errors = Collector()
+    cleaned = clean_text(errors, "text", text, max_chars=CONTRIBUTION_MAX_CHARS, multiline=True)
+    if prompt is not None and prompt.theme_id != theme.id:
+        errors.add("prompt_id", _l("Kysymys ei kuulu tähän teemaan."))
+    if prompt is not None and prompt.kind == PromptKind.LEVEL:
+        if level not in ANSWER_LEVELS:
+            errors.add("level", _l("Valitse taso: kunta, hyvinvointialue tai valtakunnallinen."))
+    elif level is not None:
+        errors.add("level", _l("Tasoa kysytään vain tasokysymyksissä."))
+    elif prompt is not None and prompt.kind != PromptKind.OPEN:
+        errors.add("prompt_id", _l("Tähän kysymykseen vastataan valitsemalla, ei tekstillä."))
+    errors.raise_if_any()
+    return cleaned, level if isinstance(level, str) else None
+
+
+def add_contribution(s: Session, actor: Actor, theme_id: Any, prompt_id: Any, text: Any,
+                     level: Any = None) -> Contribution:
+    """A participant's contribution under an unlocked theme of an open room."""
+    require_participant(actor)
+    theme, prompt = _open_theme(s, actor, theme_id, prompt_id)
+    cleaned, level = _clean_contribution(theme, prompt, text, level)
+    contribution = Contribution(workshop_id=actor.workshop_id, theme_id=theme.id,
+                                prompt_id=prompt.id if prompt else None,
+                                registration_id=actor.registration_id, text=cleaned, level=level)
+    s.add(contribution)
+    s.flush()
+    return contribution
+
+
+def _own_contribution(s: Session, actor: Actor, contribution_id: Any) -> Contribution:
+    require_participant(actor)
+    require_open(s, actor)
+    contribution = _contribution(s, actor, contribution_id)
+    if contribution.registration_id != actor.registration_id:
+        raise Forbidden(_l("Voit muokata vain omia puheenvuorojasi."), field="contribution_id")
+    _require_unlocked(s.get_one(Theme, contribution.theme_id))
+    return contribution
+
+
+def edit_contribution(s: Session, actor: Actor, contribution_id: Any, text: Any,
+                      level: Any = None) -> Contribution:
+    """The author changes their own contribution."""
+    contribution = _own_contribution(s, actor, contribution_id)
+    theme = s.get_one(Theme, contribution.theme_id)
+    prompt = s.get(Prompt, contribution.prompt_id) if contribution.prompt_id else None
+    contribution.text, contribution.level = _clean_contribution(theme, prompt, text, level)
+    s.flush()
+    return contribution
+
+
+def delete_contribution(s: Session, actor: Actor, contribution_id: Any) -> int:
+    """The author withdraws their own contribution; returns its id."""
+    contribution = _own_contribution(s, actor, contribution_id)
+    s.delete(contribution)
+    s.flush()
+    return contribution.id
+
+
+def vote(s: Session, actor: Actor, contribution_id: Any, up: Any) -> tuple[Contribution, int]:
+    """Upvote someone else's contribution, or take the vote back; returns the new count."""
+    require_participant(actor)
+    require_open(s, actor)
+    contribution = _contribution(s, actor, contribution_id)
+    up = parse_flag(up, "up")
+    if contribution.registration_id == actor.registration_id:
+        raise Forbidden(_l("Omaa puheenvuoroa ei voi äänestää."), field="contribution_id")
+    _require_unlocked(s.get_one(Theme, contribution.theme_id))
+    existing = s.get(Vote, (contribution.id, actor.registration_id))
+    if up and existing is None:
+        s.add(Vote(contribution_id=contribution.id, registration_id=actor.registration_id))
+    elif not up and existing is not None:
+        s.delete(existing)
+    s.flush()
+    return contribution, vote_count(s, contribution.id)
+
+
+def vote_count(s: Session, contribution_id: int) -> int:
+    """Upvotes of one contribution."""
+    return s.scalar(select(func.count()).select_from(Vote)
+                    .where(Vote.contribution_id == contribution_id)) or 0
+
+
+def set_answer(s: Session, actor: Actor, prompt_id: Any, value: Any) -> Answer:
+    """Answer a statement (1–5) or a poll (option index); a new answer replaces the old."""
+    require_participant(actor)
+    require_open(s, actor)
+    prompt = _prompt(s, actor, prompt_id)
+    _require_unlocked(prompt.theme)
+    if prompt.kind == PromptKind.STATEMENT:
+        allowed = STATEMENT_VALUES
+    elif prompt.kind == PromptKind.POLL:
+        allowed = range(len(prompt.options))
+    else:
+        raise Invalid(_l("Tähän kysymykseen vastataan kirjoittamalla."), field="prompt_id")
+    if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
+        raise Invalid(_l("Valitse yksi vaihtoehdoista."), field="value")
+    answer = s.scalar(select(Answer).where(Answer.prompt_id == prompt.id,
+                                           Answer.registration_id == actor.registration_id))
+    if answer is None:
+        answer = Answer(prompt_id=prompt.id, registration_id=actor.registration_id, value=value)
+        s.add(answer)
+    else:
+        answer.value = value
+    s.flush()
+    return answer
+
+
+def prompt_results(s: Session, prompt: Prompt) -> dict[str, Any]:
+    """The distribution of a statement's or a poll's answers: counts in scale/option order."""
+    size = 5 if prompt.kind == PromptKind.STATEMENT else len(prompt.options)
+    offset = 1 if prompt.kind == PromptKind.STATEMENT else 0
+    counts = [0] * size
+    for value, count in s.execute(select(Answer.value, func.count()).where(
+            Answer.prompt_id == prompt.id).group_by(Answer.value)):
+        if 0 <= value - offset < size:
+            counts[value - offset] = count
+    return {"counts": counts, "total": sum(counts)}
+
+
+# --- notes ---------------------------------------------------------------------------------
+
+
+def edit_note(s: Session, actor: Actor, theme_id: Any, base_version: Any, ops: Any,
+              change_id: str | None) -> tuple[Note, NoteRevision]:
+    """Apply a note-taker's edit, transformed past every edit made since its base version.
+
+    Raises Retry when another edit took the next version first (the caller retries).
+    """
+    require_note_taker(s, actor)
+    require_open(s, actor)
+    theme = _theme(s, actor, theme_id)
+    if isinstance(base_version, bool) or not isinstance(base_version, int) or base_version < 0:
+        raise Invalid(_l("Muistiinpanon versio puuttuu tai on virheellinen."),
+                      field="base_version")
+    try:
+        ops = textops.validate(ops)
+    except textops.OpsError as error:
+        raise Invalid(_l("Muokkaus on virheellinen: %(reason)s", reason=str(error)),
+                      field="ops") from None
+    # The row lock queues concurrent edits of one note on PostgreSQL: racing for the version
+    # instead let a steady typist starve another's edit until it gave up. SQLite ignores it
+    # (it has one writer at a time anyway).
+    note = s.scalar(select(Note).where(Note.theme_id == theme.id).with_for_update())
+    if note is None:
+        note = Note(theme_id=theme.id, text="", version=0)
+        s.add(note)
+        s.flush()  # a concurrent first edit makes this fail; the caller retries
+    if base_version > note.version:
+        raise Invalid(_l("Muistiinpanolla ei ole versiota %(version)s.", version=base_version),
+                      field="base_version")
+    try:
+        # Only up to the version read: under READ COMMITTED a later statement may already see
+        # revisions another edit committed since, which the text read does not contain.
+        for applied in s.scalars(select(NoteRevision.ops).where(
+                NoteRevision.note_id == note.id, NoteRevision.version > base_version,
+                NoteRevision.version <= note.version)
+                .order_by(NoteRevision.version)):
+            _, ops = textops.transform(applied, ops)
+        text = textops.apply(note.text, ops)
+    except textops.OpsError as error:
+        raise Invalid(_l("Muokkaus ei sovi muistiinpanon versioon %(version)s: %(reason)s",
+                         version=base_version, reason=str(error)), field="ops") from None
+    if len(text.encode()) > NOTE_MAX_BYTES:
+        raise Invalid(_l("Muistiinpano olisi liian pitkä: enintään %(limit)s kt.",
+                         limit=NOTE_MAX_BYTES // 1000), field="ops")
+    version = note.version + 1
+    # Only the edit that still sees the version it read may take the next one.
+    taken = s.execute(update(Note).where(Note.id == note.id, Note.version == note.version)
+                      .values(text=text, version=version, updated_at=now_utc())
+                      .execution_options(synchronize_session=False))
+    if taken.rowcount != 1:
+        raise Retry()
+    revision = NoteRevision(note_id=note.id, version=version, ops=ops, change_id=change_id,
+                            registration_id=actor.registration_id,
+                            coordinator_id=actor.coordinator_id)
+    s.add(revision)
+    s.flush()
+    s.refresh(note)
+    return note, revision
+
+
+def note_history(s: Session, actor: Actor, theme_id: Any, since: Any
+                 ) -> tuple[int, list[NoteRevision]]:
+    """The note's version and the edits applied after `since`, for a client catching up."""
+    theme = _theme(s, actor, theme_id)
+    if isinstance(since, bool) or not isinstance(since, int) or since < 0:
+        raise Invalid(_l("Muistiinpanon versio puuttuu tai on virheellinen."), field="since")
+    note = s.scalar(select(Note).where(Note.theme_id == theme.id))
+    if note is None:
+        return 0, []
+    revisions = list(s.scalars(select(NoteRevision).where(
+        NoteRevision.note_id == note.id, NoteRevision.version > since,
+        NoteRevision.version <= note.version)
+        .order_by(NoteRevision.version)))
+    return note.version, revisions
+
+
+# --- presence ------------------------------------------------------------------------------
+
+
+def enter_room(s: Session, actor: Actor, sid: str) -> None:
+    """Record an open connection; a participant's first one marks them present for the memo."""
+    now = now_utc()
+    s.merge(Presence(sid=sid, workshop_id=actor.workshop_id, registration_id=actor.registration_id,
+                     coordinator_id=actor.coordinator_id, last_seen=now))
+    if actor.registration_id is not None:
+        s.execute(update(Registration).where(Registration.id == actor.registration_id,
+                                             Registration.attended_at.is_(None))
+                  .values(attended_at=now).execution_options(synchronize_session=False))
+    s.flush()
+
+
+def leave_room(s: Session, sid: str) -> None:
+    """Forget a closed connection."""
+    s.execute(delete(Presence).where(Presence.sid == sid))
+
+
+def refresh_presence(s: Session, sids: list[str], now: datetime | None = None) -> list[int]:
+    """Mark this process's connections alive and drop dead ones; returns workshops affected."""
+    now = now or now_utc()
+    if sids:
+        s.execute(update(Presence).where(Presence.sid.in_(sids)).values(last_seen=now))
+    stale = select(Presence.workshop_id).where(Presence.last_seen < now - PRESENCE_TTL)
+    workshops = sorted(set(s.scalars(stale)))
+    if workshops:
+        s.execute(delete(Presence).where(Presence.last_seen < now - PRESENCE_TTL))
+    return workshops

@@ -1,0 +1,237 @@
+"""What the room looks like to one person: the snapshot sent on (re)join and the payloads of deltas.
+
+Participants get the public form (no organisations or names on contributions, no hidden ones but
+their own, results only once revealed); coordinators get everything.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from ..formatting import format_when
+from ..models import (
+    CONTRIBUTION_MAX_CHARS,
+    NOTE_MAX_BYTES,
+    Answer,
+    Contribution,
+    Coordinator,
+    Note,
+    Organisation,
+    Presence,
+    Presentation,
+    Prompt,
+    PromptKind,
+    Registration,
+    Room,
+    Theme,
+    Vote,
+    Wish,
+    Workshop,
+    organisation_label,
+)
+from ..text import render_markdown
+from ..timeutil import now_utc
+from .operations import PRESENCE_TTL, Actor, peek_room
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A UTC moment as the browser's Date parses it."""
+    if moment is None:
+        return None
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def room_payload(room: Room) -> dict[str, Any]:
+    """Status, phase, current theme and timer."""
+    return {"status": room.status.value, "phase": room.phase.value, "theme_id": room.theme_id,
+            "timer": timer_payload(room)}
+
+
+def timer_payload(room: Room) -> dict[str, Any] | None:
+    """The running countdown, or None."""
+    if room.timer_ends_at is None:
+        return None
+    return {"ends_at": iso(room.timer_ends_at), "seconds": room.timer_seconds}
+
+
+def note_payload(note: Note | None) -> dict[str, Any]:
+    """A note's text, version and sanitised HTML (an empty note is version 0)."""
+    if note is None:
+        return {"text": "", "version": 0, "html": ""}
+    return {"text": note.text, "version": note.version, "html": str(render_markdown(note.text))}
+
+
+def contribution_payload(contribution: Contribution, votes: int, *,
+                         author: dict[str, str] | None = None) -> dict[str, Any]:
+    """A contribution as participants see it; coordinators' copies add `author` (authors_of)."""
+    payload: dict[str, Any] = {
+        "id": contribution.id, "theme_id": contribution.theme_id,
+        "prompt_id": contribution.prompt_id, "text": contribution.text,
+        "level": contribution.level, "votes": votes, "hidden": contribution.is_hidden,
+        "created_at": iso(contribution.created_at),
+    }
+    if author is not None:
+        payload.update(author)
+    return payload
+
+
+def authors_of(s: Session, workshop_id: int, registration_id: int | None = None
+               ) -> dict[int, dict[str, str]]:
+    """Name and organisation of a workshop's registrations (or one), as coordinators see them."""
+    query = (select(Registration.id, Registration.name, Organisation.name_fi, Organisation.brand)
+             .join(Organisation, Organisation.id == Registration.organisation_id)
+             .where(Registration.workshop_id == workshop_id))
+    if registration_id is not None:
+        query = query.where(Registration.id == registration_id)
+    return {row.id: {"organisation": organisation_label(row.name_fi, row.brand),
+                     "author": row.name} for row in s.execute(query)}
+
+
+def presence_payload(s: Session, workshop_id: int, *, coordinator: bool = False,
+                     now: datetime | None = None) -> list[dict[str, Any]]:
+    """Participants in the room by organisation; each person once, however many tabs."""
+    since = (now or now_utc()) - PRESENCE_TTL
+    rows = s.execute(
+        select(Registration.id, Registration.name, Organisation.name_fi, Organisation.brand)
+        .join(Presence, Presence.registration_id == Registration.id)
+        .join(Organisation, Organisation.id == Registration.organisation_id)
+        .where(Presence.workshop_id == workshop_id, Presence.last_seen >= since)
+        .distinct()
+    ).all()
+    groups: dict[str, list[str]] = defaultdict(list)
+    for _id, name, org_name, brand in rows:
+        groups[organisation_label(org_name, brand)].append(name)
+    out = []
+    for organisation in sorted(groups):
+        entry: dict[str, Any] = {"organisation": organisation, "count": len(groups[organisation])}
+        if coordinator:
+            entry["names"] = sorted(groups[organisation])
+        out.append(entry)
+    return out
+
+
+def results_of(s: Session, prompt_ids: list[int]) -> dict[int, dict[int, int]]:
+    """Answer counts per prompt and value."""
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    if prompt_ids:
+        for prompt_id, value, count in s.execute(
+                select(Answer.prompt_id, Answer.value, func.count())
+                .where(Answer.prompt_id.in_(prompt_ids))
+                .group_by(Answer.prompt_id, Answer.value)):
+            counts[prompt_id][value] = count
+    return counts
+
+
+def results_payload(prompt: Prompt, counts: dict[int, int]) -> dict[str, Any]:
+    """A distribution in scale (1–5) or option order."""
+    if prompt.kind == PromptKind.STATEMENT:
+        values = [counts.get(value, 0) for value in range(1, 6)]
+    else:
+        values = [counts.get(index, 0) for index in range(len(prompt.options))]
+    return {"counts": values, "total": sum(values)}
+
+
+def build_snapshot(s: Session, actor: Actor) -> dict[str, Any]:
+    """The whole room as this person may see it."""
+    coordinator = actor.is_coordinator
+    workshop = s.scalars(select(Workshop).options(joinedload(Workshop.series))
+                         .where(Workshop.id == actor.workshop_id)).one()
+    room = peek_room(s, workshop.id)
+    themes = list(s.scalars(select(Theme).options(selectinload(Theme.prompts))
+                            .where(Theme.workshop_id == workshop.id).order_by(Theme.position)))
+    theme_ids = [theme.id for theme in themes]
+    notes = {note.theme_id: note for note in s.scalars(
+        select(Note).where(Note.theme_id.in_(theme_ids)))} if theme_ids else {}
+    from_wishes = set(s.scalars(select(Wish.theme_id).where(Wish.theme_id.in_(theme_ids))
+                                .distinct())) if theme_ids else set()
+    prompt_ids = [prompt.id for theme in themes for prompt in theme.prompts]
+    counts = results_of(s, prompt_ids)
+    mine: dict[int, int] = {}
+    if actor.registration_id is not None and prompt_ids:
+        mine = {prompt_id: value for prompt_id, value in s.execute(
+            select(Answer.prompt_id, Answer.value).where(
+                Answer.registration_id == actor.registration_id,
+                Answer.prompt_id.in_(prompt_ids)))}
+
+    def prompt_view(prompt: Prompt) -> dict[str, Any]:
+        shown = prompt.kind in (PromptKind.STATEMENT, PromptKind.POLL) and (
+            coordinator or prompt.is_revealed)
+        return {"id": prompt.id, "kind": prompt.kind.value, "text": prompt.text,
+                "options": list(prompt.options or []), "revealed": prompt.is_revealed,
+                "results": results_payload(prompt, counts.get(prompt.id, {})) if shown else None,
+                "my_answer": mine.get(prompt.id)}
+
+    query = select(Contribution).where(Contribution.workshop_id == workshop.id)
+    authors = authors_of(s, workshop.id) if coordinator else {}
+    if not coordinator:
+        query = query.where((Contribution.is_hidden.is_(False))
+                            | (Contribution.registration_id == actor.registration_id))
+    contributions = list(s.scalars(query.order_by(Contribution.id)))
+    votes = dict(s.execute(select(Vote.contribution_id, func.count())
+                           .join(Contribution, Contribution.id == Vote.contribution_id)
+                           .where(Contribution.workshop_id == workshop.id)
+                           .group_by(Vote.contribution_id)).all())
+    voted: set[int] = set()
+    if actor.registration_id is not None:
+        voted = set(s.scalars(select(Vote.contribution_id).where(
+            Vote.registration_id == actor.registration_id)))
+
+    def contribution_view(contribution: Contribution) -> dict[str, Any]:
+        payload = contribution_payload(contribution, votes.get(contribution.id, 0),
+                                       author=authors.get(contribution.registration_id))
+        payload["mine"] = contribution.registration_id == actor.registration_id
+        payload["voted"] = contribution.id in voted
+        return payload
+
+    presentations = list(s.scalars(select(Presentation).where(
+        Presentation.workshop_id == workshop.id).order_by(Presentation.position)))
+    snapshot: dict[str, Any] = {
+        "server_now": iso(now_utc()),
+        "me": _me(s, actor),
+        "workshop": {"id": workshop.id, "title": workshop.title,
+                     "when": format_when(workshop.day, workshop.starts_at, workshop.ends_at),
+                     "series_title": workshop.series.title},
+        "room": room_payload(room),
+        "presentations": [{
+            "id": p.id, "title": p.title, "presenter": p.presenter,
+            "slides_url": url_for("series.slides", presentation_id=p.id)
+            if p.slides_stored_as else None,
+        } for p in presentations],
+        "themes": [{
+            "id": theme.id, "title": theme.title,
+            "description_html": str(render_markdown(theme.description)),
+            "position": theme.position, "is_locked": theme.is_locked,
+            "from_wishes": theme.id in from_wishes,
+            "prompts": [prompt_view(prompt) for prompt in theme.prompts],
+            "note": note_payload(notes.get(theme.id)),
+        } for theme in themes],
+        "contributions": [contribution_view(c) for c in contributions],
+        "presence": presence_payload(s, workshop.id, coordinator=coordinator),
+        "limits": {"contribution_chars": CONTRIBUTION_MAX_CHARS, "note_bytes": NOTE_MAX_BYTES},
+    }
+    if coordinator:
+        snapshot["registrations"] = [{
+            "id": r.id, "name": r.name, "organisation": r.organisation.display_name,
+            "is_note_taker": r.is_note_taker,
+        } for r in s.scalars(select(Registration).options(joinedload(Registration.organisation))
+                             .where(Registration.workshop_id == workshop.id)
+                             .order_by(Registration.name))]
+    return snapshot
+
+
+def _me(s: Session, actor: Actor) -> dict[str, Any]:
+    if actor.coordinator_id is not None:
+        coordinator = s.get_one(Coordinator, actor.coordinator_id)
+        return {"role": "coordinator", "coordinator_id": coordinator.id,
+                "name": coordinator.name, "is_note_taker": True}
+    registration = s.scalars(select(Registration).options(joinedload(Registration.organisation))
+                             .where(Registration.id == actor.registration_id)).one()
+    return {"role": "participant", "registration_id": registration.id, "name": registration.name,
+            "organisation": registration.organisation.display_name,
+            "is_note_taker": registration.is_note_taker}

@@ -1,0 +1,164 @@
+// The coordinator's console: the room with its controls (page entry).
+import { announce } from "./announce.js";
+import { phaseName, startRoom, statusText } from "./app.js";
+import { h, hidden, replaceKeepingFocus } from "./dom.js";
+import { renderPresence, showConnection } from "./parts.js";
+import { t } from "./strings.js";
+import { ThemeBlock } from "./theme.js";
+import { Countdown } from "./timer.js";
+
+const byId = (id) => document.getElementById(id);
+const MINUTES = [1, 120]; // within the 10–7200 seconds the server accepts
+
+class ConsoleView {
+  constructor(app) {
+    this.app = app;
+    this.blocks = new Map(); // theme id -> ThemeBlock
+    this.countdown = new Countdown(byId("room-timer"), () => app.state.now(),
+      () => announce(t("time_over")));
+    byId("timer-form").addEventListener("submit", (event) => this.startTimer(event));
+    byId("timer-stop").addEventListener("click", () => app.conn?.send("timer.stop", {}));
+  }
+
+  send(event, payload) {
+    return this.app.conn.send(event, payload);
+  }
+
+  connectionState(state, message) {
+    showConnection(byId("room-connection"), state, message, this.app);
+  }
+
+  renderAll() {
+    const { state } = this.app;
+    this.renderRoom();
+    this.renderPhases();
+    this.renderThemes();
+    renderPresence(byId("room-presence-heading"), byId("room-presence"),
+      state.snap.presence ?? []);
+    this.renderRegistrations();
+    this.countdown.show(state.room.timer, { quiet: true });
+    byId("timer-stop").disabled = !state.room.timer;
+  }
+
+  renderRoom() {
+    const { room } = this.app.state;
+    this.app.root.dataset.status = room.status;
+    this.app.root.dataset.phase = room.phase;
+    const open = room.status === "open";
+    const button = h("button", { type: "button", "data-key": "room-toggle",
+      class: open ? "danger" : null,
+      onclick: () => {
+        if (open && !window.confirm(t("confirm_close"))) return;
+        this.send(open ? "room.close" : "room.open", {});
+      } }, t(open ? "close_room" : room.status === "closed" ? "reopen_room" : "open_room"));
+    replaceKeepingFocus(byId("console-room"),
+      h("p", { id: "console-room-status" }, h("strong", {}, statusText(room.status))),
+      h("div", { class: "button-row" }, button));
+  }
+
+  renderPhases() {
+    const { state } = this.app;
+    const { room } = state;
+    const phase = (key, label, payload, current) => h("li", {},
+      h("button", { type: "button", class: current ? null : "secondary", "data-key": `phase-${key}`,
+        "aria-current": current ? "true" : null,
+        onclick: () => this.send("phase.set", payload) }, label));
+    byId("console-phase-now").textContent = t("now_is", { name: phaseName(state) });
+    replaceKeepingFocus(byId("console-phases"),
+      phase("opening", t("phase_opening_button"), { phase: "opening" }, room.phase === "opening"),
+      state.themes.map((theme) => phase(`theme-${theme.id}`, theme.title,
+        { phase: "theme", theme_id: theme.id },
+        room.phase === "theme" && room.theme_id === theme.id)),
+      phase("closing", t("phase_closing"), { phase: "closing" }, room.phase === "closing"));
+  }
+
+  renderThemes() {
+    const { state } = this.app;
+    for (const block of this.blocks.values()) block.destroy();
+    this.blocks.clear();
+    const current = state.currentTheme();
+    const blocks = state.themes.map((theme) => {
+      const block = new ThemeBlock(this.app, theme,
+        { level: 3, console: true, current: theme === current });
+      this.blocks.set(theme.id, block);
+      block.el.classList.add("card");
+      return block.el;
+    });
+    replaceKeepingFocus(byId("console-themes"),
+      blocks.length ? blocks : h("p", {}, t("no_themes")));
+  }
+
+  renderRegistrations() {
+    const registrations = this.app.state.snap.registrations ?? [];
+    const row = (r) => {
+      const id = `note-taker-${r.id}`;
+      const box = h("input", { type: "checkbox", id, "data-key": id, checked: r.is_note_taker,
+        onchange: async () => {
+          const ack = await this.send("note_taker.set", { registration_id: r.id, on: box.checked });
+          if (!ack.ok) box.checked = r.is_note_taker;
+        } });
+      return h("tr", { "data-registration-id": r.id },
+        h("td", {}, r.name), h("td", {}, r.organisation),
+        h("td", {}, h("span", { class: "field checkbox" }, box,
+          h("label", { for: id }, t("note_taker"), hidden(`: ${r.name}`)))));
+    };
+    replaceKeepingFocus(byId("console-registrations"), registrations.length
+      ? h("table", {},
+        h("caption", { class: "visually-hidden" }, t("registrations")),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("name")),
+          h("th", { scope: "col" }, t("organisation")),
+          h("th", { scope: "col" }, t("note_taker")))),
+        h("tbody", {}, registrations.map(row)))
+      : h("p", {}, t("no_registrations")));
+  }
+
+  startTimer(event) {
+    event.preventDefault();
+    const field = byId("timer-minutes");
+    const error = byId("timer-error");
+    const minutes = Number(field.value);
+    const ok = Number.isInteger(minutes) && minutes >= MINUTES[0] && minutes <= MINUTES[1];
+    error.hidden = ok;
+    error.textContent = ok ? "" : t("timer_invalid");
+    if (ok) field.removeAttribute("aria-invalid");
+    else {
+      field.setAttribute("aria-invalid", "true");
+      field.focus();
+      return;
+    }
+    this.send("timer.start", { seconds: minutes * 60 });
+  }
+
+  update(parts) {
+    const { state } = this.app;
+    if (parts.has("room")) {
+      this.renderRoom();
+      for (const block of this.blocks.values()) block.refreshLock();
+    }
+    if (parts.has("phase") || parts.has("me")) {
+      this.app.root.dataset.phase = state.room.phase;
+      this.renderPhases();
+      this.renderThemes();
+    }
+    if (parts.has("timer")) {
+      this.countdown.show(state.room.timer);
+      byId("timer-stop").disabled = !state.room.timer;
+    }
+    if (parts.has("presence")) {
+      renderPresence(byId("room-presence-heading"), byId("room-presence"), state.snap.presence);
+    }
+    if (parts.has("registrations")) this.renderRegistrations();
+    for (const part of parts) {
+      const [kind, id] = part.split(":");
+      const block = this.blocks.get(Number(id));
+      if (kind === "theme") block?.refreshLock();
+      if (kind === "contributions") block?.refreshContributions();
+      if (kind === "note") block?.refreshNote();
+      if (kind === "prompt") {
+        for (const each of this.blocks.values()) each.refreshPrompt(Number(id));
+      }
+    }
+  }
+}
+
+startRoom(byId("room"), ConsoleView);

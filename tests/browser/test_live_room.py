@@ -1,0 +1,163 @@
+"""A short live session in three browsers: the coordinator's console and two participants (one
+on a phone-sized screen), as people would run it. axe checks every view in every state shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import date, time, timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from facilitate import create_app
+from facilitate.config import TestingConfig
+from facilitate.extensions import db
+from facilitate.plans import get_plan
+from facilitate.registration.operations import register
+from facilitate.series.operations import create_series, create_workshop, open_registration
+from facilitate.timeutil import now_utc
+
+AxeCheck = Callable[[Page], None]
+THEME = "Resurssit ja asiakasmitoitukset"
+STATEMENT = "Jokaisella nuorella tulisi olla oma sosiaalityöntekijä."
+OPEN_QUESTION = re.compile(r"^Hyvinvointialueilla käytännöt ovat erilaisia")
+INJECTION = '<img src=x onerror="alert(1)"><script>alert(2)</script> Kokeilu'
+
+
+@pytest.fixture
+def workshop(live_server: str, live_database_url: str) -> Iterator[dict[str, Any]]:
+    """A workshop from the seeds' plan with two registered participants, prepared the way an
+    import script would (the registration pages have browser tests of their own)."""
+    app = create_app(type("Config", (TestingConfig,), {"DATABASE_URL": live_database_url}))
+    with app.app_context():
+        s = db.session
+        series = create_series(s, {"title": f"Huonetesti {now_utc().timestamp()}"})
+        workshop = create_workshop(s, series, {
+            "title": "Jälkihuollon johdon vertaisreflektio",
+            "day": date.today() + timedelta(days=1), "starts_at": time(14),
+            "ends_at": time(16), "format": "Teams-keskustelu"},
+            plan=get_plan("johdon-vertaisreflektio"))
+        open_registration(s, workshop, now_utc() + timedelta(hours=12))
+        people = {}
+        for name, county in (("Anna Aalto", "varsinaissuomi"), ("Bertta Berg", "satakunta")):
+            _registration, token, _ = register(s, workshop, {
+                "name": name, "email": f"{name.split()[0].lower()}@example.fi",
+                "organisation": county, "wishes": []})
+            people[name.split()[0].lower()] = token
+        s.commit()
+        yield {"id": workshop.id, "tokens": people}
+        db.session.remove()
+    db.dispose()
+
+
+def ready(page: Page) -> None:
+    expect(page.locator("#room")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#room-connection")).to_have_attribute("data-state", "online")
+
+
+def prompt(page: Page, text: str | re.Pattern[str]) -> Locator:
+    return page.get_by_role("region", name=text)
+
+
+def contribution(page: Page, text: str) -> Locator:
+    return page.locator("li.contribution").filter(has_text=text)
+
+
+def test_a_short_live_session_end_to_end(
+        new_page: Callable[..., Page], workshop: dict[str, Any], log_in: Callable[[Page], None],
+        axe_check: AxeCheck, visits: Any, browser: Any, live_server: str) -> None:
+    dialogs: list[str] = []
+
+    # The coordinator logs in and opens the console.
+    console = new_page()
+    log_in(console)
+    console.goto(f"/manage/workshops/{workshop['id']}/room")
+    ready(console)
+    expect(console.get_by_role("heading", level=1)).to_contain_text("Huoneen ohjaus")
+    axe_check(console)
+
+    # Anna joins on a phone, Bertta on a laptop: the room is not open yet.
+    phone = browser.new_context(base_url=live_server, locale="fi-FI",
+                                viewport={"width": 360, "height": 740})
+    phone.set_default_timeout(10_000)
+    anna = phone.new_page()
+    visits.watch(anna)
+    bertta = new_page()
+    for page, token in ((anna, workshop["tokens"]["anna"]), (bertta, workshop["tokens"]["bertta"])):
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(f"/room/{token}")
+        ready(page)
+        expect(page.locator("#room-notice")).to_contain_text("Huone ei ole vielä auki")
+        axe_check(page)
+
+    # 14:00: she opens the room (with the keyboard) and moves to the first theme.
+    console.get_by_role("button", name="Avaa huone", exact=True).focus()
+    console.keyboard.press("Enter")
+    expect(anna.locator("#room")).to_have_attribute("data-status", "open")
+    console.get_by_role("button", name=THEME, exact=True).click()
+    for page in (anna, bertta):
+        expect(page.get_by_role("heading", level=2, name=THEME)).to_be_visible()
+    expect(console.get_by_role("button", name=THEME, exact=True)).to_have_attribute(
+        "aria-current", "true")
+    # Both participants are present, by organisation.
+    expect(console.locator("#room-presence")).to_contain_text("Varsinais-Suomen")
+    expect(console.locator("#room-presence")).to_contain_text("Satakunnan")
+
+    # Anna writes a contribution, and tries what a script would do.
+    question = prompt(anna, OPEN_QUESTION)
+    answer = question.get_by_label("Vastauksesi")
+    answer.fill("Meillä jokaisella nuorella on nimetty sosiaalityöntekijä.")
+    question.get_by_role("button", name="Lähetä").click()
+    answer.fill(INJECTION)
+    answer.press("Tab")
+    anna.keyboard.press("Enter")  # the focus is on "Lähetä"
+    for page in (bertta, console):
+        expect(contribution(page, "nimetty sosiaalityöntekijä")).to_be_visible()
+        expect(contribution(page, "Kokeilu")).to_contain_text('<script>alert(2)</script>')
+    expect(contribution(console, "nimetty sosiaalityöntekijä")).to_contain_text("Anna Aalto")
+    expect(contribution(bertta, "nimetty sosiaalityöntekijä")).not_to_contain_text("Anna Aalto")
+    assert bertta.locator("#room-now script, #room-now img").count() == 0
+
+    # Bertta upvotes it; Anna sees the count.
+    upvote = contribution(bertta, "nimetty sosiaalityöntekijä").get_by_role("button",
+                                                                          name="Kannatan")
+    upvote.click()
+    expect(upvote).to_have_attribute("aria-pressed", "true")
+    expect(contribution(anna, "nimetty sosiaalityöntekijä")).to_contain_text("1 kannatus")
+
+    # Both take a stand on the statement; the chart appears once the coordinator shows it.
+    prompt(anna, STATEMENT).get_by_label("Täysin samaa mieltä").check()
+    prompt(bertta, STATEMENT).get_by_label("Jokseenkin eri mieltä").check()
+    expect(prompt(anna, STATEMENT)).to_contain_text(
+        "Tulokset näytetään, kun koordinaattori julkaisee ne.")
+    results = prompt(console, STATEMENT).get_by_role("table")
+    expect(results).to_contain_text("2 vastausta")
+    prompt(console, STATEMENT).get_by_role("button",
+                                           name="Näytä tulokset osallistujille").click()
+    for page in (anna, bertta):
+        table = prompt(page, STATEMENT).get_by_role("table")
+        expect(table).to_contain_text("Tulokset: 2 vastausta")
+        expect(table.get_by_role("row", name=re.compile("Täysin samaa mieltä"))).to_contain_text(
+            "1 (50 %)")
+
+    # Bertta becomes a note-taker and writes; everyone sees the notes as she types.
+    console.get_by_label("Kirjuri: Bertta Berg").check()
+    notes = bertta.get_by_label("Muistiinpanot (Markdown)")
+    expect(notes).to_be_editable()
+    notes.click()
+    notes.press_sequentially("**Yhteenveto:** mitoitus puuttuu lainsäädännöstä.", delay=15)
+    for page in (anna, console):
+        note = page.locator(".note-html").filter(has_text="mitoitus puuttuu lainsäädännöstä.")
+        expect(note.locator("strong")).to_have_text("Yhteenveto:")
+    expect(bertta.locator(".note-state")).to_contain_text("Tallennettu.")
+
+    # Every view, with all of this on it, passes axe; the phone needs no sideways scrolling.
+    for page in (console, anna, bertta):
+        axe_check(page)
+    assert anna.evaluate("document.documentElement.scrollWidth") <= 360
+    assert dialogs == []  # nothing the participants wrote ever ran
+    phone.close()
+    visits.assert_all_checked(at_least=4)

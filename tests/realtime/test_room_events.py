@@ -1,0 +1,488 @@
+"""The live room over real Socket.IO connections: snapshot, every event and its broadcast,
+authorisation, bad input, idempotent resends and reconnects."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from facilitate.extensions import db
+from facilitate.models import (
+    Answer,
+    AppliedChange,
+    Contribution,
+    Note,
+    Registration,
+    Room,
+    RoomPhase,
+    RoomStatus,
+    Theme,
+    Vote,
+)
+
+Client = Callable[..., Any]
+
+
+def count(model: Any) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def fresh(model: Any, key: Any) -> Any:
+    db.session.expire_all()
+    return db.session.get(model, key)
+
+
+@pytest.fixture
+def room(make_room: Callable[..., Any]) -> Any:
+    return make_room()
+
+
+@pytest.fixture
+def anna(room: Any, socket_client: Client) -> Any:
+    return socket_client(token=room.tokens["anna"])
+
+
+@pytest.fixture
+def bertta(room: Any, socket_client: Client) -> Any:
+    return socket_client(token=room.tokens["bertta"])
+
+
+@pytest.fixture
+def coordinator(room: Any, socket_client: Client, coordinator_cookie: str) -> Any:
+    return socket_client(workshop_id=room.workshop_id, cookie=coordinator_cookie)
+
+
+def test_join_sends_a_snapshot_of_the_room_as_this_person_may_see_it(
+        room: Any, anna: Any, coordinator: Any) -> None:
+    snapshot = anna.snapshot()
+    assert snapshot["me"]["role"] == "participant"
+    assert snapshot["me"]["organisation"] == "Varsinais-Suomen hyvinvointialue (Varha)"
+    assert snapshot["room"] == {"status": "open", "phase": "theme",
+                                "theme_id": room.theme_ids[0], "timer": None}
+    assert [theme["id"] for theme in snapshot["themes"]] == room.theme_ids
+    kinds = [prompt["kind"] for prompt in snapshot["themes"][0]["prompts"]]
+    assert kinds == ["open", "statement", "level"]
+    statement = snapshot["themes"][0]["prompts"][1]
+    assert statement["results"] is None and statement["my_answer"] is None
+    assert snapshot["themes"][0]["note"] == {"text": "", "version": 0, "html": ""}
+    assert "registrations" not in snapshot
+
+    console = coordinator.snapshot()
+    assert console["me"]["role"] == "coordinator"
+    assert console["themes"][0]["prompts"][1]["results"] == {"counts": [0] * 5, "total": 0}
+    assert sorted(r["name"] for r in console["registrations"]) == ["Anna", "Bertta", "Cecilia"]
+    present = coordinator.wait_for("presence.changed", lambda data: any(
+        "Anna" in entry.get("names", []) for entry in data["presence"]))
+    assert {"organisation": "Varsinais-Suomen hyvinvointialue (Varha)", "count": 1,
+            "names": ["Anna"]} in present["presence"]
+
+
+def test_refused_connections_say_why(room: Any, room_server: Any) -> None:
+    import socketio
+    from conftest import RoomClient
+
+    def refusal(**auth: Any) -> Any:
+        client = RoomClient(room_server.url, auth)
+        reasons: list[Any] = []
+        client.sio.on("connect_error", reasons.append)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            client.connect()
+        return reasons[-1]
+
+    assert refusal(token="x" * 43) == {
+        "message": "Linkki ei ole voimassa. Jos ilmoittauduit uudelleen, käytä uusinta linkkiä.",
+        "data": {"error": "not_found"}}
+    assert refusal(workshop_id=room.workshop_id)["data"] == {"error": "forbidden"}  # no login
+    assert refusal(nothing="here")["message"] == (
+        "Liity huoneeseen henkilökohtaisella linkilläsi.")
+    assert count(Contribution) == 0
+
+
+def test_a_contribution_reaches_everyone_anonymously_and_coordinators_see_the_organisation(
+        room: Any, anna: Any, bertta: Any, coordinator: Any) -> None:
+    text = "<script>alert('x')</script> Työnkuvat ovat **epäselvät**"
+    ack = anna.change("contribution.add", theme_id=room.theme_ids[0],
+                      prompt_id=room.prompts["open"], text=text)
+    assert ack["ok"] is True and ack["contribution"]["mine"] is True
+
+    seen = bertta.wait_for("contribution.added")["contribution"]
+    assert seen["text"] == text  # stored and sent as text; pages render it with textContent
+    assert "organisation" not in seen and "author" not in seen and "mine" not in seen
+    full = coordinator.wait_for("contribution.added")["contribution"]
+    assert full["organisation"] == "Varsinais-Suomen hyvinvointialue (Varha)"
+    assert full["author"] == "Anna"
+    stored = fresh(Contribution, ack["contribution_id"])
+    assert stored.text == text and stored.registration_id == room.registration_ids["anna"]
+
+
+def test_upvotes_are_counted_for_everyone_and_never_on_ones_own(
+        room: Any, anna: Any, bertta: Any) -> None:
+    posted = anna.change("contribution.add", theme_id=room.theme_ids[0], text="Ehdotus")
+    contribution_id = posted["contribution_id"]
+
+    own = anna.change("contribution.vote", contribution_id=contribution_id, up=True)
+    assert own["ok"] is False and own["error"] == "forbidden"
+
+    ack = bertta.change("contribution.vote", contribution_id=contribution_id, up=True)
+    assert ack == {"ok": True, "contribution_id": contribution_id, "votes": 1, "voted": True}
+    assert anna.wait_for("contribution.votes")["votes"] == 1
+    again = bertta.change("contribution.vote", contribution_id=contribution_id, up=True)
+    assert again["votes"] == 1  # a second upvote by the same person counts once
+    taken_back = bertta.change("contribution.vote", contribution_id=contribution_id, up=False)
+    assert taken_back["votes"] == 0
+    anna.wait_for("contribution.votes", lambda data: data["votes"] == 0)
+    assert count(Vote) == 0
+
+
+def test_only_the_author_edits_or_withdraws_a_contribution(
+        room: Any, anna: Any, bertta: Any) -> None:
+    contribution_id = anna.change("contribution.add", theme_id=room.theme_ids[0],
+                                  text="Alkuperäinen")["contribution_id"]
+
+    for event, extra in (("contribution.edit", {"text": "Kaapattu"}),
+                         ("contribution.delete", {})):
+        refused = bertta.change(event, contribution_id=contribution_id, **extra)
+        assert refused["ok"] is False and refused["error"] == "forbidden"
+    assert fresh(Contribution, contribution_id).text == "Alkuperäinen"
+
+    assert anna.change("contribution.edit", contribution_id=contribution_id,
+                       text="Tarkennettu")["ok"]
+    updated = bertta.wait_for("contribution.updated")["contribution"]
+    assert updated["text"] == "Tarkennettu"
+    assert anna.change("contribution.delete", contribution_id=contribution_id)["ok"]
+    assert bertta.wait_for("contribution.removed") == {"contribution_id": contribution_id}
+    assert fresh(Contribution, contribution_id) is None
+
+
+def test_statement_distribution_is_shown_to_participants_once_revealed(
+        room: Any, anna: Any, bertta: Any, coordinator: Any) -> None:
+    statement = room.prompts["statement"]
+    assert anna.change("answer.set", prompt_id=statement, value=5)["ok"]
+    assert bertta.change("answer.set", prompt_id=statement, value=2)["ok"]
+    coordinator.wait_for("prompt.results", lambda d: d["results"]["total"] == 2)
+    time.sleep(0.5)  # past the coalescing interval: anything meant for participants has gone
+    assert anna.received("prompt.results") == []
+
+    bad = anna.change("answer.set", prompt_id=statement, value=6)
+    assert bad["ok"] is False and bad["error"] == "invalid"
+
+    assert coordinator.change("prompt.reveal", prompt_id=statement, revealed=True)["ok"]
+    revealed = anna.wait_for("prompt.revealed")
+    assert revealed["results"] == {"counts": [0, 1, 0, 0, 1], "total": 2}
+    assert anna.change("answer.set", prompt_id=statement, value=4)["ok"]  # changes her mind
+    final = bertta.wait_for("prompt.results", lambda d: d["results"]["counts"][3] == 1)
+    assert final["results"] == {"counts": [0, 1, 0, 1, 0], "total": 2}
+    assert count(Answer) == 2
+
+
+def test_polls_take_an_option_and_level_prompts_a_level(
+        room: Any, anna: Any, coordinator: Any) -> None:
+    poll = room.prompts["poll"]
+    assert anna.change("answer.set", prompt_id=poll, value=1)["ok"]
+    assert anna.change("answer.set", prompt_id=poll, value=3)["error"] == "invalid"
+    coordinator.wait_for("prompt.results",
+                         lambda d: d["prompt_id"] == poll and d["results"]["counts"] == [0, 1, 0])
+
+    without_level = anna.change("contribution.add", theme_id=room.theme_ids[0],
+                                prompt_id=room.prompts["level"], text="Koulutus")
+    assert without_level["ok"] is False and without_level["error"] == "invalid"
+    tagged = anna.change("contribution.add", theme_id=room.theme_ids[0],
+                         prompt_id=room.prompts["level"], text="Koulutus", level="valtakunnallinen")
+    assert tagged["ok"] and tagged["contribution"]["level"] == "valtakunnallinen"
+    on_open = anna.change("contribution.add", theme_id=room.theme_ids[0],
+                          prompt_id=room.prompts["open"], text="x", level="kunta")
+    assert on_open["error"] == "invalid"
+
+
+def test_the_coordinator_walks_the_agenda_and_everyone_follows(
+        room: Any, anna: Any, coordinator: Any) -> None:
+    second = room.theme_ids[1]
+    assert coordinator.change("phase.set", phase="theme", theme_id=second)["ok"]
+    assert anna.wait_for("phase.changed") == {"phase": "theme", "theme_id": second}
+
+    started = coordinator.change("timer.start", seconds=300)
+    assert started["ok"] and started["timer"]["seconds"] == 300
+    timer = anna.wait_for("timer.changed", lambda d: d["timer"] is not None)["timer"]
+    assert timer["ends_at"].endswith("Z")
+    assert coordinator.change("timer.stop")["ok"]
+    anna.wait_for("timer.changed", lambda d: d["timer"] is None)
+
+    assert coordinator.change("phase.set", phase="closing")["ok"]
+    anna.wait_for("phase.changed", lambda d: d["phase"] == "closing")
+    room_row = fresh(Room, room.workshop_id)
+    assert room_row.phase == RoomPhase.CLOSING and room_row.theme_id is None
+
+
+def test_a_locked_theme_takes_no_contributions_but_notes(
+        room: Any, anna: Any, coordinator: Any, socket_client: Client) -> None:
+    first = room.theme_ids[0]
+    assert coordinator.change("theme.lock", theme_id=first, locked=True)["ok"]
+    assert anna.wait_for("theme.changed") == {"theme_id": first, "is_locked": True}
+    refused = anna.change("contribution.add", theme_id=first, text="Myöhässä")
+    assert refused["ok"] is False and refused["error"] == "conflict"
+    assert anna.change("answer.set", prompt_id=room.prompts["statement"],
+                       value=3)["error"] == "conflict"
+    note_taker = socket_client(token=room.tokens["cecilia"])
+    assert note_taker.change("note.edit", theme_id=first, base_version=0,
+                             ops=["Yhteenveto"])["ok"]
+    assert count(Contribution) == 0 and count(Answer) == 0
+
+
+def test_hidden_contributions_leave_participants_screens_and_can_come_back(
+        room: Any, anna: Any, bertta: Any, coordinator: Any) -> None:
+    contribution_id = anna.change("contribution.add", theme_id=room.theme_ids[0],
+                                  text="Asiaton")["contribution_id"]
+    assert coordinator.change("contribution.hide", contribution_id=contribution_id,
+                              hidden=True)["ok"]
+    assert bertta.wait_for("contribution.removed") == {"contribution_id": contribution_id,
+                                                       "hidden": True}
+    assert coordinator.wait_for("contribution.updated")["contribution"]["hidden"] is True
+    late = bertta.call("sync", {})["snapshot"]
+    assert [c["id"] for c in late["contributions"]] == []
+    own = anna.call("sync", {})["snapshot"]["contributions"]
+    assert [(c["id"], c["hidden"]) for c in own] == [(contribution_id, True)]
+    vote = bertta.change("contribution.vote", contribution_id=contribution_id, up=True)
+    assert vote["error"] == "not_found"
+
+    assert coordinator.change("contribution.hide", contribution_id=contribution_id,
+                              hidden=False)["ok"]
+    back = bertta.wait_for("contribution.added")["contribution"]
+    assert back["id"] == contribution_id and "author" not in back
+
+
+def test_moving_a_contribution_and_choosing_note_takers(
+        room: Any, anna: Any, bertta: Any, coordinator: Any) -> None:
+    contribution_id = anna.change("contribution.add", theme_id=room.theme_ids[0],
+                                  prompt_id=room.prompts["open"], text="Kuuluu muualle")[
+        "contribution_id"]
+    assert coordinator.change("contribution.move", contribution_id=contribution_id,
+                              theme_id=room.theme_ids[1])["ok"]
+    moved = bertta.wait_for("contribution.updated")["contribution"]
+    assert moved["theme_id"] == room.theme_ids[1] and moved["prompt_id"] is None
+
+    bertta_id = room.registration_ids["bertta"]
+    refused = bertta.change("note.edit", theme_id=room.theme_ids[0], base_version=0, ops=["x"])
+    assert refused["error"] == "forbidden"
+    assert coordinator.change("note_taker.set", registration_id=bertta_id, on=True)["ok"]
+    assert bertta.wait_for("participant.changed") == {"registration_id": bertta_id,
+                                                       "is_note_taker": True}
+    note_id = uuid.uuid4().hex
+    assert bertta.change("note.edit", note_id, theme_id=room.theme_ids[0], base_version=0,
+                         ops=["Muistiin *tärkeä*"])["ok"]
+    edited = anna.wait_for("note.edited")
+    assert edited == {"theme_id": room.theme_ids[0], "version": 1, "ops": ["Muistiin *tärkeä*"],
+                      "change_id": note_id, "html": "<p>Muistiin <em>tärkeä</em></p>"}
+    history = anna.call("note.history", {"theme_id": room.theme_ids[0], "since": 0})
+    assert history == {"ok": True, "theme_id": room.theme_ids[0], "version": 1, "edits": [
+        {"version": 1, "ops": ["Muistiin *tärkeä*"], "change_id": note_id}]}
+    assert fresh(Registration, bertta_id).is_note_taker is True
+
+
+def test_closing_the_room_freezes_it_and_keeps_everything(
+        room: Any, anna: Any, coordinator: Any) -> None:
+    before_id = uuid.uuid4().hex
+    first = anna.change("contribution.add", before_id, theme_id=room.theme_ids[0],
+                        text="Ennen loppua")
+    assert coordinator.change("room.close")["ok"]
+    # a resend of what was applied before the close is still acknowledged, not refused
+    resent = anna.change("contribution.add", before_id, theme_id=room.theme_ids[0],
+                         text="Ennen loppua")
+    assert resent == {"ok": True, "contribution_id": first["contribution_id"], "replayed": True}
+    assert anna.wait_for("room.changed")["status"] == "closed"
+    late = anna.change("contribution.add", theme_id=room.theme_ids[0], text="Liian myöhään")
+    assert late["ok"] is False and late["error"] == "conflict"
+    assert count(Contribution) == 1
+    assert fresh(Room, room.workshop_id).status == RoomStatus.CLOSED
+    assert coordinator.change("room.open")["ok"]  # closed by mistake: she can reopen
+    assert anna.wait_for("room.changed", lambda d: d["status"] == "open")
+
+
+COORDINATOR_EVENTS = [
+    ("room.open", {}), ("room.close", {}), ("phase.set", {"phase": "closing"}),
+    ("timer.start", {"seconds": 60}), ("timer.stop", {}),
+    ("theme.lock", {"theme_id": "first", "locked": True}),
+    ("prompt.reveal", {"prompt_id": "statement", "revealed": True}),
+    ("contribution.hide", {"contribution_id": "posted", "hidden": True}),
+    ("contribution.move", {"contribution_id": "posted", "theme_id": "second"}),
+    ("note_taker.set", {"registration_id": "bertta", "on": True}),
+]
+
+
+@pytest.mark.parametrize(("event", "payload"), COORDINATOR_EVENTS,
+                         ids=[event for event, _ in COORDINATOR_EVENTS])
+def test_participants_cannot_send_coordinator_events(
+        room: Any, anna: Any, bertta: Any, event: str, payload: dict[str, Any]) -> None:
+    posted = anna.change("contribution.add", theme_id=room.theme_ids[0], text="Oma")
+    names = {"first": room.theme_ids[0], "second": room.theme_ids[1],
+             "statement": room.prompts["statement"], "posted": posted["contribution_id"],
+             "bertta": room.registration_ids["bertta"]}
+    resolved = {key: names.get(value, value) if isinstance(value, str) else value
+                for key, value in payload.items()}
+    before = _state(room)
+    for sender in (anna, bertta):
+        ack = sender.change(event, **resolved)
+        assert ack["ok"] is False and ack["error"] == "forbidden", ack
+        assert ack["message"] == "Vain koordinaattori voi tehdä tämän."
+    assert _state(room) == before
+    assert count(AppliedChange) == 1  # only the contribution
+
+
+def _state(room: Any) -> tuple[Any, ...]:
+    db.session.expire_all()
+    room_row = db.session.get(Room, room.workshop_id)
+    themes = db.session.scalars(select(Theme.is_locked).where(Theme.id.in_(room.theme_ids)))
+    contributions = db.session.execute(select(Contribution.theme_id, Contribution.is_hidden))
+    note_takers = db.session.scalars(select(Registration.is_note_taker).order_by(Registration.id))
+    return (room_row.status, room_row.phase, room_row.theme_id, room_row.timer_ends_at,
+            tuple(themes), tuple(contributions), tuple(note_takers))
+
+
+def test_a_socket_of_one_workshop_cannot_reach_another(
+        room: Any, make_room: Callable[..., Any], anna: Any, socket_client: Client) -> None:
+    other = make_room()
+    outsider = socket_client(token=other.tokens["cecilia"])  # a note-taker over there
+    for event, payload in (
+            ("contribution.add", {"theme_id": room.theme_ids[0], "text": "Väärä huone"}),
+            ("answer.set", {"prompt_id": room.prompts["statement"], "value": 3}),
+            ("note.edit", {"theme_id": room.theme_ids[0], "base_version": 0, "ops": ["x"]})):
+        ack = outsider.change(event, **payload)
+        assert ack["ok"] is False and ack["error"] == "not_found", (event, ack)
+    history = outsider.call("note.history", {"theme_id": room.theme_ids[0], "since": 0})
+    assert history["error"] == "not_found"
+
+    anna.change("contribution.add", theme_id=room.theme_ids[0], text="Vain täällä")
+    other_anna = socket_client(token=other.tokens["anna"])
+    other_anna.change("contribution.add", theme_id=other.theme_ids[0], text="Toisaalla")
+    outsider.wait_for("contribution.added", lambda d: d["contribution"]["text"] == "Toisaalla")
+    texts = [d["contribution"]["text"] for d in outsider.received("contribution.added")]
+    assert texts == ["Toisaalla"]
+    assert count(Note) == 0
+
+
+@pytest.mark.parametrize(("event", "payload", "error"), [
+    ("contribution.add", "not an object", "invalid"),
+    ("contribution.add", {"theme_id": 1, "text": "ei tunnistetta"}, "invalid"),
+    ("contribution.add", {"id": "short", "theme_id": 1, "text": "x"}, "invalid"),
+    ("contribution.add", {"id": "a" * 65, "theme_id": 1, "text": "x"}, "invalid"),
+    ("contribution.add", {"id": "ok-id-123", "theme_id": "1", "text": "x"}, "invalid"),
+    ("contribution.add", {"id": "ok-id-123", "theme_id": True, "text": "x"}, "invalid"),
+    ("contribution.add", {"id": "ok-id-123", "theme_id": 2**40, "text": "x"}, "invalid"),
+    ("contribution.add", {"id": "ok-id-123", "theme_id": "first", "text": ["x"]}, "invalid"),
+    ("contribution.add", {"id": "ok-id-123", "theme_id": "first", "text": "   "}, "invalid"),
+    ("contribution.add", {"id": "ok-id-123", "theme_id": "first", "text": "x" * 2001},
+     "invalid"),
+    ("contribution.vote", {"id": "ok-id-123", "contribution_id": 999999, "up": True},
+     "not_found"),
+    ("answer.set", {"id": "ok-id-123", "prompt_id": "statement", "value": "5"}, "invalid"),
+    ("answer.set", {"id": "ok-id-123", "prompt_id": "statement", "value": True}, "invalid"),
+    ("answer.set", {"id": "ok-id-123", "prompt_id": "open", "value": 1}, "invalid"),
+    ("no.such.event", {"id": "ok-id-123"}, "unknown_event"),
+    ("sync", [], "invalid"),
+])
+def test_bad_input_gets_an_error_ack_and_changes_nothing(
+        room: Any, anna: Any, event: str, payload: Any, error: str) -> None:
+    names = {"first": room.theme_ids[0], "statement": room.prompts["statement"],
+             "open": room.prompts["open"]}
+    if isinstance(payload, dict):
+        payload = {key: names.get(value, value) if isinstance(value, str) and key != "text"
+                   and key != "id" and key != "value" else value
+                   for key, value in payload.items()}
+    ack = anna.call(event, payload)
+    assert ack["ok"] is False and ack["error"] == error, ack
+    assert isinstance(ack["message"], str) and ack["message"]
+    assert count(Contribution) == count(Answer) == count(Vote) == count(AppliedChange) == 0
+
+
+def test_oversized_notes_and_malformed_edits_are_refused(room: Any, socket_client: Client) -> None:
+    note_taker = socket_client(token=room.tokens["cecilia"])
+    theme = room.theme_ids[0]
+    too_long = note_taker.change("note.edit", theme_id=theme, base_version=0,
+                                 ops=["ä" * 50_001])  # 100,002 bytes of UTF-8
+    assert too_long["ok"] is False and "liian pitkä" in too_long["message"]
+    for ops in ([5, "x"], [], ["x", True], [0], "text", ["a\x00b"]):
+        ack = note_taker.change("note.edit", theme_id=theme, base_version=0, ops=ops)
+        assert ack["ok"] is False and ack["error"] == "invalid", (ops, ack)
+    future = note_taker.change("note.edit", theme_id=theme, base_version=7, ops=["x"])
+    assert future["error"] == "invalid"
+    assert count(Note) == 0
+
+
+def test_a_replayed_change_is_acknowledged_again_but_applied_once(
+        room: Any, anna: Any, bertta: Any) -> None:
+    change_id = uuid.uuid4().hex
+    first = anna.change("contribution.add", change_id, theme_id=room.theme_ids[0],
+                        text="Vain kerran")
+    second = anna.change("contribution.add", change_id, theme_id=room.theme_ids[0],
+                         text="Vain kerran")
+    assert second == {"ok": True, "contribution_id": first["contribution_id"], "replayed": True}
+    other_event = anna.change("contribution.vote", change_id, contribution_id=1, up=True)
+    assert other_event["error"] == "invalid"
+    # someone else may happen to use the same id: ids are per person
+    theirs = bertta.change("contribution.add", change_id, theme_id=room.theme_ids[0],
+                           text="Eri ihminen")
+    assert theirs["ok"] and "replayed" not in theirs
+    bertta.wait_for("contribution.added", lambda d: d["contribution"]["text"] == "Vain kerran")
+    time.sleep(0.3)
+    added = [d["contribution"]["text"] for d in bertta.received("contribution.added")]
+    assert added.count("Vain kerran") == 1
+    assert count(Contribution) == 2
+
+
+def test_a_dropped_connection_comes_back_to_the_room_as_it_is_and_delivers_once(
+        room: Any, anna: Any, bertta: Any, socket_client: Client) -> None:
+    theme = room.theme_ids[0]
+    # Anna's network drops while her contribution is on its way: the change reaches the
+    # server, its acknowledgement never reaches her (she sent it without waiting for one).
+    change_id = uuid.uuid4().hex
+    anna.sio.emit("contribution.add", {"id": change_id, "theme_id": theme,
+                                       "text": "Lähetetty juuri ennen katkosta"})
+    bertta.wait_for("contribution.added")
+    anna.sio.eio.disconnect(abort=True)
+    # While she is away the room moves on.
+    bertta.change("contribution.add", theme_id=theme, text="Sillä välin")
+    # Back online: a new connection, a snapshot of the room as it is now, then her queue.
+    back = socket_client(token=room.tokens["anna"])
+    texts = {c["text"] for c in back.snapshot()["contributions"]}
+    assert texts == {"Lähetetty juuri ennen katkosta", "Sillä välin"}
+    resent = back.change("contribution.add", change_id, theme_id=theme,
+                         text="Lähetetty juuri ennen katkosta")
+    assert resent["ok"] and resent["replayed"] is True
+    # A change queued while offline and never sent is delivered on the first try after.
+    queued = back.change("contribution.add", theme_id=theme, text="Kirjoitettu offline")
+    assert queued["ok"] and "replayed" not in queued
+    assert count(Contribution) == 3
+
+
+def test_presence_follows_joins_and_leaves_by_organisation(
+        room: Any, bertta: Any, socket_client: Client) -> None:
+    anna = socket_client(token=room.tokens["anna"])
+    varha = "Varsinais-Suomen hyvinvointialue (Varha)"
+    bertta.wait_for("presence.changed", lambda d: any(
+        e["organisation"] == varha for e in d["presence"]))
+    second_tab = socket_client(token=room.tokens["anna"])
+    second_tab.snapshot()
+    anna.disconnect()
+    second_tab.disconnect()
+    left = bertta.wait_for("presence.changed", lambda d: all(
+        e["organisation"] != varha for e in d["presence"]))
+    assert all("names" not in entry for entry in left["presence"])
+    assert [e["organisation"] for e in left["presence"]] == ["Satakunnan hyvinvointialue"]
+
+
+def test_notes_reach_readers_as_sanitised_markdown(
+        room: Any, anna: Any, socket_client: Client) -> None:
+    note_taker = socket_client(token=room.tokens["cecilia"])
+    text = ('**Tärkeä** <script>alert(1)</script> [linkki](javascript:alert(2)) '
+            '<b onclick="x()">b</b>')
+    assert note_taker.change("note.edit", theme_id=room.theme_ids[0], base_version=0,
+                             ops=[text])["ok"]
+    html = anna.wait_for("note.edited")["html"]
+    assert "<strong>Tärkeä</strong>" in html
+    assert "<script" not in html and "javascript:" not in html and "onclick" not in html
+    assert anna.call("sync", {})["snapshot"]["themes"][0]["note"]["html"] == html

@@ -1,0 +1,27 @@
+"""Counting the SQL statements code sends, for tests that pin a page or a compile to a fixed
+number of queries however much data there is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from facilitate.extensions import db
+
+
+@contextmanager
+def counted() -> Iterator[Callable[[], int]]:
+    """`with counted() as statements:` … `statements()` is how many were sent so far."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield lambda: len(statements)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
