@@ -71,6 +71,7 @@ def _markdown(text: str | None) -> Any:
 
 FILTERS: dict[str, Any] = {
     "markdown": _markdown,
+    "day": format_day,
     "moment": _moment_on_page,
     "when": _when_on_page,
     "size_kt": format_size_kt,

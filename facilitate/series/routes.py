@@ -21,6 +21,7 @@ from flask_login import current_user
 from .. import uploads
 from ..errors import Invalid
 from ..extensions import db
+from ..memo.operations import published_memos
 from ..models import Presentation
 from ..plans import PlanError, get_plan, load_plans
 from ..registration.operations import list_registrations, registrations_table
@@ -39,11 +40,16 @@ def index() -> Any:
 
 @bp.route("/series/<slug>")
 def series_page(slug: str) -> Any:
-    """Public page of a series: what it is and its workshops."""
+    """Public page and memo archive of a series: its next workshops, and the past ones with
+    their published memos (newest first) and the opening talks' slides."""
     series = ops.get_series_by_slug(db.session, slug,
                                     public_only=not current_user.is_authenticated)
+    workshops = ops.list_workshops(db.session, series)
     return render_template("series/page.html", series=series, today=_today(),
-                           workshops=ops.list_workshops(db.session, series))
+                           workshops=workshops, memos=published_memos(db.session, series),
+                           registering={workshop.id for workshop in workshops
+                                        if ops.registration_state(workshop)
+                                        is ops.RegistrationState.OPEN})
 
 
 def _today() -> Any:

@@ -1,0 +1,113 @@
+"""The memo as HTML: the sanitised body every format is made from, and a standalone page.
+
+The page has no external resources (no fonts, images, scripts or stylesheets to fetch), so it
+reads the same offline, in an archive, and when WeasyPrint turns it into the PDF.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup, escape
+
+from ..text import render_markdown
+from .charts import CHART_BLOCK_RE, chart_html, parse_chart
+from .markdown import normalise_markdown
+
+if TYPE_CHECKING:
+    from . import Document
+
+_LANGUAGE_RE = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
+
+STYLESHEET = """
+html { color: #1a1a1a; background: #fff; }
+body {
+  font-family: "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif;
+  font-size: 1rem; line-height: 1.55; max-width: 46em; margin: 2rem auto; padding: 0 1rem;
+}
+h1 { font-size: 1.6em; line-height: 1.25; margin: 0 0 1em; }
+h2 { font-size: 1.3em; line-height: 1.3; margin: 2em 0 0.6em; }
+h3, h4 { font-size: 1.1em; margin: 1.5em 0 0.5em; }
+p, ul, ol { margin: 0 0 0.9em; }
+li { margin-bottom: 0.25em; }
+a { color: #0b4f8a; text-decoration: underline; }
+blockquote { margin: 0 0 0.9em; padding-left: 1em; border-left: 3px solid #8a8a8a; }
+pre {
+  font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 0.9em;
+  white-space: pre-wrap; background: #f3f3f3; padding: 0.6em;
+}
+code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; }
+hr { border: 0; border-top: 1px solid #8a8a8a; margin: 1.5em 0; }
+table { border-collapse: collapse; margin: 0 0 1em; }
+th, td { border: 1px solid #8a8a8a; padding: 0.25em 0.6em; text-align: left;
+         vertical-align: top; }
+thead th { background: #eef1f5; }
+figure.chart { margin: 1.5em 0; }
+figure.chart figcaption { font-weight: bold; margin-bottom: 0.5em; }
+figure.chart ul.chart-data { list-style: none; padding: 0; }
+figure.chart ul.chart-data li { margin: 0 0 0.2em; }
+figure.chart .count { font-weight: bold; }
+figure.chart svg { display: block; margin-top: 0.1em; }
+@page { size: A4; margin: 2.2cm 2cm 2.4cm; }
+@media print {
+  body { font-size: 10.5pt; max-width: none; margin: 0; padding: 0; }
+  a { color: #0b4f8a; }
+  h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  p, li { orphans: 3; widows: 3; }
+  figure, tr { break-inside: avoid; page-break-inside: avoid; }
+}
+"""
+
+
+def render_body(markdown: str) -> Markup:
+    """A memo's Markdown as sanitised HTML, its ```chart blocks drawn as figures."""
+    text = normalise_markdown(markdown)
+    # Each chart is swapped for a token nobody can guess, the rest is rendered and sanitised,
+    # then the token's paragraph is replaced by chart markup built here from escaped text.
+    token = f"MEMOCHART{secrets.token_hex(8)}X"
+    charts = []
+
+    def lift(match: re.Match[str]) -> str:
+        chart = parse_chart(match["body"])
+        if chart is None:  # malformed: left for the Markdown as a preformatted block
+            return match[0]
+        charts.append(chart)
+        return f"\n\n{token}{len(charts)}\n\n"
+
+    html = str(render_markdown(CHART_BLOCK_RE.sub(lift, text), memo=True))
+    if charts:
+        html = re.sub(rf"<p>{token}(\d+)</p>|{token}(\d+)",
+                      lambda m: chart_html(charts[int(m[1] or m[2]) - 1], int(m[1] or m[2])),
+                      html)
+    return Markup(html)
+
+
+def language_tag(document: Document) -> str:
+    """The document's language as a BCP 47 tag; refuses anything else."""
+    if not _LANGUAGE_RE.fullmatch(document.language):
+        raise ValueError(f"not a language tag: {document.language!r}")
+    return document.language
+
+
+def page_html(document: Document) -> str:
+    """The memo as a complete, standalone HTML page."""
+    meta = [f'<meta name="{name}" content="{escape(value)}">'
+            for name, value in (("author", document.author), ("description", document.subject))
+            if value]
+    head = "\n".join([
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(document.title)}</title>",
+        *meta,
+        '<meta name="generator" content="facilitate">',
+        f"<style>{STYLESHEET}</style>",
+    ])
+    return (f'<!doctype html>\n<html lang="{language_tag(document)}">\n<head>\n{head}\n</head>\n'
+            f"<body>\n<main>\n{render_body(document.markdown)}\n</main>\n</body>\n</html>\n")
+
+
+def render(document: Document) -> bytes:
+    """The standalone HTML page as UTF-8 bytes."""
+    return page_html(document).encode("utf-8")

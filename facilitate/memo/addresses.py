@@ -1,0 +1,21 @@
+"""Where a memo lives: its public download addresses and its files under EXPORTS_DIR.
+
+Both are built from the series, the workshop's date and the version number only, so a link
+in an earlier memo never breaks when a correction is published.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def memo_address(base_url: str, series_slug: str, day: date, fmt: str,
+                 version: int | None = None) -> str:
+    """The public address of a memo in one format: the latest published version, or one."""
+    base = f"{base_url.rstrip('/')}/series/{series_slug}/memos/{day.isoformat()}"
+    return f"{base}.{fmt}" if version is None else f"{base}/v{version}.{fmt}"
+
+
+def export_path(series_slug: str, day: date, number: int, fmt: str) -> str:
+    """A published version's file, relative to EXPORTS_DIR."""
+    return f"{series_slug}/{series_slug}-{day.isoformat()}-v{number}.{fmt}"

@@ -1,0 +1,436 @@
+"""A workshop compiled into THL's memo (muistio): first plain data (`Memo`), then Markdown.
+
+`compile_memo` reads everything a memo says in a fixed number of queries, however many themes,
+prompts, contributions or attendees there are (see `compile_memo`). `memo_markdown` writes the
+Markdown the coordinator edits and the exporters read (conventions in docs/memo.md): line 1
+"# Muistio: …", plain paragraphs, statement and poll results as ```chart blocks, attachments
+from "## Liite 1 …".
+
+Text written by people (notes, contributions, titles) is copied into the Markdown as it is:
+HTML or script in a note stays there as text, and is made harmless where the Markdown is
+rendered (`facilitate.text.render_markdown` sanitises with nh3), never here, so that the
+coordinator edits exactly what was written.
+
+All Finnish wording comes from `facilitate.memo.finnish`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..export.charts import Chart
+from ..models import (
+    MEMO_FORMATS,
+    Answer,
+    Attachment,
+    Contribution,
+    MemoFile,
+    MemoVersion,
+    Note,
+    Organisation,
+    OrganisationKind,
+    Presentation,
+    Prompt,
+    PromptKind,
+    Registration,
+    Series,
+    Theme,
+    Vote,
+    Wish,
+    Workshop,
+)
+from ..series.operations import RegistrationState, registration_state
+from . import finnish
+from .addresses import memo_address
+
+#: A memo is read in a few pages: under each theme it quotes this many of the participants'
+#: comments, the most voted first, and says how many there were in all.
+CONTRIBUTIONS_PER_THEME = 3
+#: The format an earlier memo is linked in when its version has that file (as THL links them).
+PREFERRED_FORMAT = "pdf"
+
+
+@dataclass(frozen=True)
+class Result:
+    """An answered statement or poll: the sentence with counts, and its chart."""
+
+    prompt_id: int
+    kind: str  #: "statement" or "poll"
+    text: str
+    sentence: str
+    chart: Chart
+
+
+@dataclass(frozen=True)
+class MemoContribution:
+    """A participant's comment, attributed to an organisation, never to a person."""
+
+    text: str
+    organisation: str
+    votes: int
+    level: str | None
+    line: str  #: as the memo lists it: "Teksti (Varha, 3 ääntä)"
+
+
+@dataclass(frozen=True)
+class MemoTheme:
+    """One theme's paragraph(s), in agenda order."""
+
+    theme_id: int
+    title: str
+    phrase: str  #: the bold words (the theme's memo_phrase, or its title when that is empty)
+    from_wishes: bool
+    sentence: str  #: "Keskusteltiin **palveluiden organisoimisesta**."
+    notes: str  #: Markdown as written; a placeholder when nobody wrote notes
+    results: tuple[Result, ...]
+    contributions: tuple[MemoContribution, ...]  #: the most voted (not hidden), most first
+    contribution_count: int  #: all the theme's comments that are not hidden
+
+
+@dataclass(frozen=True)
+class EarlierMemo:
+    """An earlier workshop's latest published memo, linked at its stable address."""
+
+    workshop_id: int
+    day: date
+    version: int
+    format: str
+    size_bytes: int | None  #: the file's size; None when the version has no file yet
+    url: str
+    text: str  #: "Muistio … 27.1.2023 (pdf 352 kt)"
+
+
+@dataclass(frozen=True)
+class NextWorkshop:
+    """The series' next workshop after this one."""
+
+    workshop_id: int
+    title: str
+    day: date
+    registration_url: str | None  #: the invitation link, only while registration is open
+    sentence: str
+
+
+@dataclass(frozen=True)
+class MemoAttachment:
+    """An appendix: "Liite 1 <title>" and its Markdown body."""
+
+    number: int
+    title: str
+    heading: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Memo:
+    """Everything a workshop's memo says, as plain data in the memo's order."""
+
+    workshop_id: int
+    series_slug: str
+    day: date
+    title: str  #: the series' memo title
+    heading: str  #: "Muistio: <title>"
+    time_line: str  #: "Aika: 29.3.2023 klo 14–16, Teams-keskustelu"
+    attendance: str  #: "Paikalla oli …" (a placeholder inside when nobody attended)
+    opening: tuple[str, ...]  #: one sentence per talk (alustus)
+    themes: tuple[MemoTheme, ...]
+    series_paragraph: str  #: the series' description (Markdown)
+    earlier_memos: tuple[EarlierMemo, ...]  #: newest first
+    next_workshop: NextWorkshop | None
+    contacts: str  #: Markdown
+    funding_footer: str
+    attachments: tuple[MemoAttachment, ...]
+    #: what each placeholder left in the memo asks for; publishing waits until it is empty
+    placeholders: tuple[str, ...] = ()
+
+
+def compile_memo(s: Session, workshop: Workshop, *, base_url: str,
+                 now: datetime | None = None) -> Memo:
+    """The workshop's memo as data; `now` decides whether the next workshop's registration
+    is open. Issues a fixed number of queries however large the workshop, never one per theme,
+    prompt or contribution: 10, one more when the series has earlier workshops (their memo
+    versions), and up to two more when the workshop or its series is not loaded yet (13 at most).
+
+    Attendance counts the registrations marked attended (Registration.attended_at), by
+    organisation. Organisations are listed in the order they first registered (the lowest
+    registration id): stable, independent of the agenda and of who joined the room first, and
+    the order of seed 002, which the demo reproduces.
+    """
+    series = s.get_one(Series, workshop.series_id)
+    memo_title = series.memo_title.strip() or series.title
+    earlier, following = _series_neighbours(s, workshop, series, memo_title, base_url, now)
+    memo = Memo(
+        workshop_id=workshop.id,
+        series_slug=series.slug,
+        day=workshop.day,
+        title=memo_title,
+        heading=finnish.heading(memo_title),
+        time_line=finnish.time_line(workshop.day, workshop.starts_at, workshop.ends_at,
+                                    workshop.format),
+        attendance=_attendance(s, workshop),
+        opening=_opening(s, workshop),
+        themes=_themes(s, workshop),
+        series_paragraph=_markdown_text(series.description),
+        earlier_memos=earlier,
+        next_workshop=following,
+        contacts=_markdown_text(series.contacts),
+        funding_footer=_markdown_text(series.funding_footer),
+        attachments=_attachments(s, workshop),
+    )
+    return replace(memo, placeholders=tuple(finnish.find_placeholders(memo_markdown(memo))))
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _markdown_text(text: str | None) -> str:
+    # One newline convention, and no blank lines at either end that would merge paragraphs.
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip()
+
+
+def _attendance(s: Session, workshop: Workshop) -> str:
+    first = func.min(Registration.id).label("first")
+    rows = s.execute(
+        select(Organisation.kind, Organisation.name_fi, Organisation.memo_genitive,
+               Organisation.memo_phrase, first)
+        .join(Registration, Registration.organisation_id == Organisation.id)
+        .where(Registration.workshop_id == workshop.id, Registration.attended_at.is_not(None))
+        .group_by(Organisation.id, Organisation.kind, Organisation.name_fi,
+                  Organisation.memo_genitive, Organisation.memo_phrase)
+        .order_by(first)
+    ).all()
+    projects, counties, others = [], [], []
+    for kind, name, genitive, phrase, _first in rows:
+        if kind == OrganisationKind.COUNTY:
+            counties.append((genitive or "").strip()
+                            or finnish.missing_organisation_phrase(name))
+        else:
+            (projects if kind == OrganisationKind.PROJECT else others).append(
+                (phrase or "").strip() or finnish.missing_organisation_phrase(name))
+    return finnish.attendance_sentence(projects, counties, others)
+
+
+def _opening(s: Session, workshop: Workshop) -> tuple[str, ...]:
+    rows = s.execute(select(Presentation.presenter, Presentation.title)
+                     .where(Presentation.workshop_id == workshop.id)
+                     .order_by(Presentation.position, Presentation.id)).all()
+    sentences = (finnish.opening_sentence(presenter or "", title or "")
+                 for presenter, title in rows)
+    return tuple(sentence for sentence in sentences if sentence)
+
+
+def _attachments(s: Session, workshop: Workshop) -> tuple[MemoAttachment, ...]:
+    rows = s.execute(select(Attachment.title, Attachment.body)
+                     .where(Attachment.workshop_id == workshop.id)
+                     .order_by(Attachment.position, Attachment.id)).all()
+    return tuple(MemoAttachment(number, title, finnish.attachment_heading(number, title),
+                                _markdown_text(body))
+                 for number, (title, body) in enumerate(rows, start=1))
+
+
+def _themes(s: Session, workshop: Workshop) -> tuple[MemoTheme, ...]:
+    of_workshop = Theme.workshop_id == workshop.id
+    themes = s.execute(select(Theme.id, Theme.title, Theme.memo_phrase).where(of_workshop)
+                       .order_by(Theme.position, Theme.id)).all()
+    prompts: dict[int, list[tuple[int, PromptKind, str, list[str]]]] = defaultdict(list)
+    for prompt_id, theme_id, kind, text, options in s.execute(
+            select(Prompt.id, Prompt.theme_id, Prompt.kind, Prompt.text, Prompt.options)
+            .join(Theme, Theme.id == Prompt.theme_id).where(of_workshop)
+            .where(Prompt.kind.in_((PromptKind.STATEMENT, PromptKind.POLL)))
+            .order_by(Prompt.position, Prompt.id)):
+        prompts[theme_id].append((prompt_id, kind, text, list(options or [])))
+    notes = dict(s.execute(select(Note.theme_id, Note.text)
+                           .join(Theme, Theme.id == Note.theme_id).where(of_workshop)).all())
+    from_wishes = set(s.scalars(select(Wish.theme_id).join(Theme, Theme.id == Wish.theme_id)
+                                .where(of_workshop).distinct()))
+    answers: dict[int, dict[int, int]] = defaultdict(dict)
+    for prompt_id, value, count in s.execute(
+            select(Answer.prompt_id, Answer.value, func.count())
+            .join(Prompt, Prompt.id == Answer.prompt_id)
+            .join(Theme, Theme.id == Prompt.theme_id).where(of_workshop)
+            .group_by(Answer.prompt_id, Answer.value)):
+        answers[prompt_id][value] = count
+    contributions = _contributions(s, workshop)
+
+    out = []
+    for theme_id, title, memo_phrase in themes:
+        phrase = " ".join((memo_phrase or "").split()) or title
+        wished = theme_id in from_wishes
+        results = tuple(result for prompt in prompts[theme_id]
+                        if (result := _result(prompt, answers[prompt[0]])) is not None)
+        out.append(MemoTheme(
+            theme_id=theme_id, title=title, phrase=phrase, from_wishes=wished,
+            sentence=finnish.theme_sentence(phrase, wished),
+            notes=_markdown_text(notes.get(theme_id)) or finnish.missing_notes(title),
+            results=results,
+            contributions=tuple(contributions[theme_id][:CONTRIBUTIONS_PER_THEME]),
+            contribution_count=len(contributions[theme_id])))
+    return tuple(out)
+
+
+def _result(prompt: tuple[int, PromptKind, str, list[str]], counts: dict[int, int]
+            ) -> Result | None:
+    prompt_id, kind, text, options = prompt
+    if kind == PromptKind.STATEMENT:
+        values = [counts.get(value, 0) for value in range(1, 6)]
+        labels: tuple[str, ...] | list[str] = finnish.STATEMENT_LABELS
+        sentence = finnish.statement_sentence(text, values)
+    else:
+        values = [counts.get(index, 0) for index in range(len(options))]
+        labels = options
+        sentence = finnish.poll_sentence(text, options, values)
+    if not sum(values):
+        # A prompt nobody answered was not taken up in the workshop; the memo skips it.
+        return None
+    chart = Chart(" ".join(text.split()), tuple(zip(labels, values, strict=True)))
+    return Result(prompt_id, kind.value, text, sentence, chart)
+
+
+def _contributions(s: Session, workshop: Workshop) -> dict[int, list[MemoContribution]]:
+    votes = (select(Vote.contribution_id, func.count().label("votes"))
+             .join(Contribution, Contribution.id == Vote.contribution_id)
+             .where(Contribution.workshop_id == workshop.id)
+             .group_by(Vote.contribution_id).subquery())
+    vote_count = func.coalesce(votes.c.votes, 0)
+    rows = s.execute(
+        select(Contribution.theme_id, Contribution.text, Contribution.level,
+               Organisation.name_fi, Organisation.brand, vote_count)
+        .join(Registration, Registration.id == Contribution.registration_id)
+        .join(Organisation, Organisation.id == Registration.organisation_id)
+        .outerjoin(votes, votes.c.contribution_id == Contribution.id)
+        .where(Contribution.workshop_id == workshop.id, Contribution.is_hidden.is_(False))
+        .order_by(vote_count.desc(), Contribution.id)
+    ).all()
+    out: dict[int, list[MemoContribution]] = defaultdict(list)
+    for theme_id, text, level, name_fi, brand, count in rows:
+        text = " ".join(text.split())
+        if not text:
+            continue
+        # Attributed to the organisation by the short name people use ("Varha"), never a name.
+        organisation = brand or name_fi
+        out[theme_id].append(MemoContribution(
+            text, organisation, count, level,
+            finnish.contribution_line(text, organisation, count, level)))
+    return out
+
+
+def _series_neighbours(s: Session, workshop: Workshop, series: Series, memo_title: str,
+                       base_url: str, now: datetime | None
+                       ) -> tuple[tuple[EarlierMemo, ...], NextWorkshop | None]:
+    """The earlier workshops' published memos (newest first) and the next workshop."""
+    def key(w: Workshop) -> tuple[date, time, int]:
+        return (w.day, w.starts_at, w.id)
+
+    others = list(s.scalars(select(Workshop).where(Workshop.series_id == series.id,
+                                                   Workshop.id != workshop.id)))
+    here = key(workshop)
+    earlier = sorted((w for w in others if key(w) < here), key=key, reverse=True)
+    later = sorted((w for w in others if key(w) > here), key=key)
+
+    following = None
+    if later:
+        nxt = later[0]
+        url = None
+        if registration_state(nxt, now) is RegistrationState.OPEN:
+            # The same address the registration blueprint serves (/invite/<token>).
+            url = f"{base_url.rstrip('/')}/invite/{nxt.invitation_token}"
+        following = NextWorkshop(nxt.id, nxt.title, nxt.day, url, finnish.next_session_sentence(
+            nxt.title, nxt.day, nxt.starts_at, nxt.ends_at, nxt.format, url))
+
+    if not earlier:
+        return (), following
+    # Every published version with its files; the latest published one per workshop wins.
+    latest: dict[int, int] = {}
+    files: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    for workshop_id, number, fmt, size in s.execute(
+            select(MemoVersion.workshop_id, MemoVersion.number, MemoFile.format, MemoFile.size)
+            .outerjoin(MemoFile, MemoFile.version_id == MemoVersion.id)
+            .where(MemoVersion.workshop_id.in_([w.id for w in earlier]),
+                   MemoVersion.published_at.is_not(None))):
+        latest[workshop_id] = max(latest.get(workshop_id, 0), number)
+        if fmt is not None:
+            files[(workshop_id, number)][fmt] = size
+    memos = []
+    for w in earlier:
+        if w.id not in latest:
+            continue
+        number = latest[w.id]
+        sizes = files[(w.id, number)]
+        fmt = next((f for f in (PREFERRED_FORMAT, *MEMO_FORMATS) if f in sizes),
+                   PREFERRED_FORMAT)
+        size = sizes.get(fmt)
+        memos.append(EarlierMemo(
+            w.id, w.day, number, fmt, size, memo_address(base_url, series.slug, w.day, fmt),
+            finnish.earlier_memo_line(memo_title, w.day, fmt, size)))
+    return tuple(memos), following
+
+
+# --- writing -------------------------------------------------------------------------------
+
+# A notes text that starts with one of these begins with its own block (a list, heading,
+# quote, code, table); a theme's sentence then stands as a paragraph of its own before it.
+_BLOCK_START = re.compile(r"[-*+#>|<\s]|```|~~~|\d+[.)](\s|$)")
+
+
+def _lead(sentence: str, notes: str) -> str:
+    """The theme's sentence and its notes: one paragraph when the notes begin with prose,
+    as in seed 002 ("Keskusteltiin **…**. Pirkanmaalla …")."""
+    if _BLOCK_START.match(notes):
+        return f"{sentence}\n\n{notes}"
+    return f"{sentence} {notes}"
+
+
+def _chart_line(text: str) -> str:
+    # One line, and never a backtick run that would close the fence early.
+    return " ".join(text.split()).replace("`", "'")
+
+
+def chart_block(chart: Chart) -> str:
+    """A ```chart block: the caption, then one "label | count" line per row."""
+    lines = ["```chart", _chart_line(chart.caption)]
+    # "|" separates label and count, so a label keeps none of its own.
+    lines += [f"{_chart_line(label).replace('|', '/')} | {count}" for label, count in chart.rows]
+    lines.append("```")
+    return "\n".join(lines)
+
+
+def _link_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+def memo_markdown(memo: Memo) -> str:
+    """The memo as the Markdown the coordinator edits and the exporters read."""
+    blocks = [f"# {memo.heading}", memo.time_line, memo.attendance]
+    if memo.opening:
+        blocks.append(" ".join(memo.opening))
+    for theme in memo.themes:
+        blocks.append(_lead(theme.sentence, theme.notes))
+        for result in theme.results:
+            blocks += [result.sentence, chart_block(result.chart)]
+        if theme.contributions:
+            blocks.append(finnish.contributions_intro(theme.contribution_count,
+                                                      len(theme.contributions)))
+            blocks.append("\n".join(f"- {c.line}" for c in theme.contributions))
+    if memo.series_paragraph:
+        blocks.append(memo.series_paragraph)
+    if memo.earlier_memos:
+        blocks.append(finnish.EARLIER_MEMOS_INTRO)
+        blocks.append("\n".join(f"- [{_link_text(m.text)}]({m.url})"
+                                for m in memo.earlier_memos))
+    if memo.next_workshop is not None:
+        blocks.append(memo.next_workshop.sentence)
+    if memo.contacts:
+        blocks += [finnish.CONTACTS_INTRO, memo.contacts]
+    if memo.funding_footer:
+        blocks.append(memo.funding_footer)
+    for attachment in memo.attachments:
+        blocks.append(f"## {attachment.heading}")
+        if attachment.body:
+            blocks.append(attachment.body)
+    return "\n\n".join(blocks) + "\n"

@@ -1,0 +1,233 @@
+"""Every Finnish word of a memo, in one place, so a Swedish or English memo can follow.
+
+compile.py decides *what* a memo says (from the database); this module decides *how* it is
+said in Finnish. Nothing here touches the database or Flask: plain strings in, strings out.
+
+Conventions taken from THL's memo of 29.3.2023 (seed 002): dates "29.3.2023", times
+"klo 14–16" / "klo 9.30–11", sizes in kilotavu ("352 kt"), quotations in Finnish quotes
+(”…”, the same mark on both sides), lists joined "A, B ja C".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, time
+
+from ..formatting import format_day, format_size_kt, format_when
+
+#: A gap the coordinator must fill before publishing. Lenient about case and spaces, because a
+#: coordinator may type one by hand, and publishing must be refused for those too.
+PLACEHOLDER_RE = re.compile(r"\[\[\s*TÄYDENNÄ\s*:\s*([^\[\]]*?)\s*\]\]", re.IGNORECASE)
+
+HEADING_PREFIX = "Muistio: "
+TIME_PREFIX = "Aika: "
+#: Introduces the list of the series' earlier memos (seed 002 had "muistiot :", a typo).
+EARLIER_MEMOS_INTRO = "Reflektioista on laadittu muistiot:"
+CONTACTS_INTRO = "Lisätietoja:"
+CONTRIBUTIONS_INTRO = "Osallistujien kirjoittamat kommentit (eniten ääniä saaneet ensin):"
+
+
+def contributions_intro(total: int, shown: int) -> str:
+    """The line before a theme's comments; says so when only the most voted are listed."""
+    if total <= shown:
+        return CONTRIBUTIONS_INTRO
+    return (f"Osallistujat kirjoittivat teemaan {total} kommenttia; "
+            f"tässä eniten ääniä saaneet {shown}:")
+
+#: The five-step agree–disagree scale of a statement, values 1–5, as a chart labels them
+#: (the room shows the same words, see templates/room/_strings.html).
+STATEMENT_LABELS = (
+    "Täysin eri mieltä",
+    "Jokseenkin eri mieltä",
+    "En samaa enkä eri mieltä",
+    "Jokseenkin samaa mieltä",
+    "Täysin samaa mieltä",
+)
+#: The same scale inside a sentence ("3 täysin samaa mieltä"), values 1–5.
+STATEMENT_PHRASES = (
+    "täysin eri mieltä",
+    "jokseenkin eri mieltä",
+    "ei samaa eikä eri mieltä",
+    "jokseenkin samaa mieltä",
+    "täysin samaa mieltä",
+)
+#: A LEVEL prompt's answer tags (models.ANSWER_LEVELS) as a memo writes them.
+LEVEL_PHRASES = {
+    "kunta": "kuntataso",
+    "hyvinvointialue": "hyvinvointialueen taso",
+    "valtakunnallinen": "valtakunnallinen taso",
+}
+
+# Finnish elative (-sta/-stä) answers "keskusteltiin mistä?"; any other case (the seed's
+# nominative "asiakasmitoitus ja työntekijäresurssit") needs a verb that takes an object.
+_ELATIVE = re.compile(r"(sta|stä)$", re.IGNORECASE)
+
+
+def placeholder(what: str) -> str:
+    """A gap for the coordinator: "[[TÄYDENNÄ: what]]"."""
+    return f"[[TÄYDENNÄ: {' '.join(what.split())}]]"
+
+
+def find_placeholders(text: str) -> list[str]:
+    """What each placeholder left in a text asks for, in order of appearance."""
+    return [match.group(1) for match in PLACEHOLDER_RE.finditer(text)]
+
+
+def join_list(items: Sequence[str]) -> str:
+    """A Finnish list: "A", "A ja B", "A, B ja C" (no comma before "ja")."""
+    items = [item for item in items if item]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} ja {items[-1]}"
+
+
+def quote(text: str) -> str:
+    """Finnish quotation marks, on one line: ”text”."""
+    return f"”{' '.join(text.split())}”"
+
+
+def heading(memo_title: str) -> str:
+    """The memo's heading: "Muistio: <series memo title>"."""
+    return f"{HEADING_PREFIX}{memo_title}"
+
+
+def time_line(day: date, starts: time, ends: time, format: str) -> str:
+    """"Aika: 29.3.2023 klo 14–16, Teams-keskustelu" (no comma when the format is empty)."""
+    when = format_when(day, starts, ends)
+    return f"{TIME_PREFIX}{when}, {format}" if format.strip() else f"{TIME_PREFIX}{when}"
+
+
+def missing_organisation_phrase(name: str) -> str:
+    """A placeholder for an organisation the memo cannot name yet (no phrase or genitive)."""
+    return placeholder(f"miten {quote(name)} kirjoitetaan osallistujalauseeseen")
+
+
+def attendance_sentence(project_phrases: Sequence[str], county_genitives: Sequence[str],
+                        other_phrases: Sequence[str]) -> str:
+    """Who attended, by organisation (never by person), as seed 002 writes it.
+
+    project_phrases are partitive plurals ("YEE-hankkeen työntekijöitä"); county_genitives
+    ("Varhan", "Kanta-Hämeen") get "hyvinvointialueilta" (one county: "hyvinvointialueelta");
+    other_phrases are ablatives that follow "edustus" ("yksityisen toimijan puolelta").
+    Callers pass each list in the order it should be read.
+    """
+    represented = []
+    if county_genitives:
+        suffix = "hyvinvointialueelta" if len(county_genitives) == 1 else "hyvinvointialueilta"
+        represented.append(f"{join_list(county_genitives)} {suffix}")
+    represented += other_phrases
+    parts = []
+    if project_phrases:
+        parts.append(join_list(project_phrases))
+    if represented:
+        parts.append(f"edustus {join_list(represented)}")
+    if not parts:
+        return f"Paikalla oli {placeholder('osallistujien organisaatiot')}."
+    return f"Paikalla oli {' sekä '.join(parts)}."
+
+
+def opening_sentence(presenter: str, title: str) -> str:
+    """Who opened the workshop and on what (alustus); empty when neither is known."""
+    presenter, title = " ".join(presenter.split()), " ".join(title.split())
+    if not presenter and not title:
+        return ""
+    if not presenter:
+        return f"Tilaisuus alkoi alustuksella aiheesta {quote(title)}."
+    # "Sari Tuominen, päällikkö, Helsingin sote" is an apposition: it is closed with a comma.
+    subject = f"{presenter}," if "," in presenter else presenter
+    subject = subject[0].upper() + subject[1:]
+    if not title:
+        return f"{subject} alusti tilaisuutta."
+    return f"{subject} alusti tilaisuutta aiheesta {quote(title)}."
+
+
+def theme_sentence(phrase: str, from_wishes: bool) -> str:
+    """The sentence that opens a theme's paragraph, its phrase in bold.
+
+    "Keskusteltiin **palveluiden organisoimisesta**." for an elative phrase; other phrases
+    ("asiakasmitoitus ja työntekijäresurssit") are objects: "Keskusteluun nostettiin **…**.".
+    A theme grouped from wishes says so, bolded as in seed 002:
+    "Ennakkotoiveen pohjalta **keskusteltiin työnkuvista**."
+    """
+    phrase = " ".join(phrase.split())
+    if _ELATIVE.search(phrase):
+        if from_wishes:
+            return f"Ennakkotoiveen pohjalta **keskusteltiin {phrase}**."
+        return f"Keskusteltiin **{phrase}**."
+    if from_wishes:
+        return f"Ennakkotoiveen pohjalta keskusteluun nostettiin **{phrase}**."
+    return f"Keskusteluun nostettiin **{phrase}**."
+
+
+def missing_notes(theme_title: str) -> str:
+    """A placeholder for a theme nobody wrote notes on."""
+    return placeholder(f"muistiinpanot teemasta {quote(theme_title)}")
+
+
+def _participants(count: int) -> str:
+    return "1 osallistuja" if count == 1 else f"{count} osallistujaa"
+
+
+def _sentence_text(text: str) -> str:
+    # A statement quoted mid-sentence loses its own full stop; ? and ! (and an ellipsis) stay.
+    text = " ".join(text.split())
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
+    return quote(text)
+
+
+def statement_sentence(text: str, counts: Sequence[int]) -> str:
+    """"Väitteeseen ”…” vastasi 7 osallistujaa: 3 täysin samaa mieltä, …" (counts for 1–5)."""
+    total = sum(counts)
+    if total == 0:
+        return f"Väitteeseen {_sentence_text(text)} ei vastattu."
+    # Agreement first, as the room's discussion usually starts from it; empty steps left out.
+    parts = [f"{count} {STATEMENT_PHRASES[value]}"
+             for value, count in reversed(list(enumerate(counts))) if count]
+    return f"Väitteeseen {_sentence_text(text)} vastasi {_participants(total)}: " \
+           f"{join_list(parts)}."
+
+
+def poll_sentence(text: str, options: Sequence[str], counts: Sequence[int]) -> str:
+    """"Kysymykseen ”…” vastasi 6 osallistujaa: ”A” 3, ”B” 2 ja ”C” 1." (most chosen first)."""
+    total = sum(counts)
+    if total == 0:
+        return f"Kysymykseen {_sentence_text(text)} ei vastattu."
+    chosen = sorted((index for index, count in enumerate(counts) if count),
+                    key=lambda index: -counts[index])
+    parts = [f"{quote(options[index])} {counts[index]}" for index in chosen]
+    return f"Kysymykseen {_sentence_text(text)} vastasi {_participants(total)}: " \
+           f"{join_list(parts)}."
+
+
+def contribution_line(text: str, organisation: str, votes: int, level: str | None) -> str:
+    """One participant's comment, attributed to an organisation: "Teksti (Varha, 3 ääntä)"."""
+    details = [organisation]
+    if level:
+        details.append(LEVEL_PHRASES.get(level, level))
+    if votes:
+        details.append("1 ääni" if votes == 1 else f"{votes} ääntä")
+    return f"{' '.join(text.split())} ({', '.join(d for d in details if d)})"
+
+
+def earlier_memo_line(title: str, day: date, fmt: str, size_bytes: int | None) -> str:
+    """"Muistio <memo title> 27.1.2023 (pdf 352 kt)"; without a size, no parenthesis."""
+    line = f"Muistio {title} {format_day(day)}"
+    return f"{line} ({fmt} {format_size_kt(size_bytes)})" if size_bytes is not None else line
+
+
+def next_session_sentence(title: str, day: date, starts: time, ends: time, format: str,
+                          registration_url: str | None) -> str:
+    """The next workshop of the series, with its registration link while registration is open."""
+    where = f" ({format.strip()})" if format.strip() else ""
+    about = f" {quote(title)}" if title.strip() else ""
+    sentence = f"Seuraava tilaisuus{about} järjestetään {format_when(day, starts, ends)}{where}."
+    if registration_url:
+        sentence += f" Ilmoittautuminen on auki osoitteessa <{registration_url}>."
+    return sentence
+
+
+def attachment_heading(number: int, title: str) -> str:
+    """"Liite 1 <title>"."""
+    return f"Liite {number} {' '.join(title.split())}".rstrip()

@@ -1,0 +1,231 @@
+"""Rules of a workshop's memo: versions are saved, never changed; one is published at a time,
+its files written under EXPORTS_DIR; a correction is a newer version published again."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..errors import Collector, Conflict, Invalid, NotFound
+from ..export import Document, render
+from ..formatting import format_day
+from ..models import (
+    MEMO_FORMATS,
+    MEMO_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    Coordinator,
+    MemoFile,
+    MemoVersion,
+    Room,
+    RoomStatus,
+    Series,
+    Workshop,
+)
+from ..timeutil import now_utc
+from ..validation import clean_text
+from .addresses import export_path
+from .compile import compile_memo, memo_markdown
+from .finnish import find_placeholders, heading
+
+
+def versions_of(s: Session, workshop: Workshop) -> list[MemoVersion]:
+    """A workshop's memo versions, newest first, with who saved and published them."""
+    return list(s.scalars(
+        select(MemoVersion).where(MemoVersion.workshop_id == workshop.id)
+        .options(selectinload(MemoVersion.files), selectinload(MemoVersion.saved_by),
+                 selectinload(MemoVersion.published_by))
+        .order_by(MemoVersion.number.desc())))
+
+
+def get_version(s: Session, workshop: Workshop, number: int) -> MemoVersion:
+    """One version of a workshop's memo."""
+    version = s.scalar(select(MemoVersion).where(MemoVersion.workshop_id == workshop.id,
+                                                 MemoVersion.number == number))
+    if version is None:
+        raise NotFound(_l("Muistion versiota ei löydy."))
+    return version
+
+
+def latest_published(s: Session, workshop: Workshop) -> MemoVersion | None:
+    """The version readers get: the newest published one."""
+    return s.scalar(select(MemoVersion).where(MemoVersion.workshop_id == workshop.id,
+                                              MemoVersion.published_at.is_not(None))
+                    .order_by(MemoVersion.number.desc()).limit(1))
+
+
+def _add_version(s: Session, workshop: Workshop, markdown: str, comment: str,
+                 coordinator: Coordinator | None) -> MemoVersion:
+    number = (s.scalar(select(func.max(MemoVersion.number))
+                       .where(MemoVersion.workshop_id == workshop.id)) or 0) + 1
+    version = MemoVersion(workshop_id=workshop.id, number=number, markdown=markdown,
+                          comment=comment, saved_by_id=coordinator.id if coordinator else None,
+                          saved_at=now_utc())
+    s.add(version)
+    s.flush()
+    return version
+
+
+def start_memo(s: Session, workshop: Workshop, *, base_url: str) -> MemoVersion:
+    """The newest version, or a first draft compiled from the workshop (saved by nobody)."""
+    versions = versions_of(s, workshop)
+    if versions:
+        return versions[0]
+    markdown = memo_markdown(compile_memo(s, workshop, base_url=base_url))
+    return _add_version(s, workshop, markdown, str(_l("Koottu tilaisuuden tiedoista")), None)
+
+
+def recompile(s: Session, workshop: Workshop, coordinator: Coordinator, *,
+              base_url: str) -> MemoVersion:
+    """A new version compiled afresh from the workshop (earlier versions stay as they were)."""
+    markdown = memo_markdown(compile_memo(s, workshop, base_url=base_url))
+    return _add_version(s, workshop, markdown, str(_l("Koottu uudelleen tilaisuuden tiedoista")),
+                        coordinator)
+
+
+def save_version(s: Session, workshop: Workshop, coordinator: Coordinator, markdown: object,
+                 comment: object, based_on: object) -> MemoVersion | None:
+    """Save the edited Markdown as a new version; None when nothing changed.
+
+    `based_on` is the version number the editor started from: if someone saved a newer one
+    meanwhile, this is refused (the caller keeps the text), so no one overwrites unseen work.
+    """
+    errors = Collector()
+    text = clean_text(errors, "markdown", markdown, max_chars=MEMO_MAX_CHARS, multiline=True)
+    note = clean_text(errors, "comment", comment, max_chars=TITLE_MAX_CHARS, required=False)
+    errors.raise_if_any()
+    newest = s.scalar(select(MemoVersion).where(MemoVersion.workshop_id == workshop.id)
+                      .order_by(MemoVersion.number.desc()).limit(1))
+    newest_number = newest.number if newest else 0
+    if based_on != newest_number:
+        raise Conflict(_l("Muistiosta on tallennettu sillä välin uudempi versio %(number)s. "
+                          "Tekstisi on tallella alla: vertaa versioita ja tallenna uudelleen.",
+                          number=newest_number))
+    if newest is not None and newest.markdown == text + "\n" and not note:
+        return None
+    return _add_version(s, workshop, text + "\n", note, coordinator)
+
+
+def memo_title(workshop: Workshop, series: Series) -> str:
+    """The documents' title: the memo heading with the date."""
+    return f"{heading(series.memo_title or series.title)} {format_day(workshop.day)}"
+
+
+def publish_version(s: Session, workshop: Workshop, version: MemoVersion,
+                    coordinator: Coordinator, *, exports_dir: str,
+                    now: datetime | None = None) -> MemoVersion:
+    """Publish the newest version: refuse while placeholders remain or the room is open, write
+    every format under EXPORTS_DIR, then mark the version published (immutable from now on)."""
+    if version.published_at is not None:
+        raise Conflict(_l("Versio %(number)s on jo julkaistu.", number=version.number))
+    newest = s.scalar(select(func.max(MemoVersion.number))
+                      .where(MemoVersion.workshop_id == workshop.id))
+    if version.number != newest:
+        raise Conflict(_l("Vain uusimman version voi julkaista (versio %(number)s).",
+                          number=newest))
+    missing = find_placeholders(version.markdown)
+    if missing:
+        raise Invalid(_l("Muistiossa on vielä täydennettävää (%(count)s kohtaa), esimerkiksi "
+                         "”%(first)s”. Täydennä ne ja tallenna ennen julkaisua.",
+                         count=len(missing), first=missing[0]), field="markdown")
+    room = s.get(Room, workshop.id)
+    if room is not None and room.status == RoomStatus.OPEN:
+        raise Conflict(_l("Sulje tilaisuuden huone ennen muistion julkaisua."))
+    series = s.get_one(Series, workshop.series_id)
+    document = Document(title=memo_title(workshop, series), markdown=version.markdown,
+                        language="fi", subject=series.title, author=series.organiser)
+    for fmt in MEMO_FORMATS:
+        content = render(document, fmt)
+        relative = export_path(series.slug, workshop.day, version.number, fmt)
+        _write_atomically(Path(exports_dir) / relative, content)
+        version.files.append(MemoFile(format=fmt, path=relative, size=len(content),
+                                      sha256=hashlib.sha256(content).hexdigest()))
+    version.published_at = now or now_utc()
+    version.published_by_id = coordinator.id
+    s.flush()
+    return version
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    # A reader downloading while a correction is written never gets half a file.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(content)
+    os.replace(partial, path)
+
+
+def published_file(s: Session, series: Series, day: date, fmt: str,
+                   number: int | None = None) -> MemoFile:
+    """A published memo's file by its stable address: the newest published version, or one."""
+    if fmt not in MEMO_FORMATS:
+        raise NotFound(_l("Muistiota ei löydy."))
+    query = (select(MemoFile).join(MemoVersion).join(Workshop)
+             .where(Workshop.series_id == series.id, Workshop.day == day,
+                    MemoVersion.published_at.is_not(None), MemoFile.format == fmt)
+             .order_by(MemoVersion.number.desc()).limit(1))
+    if number is not None:
+        query = query.where(MemoVersion.number == number)
+    found = s.scalar(query)
+    if found is None:
+        raise NotFound(_l("Muistiota ei löydy."))
+    return found
+
+
+@dataclass(frozen=True)
+class PublishedMemo:
+    """What readers get of a workshop's memo: the newest published version, and when the
+    memo was first published (earlier than the version's own date after a correction)."""
+
+    version: MemoVersion
+    first_published_at: datetime
+
+    @property
+    def is_corrected(self) -> bool:
+        return self.version.published_at != self.first_published_at
+
+
+def published_memos(s: Session, series: Series) -> dict[int, PublishedMemo]:
+    """Each workshop's published memo in a series, by workshop id."""
+    versions = s.scalars(
+        select(MemoVersion).join(Workshop).where(Workshop.series_id == series.id,
+                                                 MemoVersion.published_at.is_not(None))
+        .options(selectinload(MemoVersion.files)).order_by(MemoVersion.number))
+    memos: dict[int, PublishedMemo] = {}
+    for version in versions:
+        first = memos.get(version.workshop_id)
+        memos[version.workshop_id] = PublishedMemo(
+            version, first.first_published_at if first else version.published_at)
+    return memos
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """One line of a comparison: kind is "same", "added", "removed" or "gap"."""
+
+    kind: str
+    text: str
+    old: int | None
+    new: int | None
+
+
+def compare(old: MemoVersion, new: MemoVersion, context: int = 3) -> list[DiffLine]:
+    """Line-by-line differences between two versions, with a few lines of context."""
+    a, b = old.markdown.splitlines(), new.markdown.splitlines()
+    lines: list[DiffLine] = []
+    for group in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_grouped_opcodes(context):
+        if lines:
+            lines.append(DiffLine("gap", "…", None, None))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines += [DiffLine("same", a[i], i + 1, j1 + i - i1 + 1) for i in range(i1, i2)]
+                continue
+            lines += [DiffLine("removed", a[i], i + 1, None) for i in range(i1, i2)]
+            lines += [DiffLine("added", b[j], None, j + 1) for j in range(j1, j2)]
+    return lines

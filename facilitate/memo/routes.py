@@ -1,0 +1,191 @@
+"""Memo pages: the coordinator's editor (versions, preview, comparison, publishing) and the
+public downloads at stable addresses."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import Conflict, Invalid
+from ..export import MEDIA_TYPES
+from ..export.html import render_body
+from ..extensions import db
+from ..models import MEMO_MAX_CHARS
+from ..series.operations import get_series_by_slug, get_workshop
+from ..web import commit, coordinator_required
+from . import operations as ops
+from .finnish import find_placeholders
+
+bp = Blueprint("memo", __name__)
+
+MEMO_PAGE_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+def preview_html(markdown: str) -> Markup:
+    """The memo as published, its headings one level down: on the editor page the memo is a
+    section under the page's own heading."""
+    html = str(render_body(markdown))
+    return Markup(re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", html))
+
+
+def base_url() -> str:
+    """Where readers reach the site: PUBLIC_BASE_URL, else this request's address."""
+    return current_app.config["PUBLIC_BASE_URL"] or request.host_url.rstrip("/")
+
+
+@bp.route("/manage/workshops/<int:workshop_id>/memo", methods=["GET", "POST"])
+@coordinator_required
+def editor(workshop_id: int) -> Any:
+    """The memo's newest version in a Markdown editor with a preview, and its versions."""
+    s = db.session
+    workshop = get_workshop(s, workshop_id)
+    if request.method == "GET":
+        try:
+            newest = ops.start_memo(s, workshop, base_url=base_url())
+            commit()
+        except IntegrityError:
+            # a colleague's first visit compiled version 1 at the same moment: use theirs
+            s.rollback()
+            newest = ops.versions_of(s, workshop)[0]
+        return _editor_page(workshop, newest.markdown, newest.number)
+    try:
+        based_on = int(request.form.get("based_on", ""))
+    except ValueError:
+        abort(400)
+    text, comment = request.form.get("markdown"), request.form.get("comment")
+    try:
+        saved = ops.save_version(s, workshop, current_user, text, comment, based_on)
+    except (Invalid, Conflict) as error:
+        # The edited text comes back in the form: nothing typed is lost.
+        db.session.rollback()
+        errors = getattr(error, "errors", None) or {"markdown": error.message}
+        return _editor_page(workshop, text if isinstance(text, str) else "", based_on,
+                            errors=errors, comment=comment, status=error.status)
+    commit()
+    if saved is None:
+        flash(_("Ei muutoksia: uutta versiota ei tallennettu."), "info")
+    else:
+        flash(_("Versio %(number)s tallennettiin.", number=saved.number), "success")
+    return redirect(url_for("memo.editor", workshop_id=workshop.id))
+
+
+def _editor_page(workshop: Any, markdown: str, based_on: int, *, errors: Any = None,
+                 comment: Any = "", publish_error: Any = None, status: int = 200) -> Any:
+    versions = ops.versions_of(db.session, workshop)
+    return render_template(
+        "memo/editor.html", workshop=workshop, markdown=markdown, based_on=based_on,
+        versions=versions, newest=versions[0] if versions else None,
+        preview=preview_html(markdown), errors=errors or {}, comment=comment or "",
+        placeholders=find_placeholders(markdown), publish_error=publish_error), status
+
+
+@bp.route("/manage/workshops/<int:workshop_id>/memo/preview", methods=["POST"])
+@coordinator_required
+def preview(workshop_id: int) -> Any:
+    """The editor's live preview: sanitised HTML of the Markdown being typed."""
+    get_workshop(db.session, workshop_id)
+    text = request.form.get("markdown", "")
+    if len(text) > MEMO_MAX_CHARS:
+        raise Invalid(_l("Muistio on liian pitkä: %(length)s merkkiä, enintään %(limit)s.",
+                         length=len(text), limit=MEMO_MAX_CHARS), field="markdown")
+    return jsonify({"html": str(preview_html(text)),
+                    "placeholders": len(find_placeholders(text))})
+
+
+@bp.route("/manage/workshops/<int:workshop_id>/memo/recompile", methods=["POST"])
+@coordinator_required
+def recompile(workshop_id: int) -> Any:
+    """Compile the memo afresh from the workshop as a new version."""
+    workshop = get_workshop(db.session, workshop_id)
+    version = ops.recompile(db.session, workshop, current_user, base_url=base_url())
+    commit()
+    flash(_("Muistio koottiin uudelleen versioksi %(number)s.", number=version.number),
+          "success")
+    return redirect(url_for("memo.editor", workshop_id=workshop.id))
+
+
+@bp.route("/manage/workshops/<int:workshop_id>/memo/versions/<int:number>/publish",
+          methods=["POST"])
+@coordinator_required
+def publish(workshop_id: int, number: int) -> Any:
+    """Publish a version: its files are written and readers find it in the archive."""
+    s = db.session
+    workshop = get_workshop(s, workshop_id)
+    version = ops.get_version(s, workshop, number)
+    try:
+        ops.publish_version(s, workshop, version, current_user,
+                            exports_dir=current_app.config["EXPORTS_DIR"])
+    except (Invalid, Conflict) as error:
+        db.session.rollback()
+        newest = ops.versions_of(s, workshop)[0]
+        return _editor_page(workshop, newest.markdown, newest.number,
+                            publish_error=error.message, status=error.status)
+    commit()
+    flash(_("Versio %(number)s julkaistiin arkistoon.", number=number), "success")
+    return redirect(url_for("memo.editor", workshop_id=workshop.id))
+
+
+@bp.route("/manage/workshops/<int:workshop_id>/memo/compare")
+@coordinator_required
+def compare(workshop_id: int) -> Any:
+    """Two versions side by side, line by line."""
+    s = db.session
+    workshop = get_workshop(s, workshop_id)
+    old_number = request.args.get("old", type=int)
+    new_number = request.args.get("new", type=int)
+    if old_number is None or new_number is None:
+        abort(400)
+    old, new = ops.get_version(s, workshop, old_number), ops.get_version(s, workshop, new_number)
+    return render_template("memo/compare.html", workshop=workshop, old=old, new=new,
+                           lines=ops.compare(old, new))
+
+
+@bp.route("/manage/workshops/<int:workshop_id>/memo/versions/<int:number>.md")
+@coordinator_required
+def version_source(workshop_id: int, number: int) -> Any:
+    """Any version's Markdown, published or not, for coordinators."""
+    workshop = get_workshop(db.session, workshop_id)
+    version = ops.get_version(db.session, workshop, number)
+    return current_app.response_class(version.markdown, mimetype=MEDIA_TYPES["md"])
+
+
+@bp.route("/series/<slug>/memos/<day>.<fmt>")
+@bp.route("/series/<slug>/memos/<day>/v<int:number>.<fmt>")
+def download(slug: str, day: str, fmt: str, number: int | None = None) -> Any:
+    """A published memo at its stable address (the newest version, or a named one)."""
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    series = get_series_by_slug(db.session, slug, public_only=not current_user.is_authenticated)
+    found = ops.published_file(db.session, series, when, fmt, number)
+    path = Path(current_app.config["EXPORTS_DIR"]) / found.path
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=MEDIA_TYPES[fmt].split(";")[0], as_attachment=fmt != "html",
+                         download_name=Path(found.path).name, max_age=300, etag=found.sha256)
+    if fmt == "html":
+        # The memo page is standalone: its own inline styles, nothing that runs or loads.
+        response.headers["Content-Security-Policy"] = MEMO_PAGE_POLICY
+    return response

@@ -1,0 +1,129 @@
+"""The memo in a browser: the coordinator edits the compiled draft with its live preview,
+publishes it, and a reader downloads every format from the series' archive page."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterator
+from datetime import date, time, timedelta
+from typing import Any
+
+import pytest
+from docx import Document as DocxDocument
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader
+
+from facilitate import create_app
+from facilitate.config import TestingConfig
+from facilitate.extensions import db
+from facilitate.models import Note
+from facilitate.plans import get_plan
+from facilitate.registration.operations import register
+from facilitate.series.operations import create_series, create_workshop, open_registration
+from facilitate.timeutil import now_utc
+
+AxeCheck = Callable[[Page], None]
+ADDED = "Sovittiin, että seuraavaksi kootaan alueiden mitoitusluvut."
+
+
+@pytest.fixture
+def past_workshop(live_server: str, live_database_url: str) -> Iterator[dict[str, Any]]:
+    """Yesterday's workshop: two leaders attended, notes under every theme but one."""
+    app = create_app(type("Config", (TestingConfig,), {"DATABASE_URL": live_database_url}))
+    with app.app_context():
+        s = db.session
+        series = create_series(s, {
+            "title": f"Muistiotesti {now_utc().timestamp()}",
+            "memo_title": "valtakunnallinen lastensuojelun jälkihuollon johdon vertaisreflektio"})
+        day = date.today() - timedelta(days=1)
+        workshop = create_workshop(s, series, {
+            "title": "Jälkihuollon johdon vertaisreflektio", "day": day,
+            "starts_at": time(14), "ends_at": time(16), "format": "Teams-keskustelu"},
+            plan=get_plan("johdon-vertaisreflektio"))
+        opened = now_utc() - timedelta(days=10)
+        open_registration(s, workshop, opened + timedelta(days=5), now=opened)
+        for name, county in (("Anna Aalto", "varsinaissuomi"), ("Bertta Berg", "satakunta")):
+            registration, _token, _ = register(s, workshop, {
+                "name": name, "email": f"{name.split()[0].lower()}@example.fi",
+                "organisation": county, "wishes": []}, now=opened + timedelta(days=1))
+            registration.attended_at = now_utc()
+        for theme in workshop.themes[1:]:
+            s.add(Note(theme_id=theme.id, text=f"Muistiinpano: {theme.title}.", version=1))
+        s.commit()
+        yield {"id": workshop.id, "slug": series.slug, "day": day,
+               "first_theme": workshop.themes[0].memo_phrase}
+        db.session.remove()
+    db.dispose()
+
+
+def test_edit_publish_and_download_every_format(
+        new_page: Callable[..., Page], past_workshop: dict[str, Any],
+        log_in: Callable[[Page], None], axe_check: AxeCheck) -> None:
+    editor = new_page()
+    log_in(editor)
+    editor.goto(f"/manage/workshops/{past_workshop['id']}/memo")
+    expect(editor.get_by_role("heading", level=1)).to_contain_text("Muistio")
+    source = editor.get_by_label("Muistio (Markdown)")
+    preview = editor.locator("#memo-preview")
+    expect(preview.get_by_role("heading", level=2)).to_contain_text(
+        "Muistio: valtakunnallinen lastensuojelun")
+    expect(preview).to_contain_text("Varhan ja Satakunnan hyvinvointialueilta")
+    # The first theme has no notes: the draft says what is missing, and publishing waits.
+    expect(editor.locator("#memo-placeholders")).to_be_visible()
+    axe_check(editor)
+
+    editor.get_by_role("button", name="Julkaise versio 1").click()
+    expect(editor.locator("#publish-error")).to_contain_text("täydennettävää")
+    axe_check(editor)
+
+    # She fills the gap; the preview follows her typing, sanitised.
+    text = source.input_value()
+    filled = re.sub(r"\[\[TÄYDENNÄ:[^\]]*\]\]", ADDED, text)
+    source.fill(filled + "\n<img src=x onerror=alert(1)>\n")
+    expect(preview).to_contain_text(ADDED)
+    expect(editor.locator("#memo-placeholders")).to_be_hidden()
+    assert preview.locator("img").count() == 0
+    editor.get_by_label("Muutoksen kuvaus (valinnainen)").fill("Täydennetty")
+    editor.get_by_role("button", name="Tallenna uusi versio").click()
+    expect(editor.locator(".flash-success")).to_contain_text("Versio 2 tallennettiin")
+
+    # Compare the compiled draft with her version.
+    editor.get_by_role("button", name="Vertaa versioita").click()
+    expect(editor.locator("ins").first).to_be_visible()
+    expect(editor.get_by_role("table")).to_contain_text(ADDED)
+    axe_check(editor)
+    editor.go_back()
+
+    editor.get_by_role("button", name="Julkaise versio 2").focus()
+    editor.keyboard.press("Enter")
+    expect(editor.locator(".flash-success")).to_contain_text("Versio 2 julkaistiin")
+    axe_check(editor)
+
+    # A reader (no login) finds the memo on the series' archive page.
+    reader = new_page()
+    reader.goto(f"/series/{past_workshop['slug']}")
+    axe_check(reader)
+    files = reader.locator(".memo-files")
+    expect(files.get_by_role("link")).to_have_count(4)
+    expect(files).to_contain_text("(pdf ")
+    downloaded: dict[str, bytes] = {}
+    for fmt in ("PDF", "DOCX", "MD"):
+        with reader.expect_download() as info:
+            files.get_by_role("link", name=re.compile(rf"^{fmt}\b")).click()
+        download = info.value
+        assert download.suggested_filename.endswith(
+            f"{past_workshop['day'].isoformat()}-v2.{fmt.lower()}")
+        with open(download.path(), "rb") as handle:
+            downloaded[fmt] = handle.read()
+    files.get_by_role("link", name=re.compile(r"^HTML\b")).click()
+    expect(reader.get_by_role("heading", level=1)).to_contain_text("Muistio:")
+    expect(reader.locator("body")).to_contain_text(ADDED)
+    axe_check(reader)
+
+    pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(downloaded["PDF"])).pages)
+    assert ADDED.split(",")[0] in " ".join(pdf_text.split())
+    docx_text = "\n".join(p.text for p in DocxDocument(io.BytesIO(downloaded["DOCX"])).paragraphs)
+    assert ADDED in docx_text
+    markdown = downloaded["MD"].decode()
+    assert ADDED in markdown and "Varhan ja Satakunnan hyvinvointialueilta" in markdown

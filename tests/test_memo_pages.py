@@ -1,0 +1,207 @@
+"""Memo pages over HTTP: the first draft, saving versions, comparing, publishing, the public
+archive and its stable download addresses."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from facilitate.extensions import db
+from facilitate.models import MemoFile, MemoVersion, Registration, Series, Workshop
+from facilitate.timeutil import now_utc
+
+FILLED = "Keskusteltiin **työnkuvista**. Sovittiin, että jatketaan."
+
+
+def _newest(workshop_id: int) -> MemoVersion:
+    db.session.expire_all()
+    return db.session.scalars(select(MemoVersion).where(MemoVersion.workshop_id == workshop_id)
+                              .order_by(MemoVersion.number.desc())).first()
+
+
+def _count(workshop_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(MemoVersion)
+                             .where(MemoVersion.workshop_id == workshop_id))
+
+
+def _download(client, url: str) -> tuple[int, bytes]:
+    """Status and body of a file download (send_file's handle closed again)."""
+    with client.client.get(url) as response:
+        return response.status_code, response.data
+
+
+def _filled(markdown: str) -> str:
+    """The draft with every placeholder filled in, as a coordinator would."""
+    return re.sub(r"\[\[TÄYDENNÄ:[^\]]*\]\]", FILLED, markdown)
+
+
+def _prepare(coordinator_client, make_room):
+    room = make_room(open=False)
+    s = db.session
+    for registration_id in room.registration_ids.values():
+        s.get_one(Registration, registration_id).attended_at = now_utc()
+    s.commit()
+    url = f"/manage/workshops/{room.workshop_id}/memo"
+    return room, url
+
+
+def test_the_first_visit_compiles_a_draft_and_saving_adds_versions(coordinator_client,
+                                                                     make_room):
+    room, url = _prepare(coordinator_client, make_room)
+    page = coordinator_client.get(url)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Muistio: " in text and "Esikatselu" in text
+    first = _newest(room.workshop_id)
+    assert (first.number, first.saved_by_id, first.published_at) == (1, None, None)
+    assert "Varsinais-Suomen" in first.markdown or "Varhan" in first.markdown
+    # a second visit does not compile again
+    coordinator_client.get(url)
+    assert _count(room.workshop_id) == 1
+
+    edited = _filled(first.markdown)
+    response = coordinator_client.post(url, {"markdown": edited, "comment": "täydennetty",
+                                             "based_on": "1"})
+    assert response.status_code == 302
+    second = _newest(room.workshop_id)
+    assert (second.number, second.comment) == (2, "täydennetty")
+    assert second.saved_by_id is not None
+    assert second.markdown == edited.strip() + "\n"
+    # version 1 is kept as it was
+    assert db.session.scalar(select(MemoVersion.markdown).where(
+        MemoVersion.workshop_id == room.workshop_id, MemoVersion.number == 1)) == first.markdown
+
+    # saving the same text again adds nothing
+    coordinator_client.get(url)
+    coordinator_client.post(url, {"markdown": edited, "comment": "", "based_on": "2"})
+    assert _count(room.workshop_id) == 2
+
+    compare = coordinator_client.get(f"{url}/compare?old=1&new=2")
+    assert compare.status_code == 200
+    assert "<ins>" in compare.get_data(as_text=True)
+    assert "<del>" in compare.get_data(as_text=True)
+
+
+def test_a_stale_save_is_refused_and_the_text_comes_back(coordinator_client, make_room):
+    room, url = _prepare(coordinator_client, make_room)
+    coordinator_client.get(url)
+    draft = _newest(room.workshop_id).markdown
+    coordinator_client.post(url, {"markdown": draft + "\nToinen koordinaattori.",
+                                  "based_on": "1"})
+    response = coordinator_client.post(url, {"markdown": draft + "\nMinun lisäykseni.",
+                                             "based_on": "1"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Minun lisäykseni." in page  # nothing typed is lost
+    assert "uudempi versio 2" in page
+    assert _count(room.workshop_id) == 2
+
+
+def test_bad_input_is_refused_with_a_message(coordinator_client, make_room):
+    room, url = _prepare(coordinator_client, make_room)
+    coordinator_client.get(url)
+    response = coordinator_client.post(url, {"markdown": "   ", "based_on": "1"})
+    assert response.status_code == 422
+    assert "Kenttä on pakollinen." in response.get_data(as_text=True)
+    response = coordinator_client.post(url, {"markdown": "x" * 500_001, "based_on": "1"})
+    assert response.status_code == 422
+    assert "liian pitkä" in response.get_data(as_text=True)
+    assert coordinator_client.post(url, {"markdown": "x", "based_on": "yksi"}).status_code == 400
+    assert _count(room.workshop_id) == 1
+
+
+def test_publishing_is_refused_while_placeholders_remain(coordinator_client, make_room, app):
+    room, url = _prepare(coordinator_client, make_room)
+    coordinator_client.get(url)
+    draft = _newest(room.workshop_id)
+    assert "[[TÄYDENNÄ:" in draft.markdown  # the notes are empty
+    response = coordinator_client.post(f"{url}/versions/1/publish")
+    assert response.status_code == 422
+    assert "täydennettävää" in response.get_data(as_text=True)
+    assert _newest(room.workshop_id).published_at is None
+    assert db.session.scalar(select(func.count()).select_from(MemoFile)) == 0
+    assert not any(Path(app.config["EXPORTS_DIR"]).glob("**/*.pdf"))
+
+
+def test_publish_archive_download_and_correction(coordinator_client, client, make_room, app):
+    room, url = _prepare(coordinator_client, make_room)
+    coordinator_client.get(url)
+    draft = _newest(room.workshop_id)
+    coordinator_client.post(url, {"markdown": _filled(draft.markdown)
+                                  + "\n<script>alert(1)</script>\n", "based_on": "1"})
+    response = coordinator_client.post(f"{url}/versions/2/publish")
+    assert response.status_code == 302
+    published = _newest(room.workshop_id)
+    assert published.published_at is not None and published.published_by_id is not None
+    assert sorted(f.format for f in published.files) == ["docx", "html", "md", "pdf"]
+    exports = Path(app.config["EXPORTS_DIR"])
+    workshop = db.session.get(Workshop, room.workshop_id)
+    series = db.session.get(Series, workshop.series_id)
+    day = workshop.day.isoformat()
+    for file in published.files:
+        stored = exports / file.path
+        assert stored.is_file() and stored.stat().st_size == file.size
+        assert file.path == f"{series.slug}/{series.slug}-{day}-v2.{file.format}"
+
+    # the public archive lists the memo with its formats and sizes
+    archive = client.get(f"/series/{series.slug}").get_data(as_text=True)
+    pdf = next(f for f in published.files if f.format == "pdf")
+    assert f"/series/{series.slug}/memos/{day}.pdf" in archive
+    assert f"(pdf {max(1, round(pdf.size / 1024))} kt)" in archive
+    assert "korjattu" not in archive
+    for fmt, kind in (("pdf", "application/pdf"), ("md", "text/markdown"),
+                      ("html", "text/html"),
+                      ("docx", "application/vnd.openxmlformats-officedocument")):
+        with client.client.get(f"/series/{series.slug}/memos/{day}.{fmt}") as download:
+            assert download.status_code == 200, fmt
+            assert download.mimetype.startswith(kind)
+            assert download.data == (exports / next(
+                f.path for f in published.files if f.format == fmt)).read_bytes()
+    with client.client.get(f"/series/{series.slug}/memos/{day}.html") as page:
+        assert "script-src" not in page.headers["Content-Security-Policy"]
+        assert "default-src 'none'" in page.headers["Content-Security-Policy"]
+    html = _download(client, f"/series/{series.slug}/memos/{day}.html")[1].decode()
+    assert "<script>alert(1)" not in html and "Sovittiin, että jatketaan." in html
+
+    # a published version cannot be published again; a correction becomes version 3
+    coordinator_client.get(url)
+    assert coordinator_client.post(f"{url}/versions/2/publish").status_code == 409
+    coordinator_client.get(url)
+    coordinator_client.post(url, {"markdown": published.markdown.replace(
+        "jatketaan", "jatketaan syksyllä"), "comment": "korjaus", "based_on": "2"})
+    assert coordinator_client.post(f"{url}/versions/3/publish").status_code == 302
+    latest = _download(client, f"/series/{series.slug}/memos/{day}.md")[1].decode()
+    assert "jatketaan syksyllä" in latest
+    archive = client.get(f"/series/{series.slug}").get_data(as_text=True)
+    assert "korjattu" in archive and "-v3." not in archive  # stable addresses only
+    status, old = _download(client, f"/series/{series.slug}/memos/{day}/v2.md")
+    assert status == 200 and "jatketaan syksyllä" not in old.decode()
+
+
+def test_drafts_and_unknown_addresses_are_not_public(coordinator_client, client, make_room):
+    room, url = _prepare(coordinator_client, make_room)
+    coordinator_client.get(url)
+    workshop = db.session.get(Workshop, room.workshop_id)
+    series = db.session.get(Series, workshop.series_id)
+    day = workshop.day.isoformat()
+    for path in (f"{day}.pdf", f"{day}/v1.pdf", f"{day}.exe", "huomenna.pdf"):
+        assert _download(client, f"/series/{series.slug}/memos/{path}")[0] == 404, path
+    for path in ("", "/compare?old=1&new=1", "/versions/1.md"):
+        response = client.get(f"{url}{path}")
+        assert response.status_code in (302, 401), path
+    assert client.post(f"{url}/preview", data={"markdown": "x"}).status_code in (302, 400, 401)
+
+
+def test_preview_is_sanitised(coordinator_client, make_room):
+    room, url = _prepare(coordinator_client, make_room)
+    coordinator_client.get(url)
+    response = coordinator_client.post(f"{url}/preview", {
+        "markdown": "**lihava** <img src=x onerror=alert(1)> [[TÄYDENNÄ: osallistujat]]"})
+    body = response.get_json()
+    assert "<strong>lihava</strong>" in body["html"]
+    assert "onerror" not in body["html"]
+    assert body["placeholders"] == 1
+    too_long = coordinator_client.post(f"{url}/preview", {"markdown": "x" * 500_001})
+    assert too_long.status_code == 422
