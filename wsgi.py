@@ -5,19 +5,10 @@ The async library is patched here, first, before anything imports sockets or thr
 """
 
 import os
-import warnings
 
-ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+from facilitate.green import patch_for
 
-if ASYNC_MODE == "eventlet":
-    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
-    import eventlet
-
-    eventlet.monkey_patch()
-elif ASYNC_MODE == "gevent":
-    from gevent import monkey
-
-    monkey.patch_all()
+patch_for(os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet"))
 
 from facilitate import create_app  # noqa: E402
 from facilitate.serving import tune_gc  # noqa: E402

@@ -1,4 +1,4 @@
-"""The `facilitate` command: the Flask CLI, with eventlet patched first when `run` needs it."""
+"""The `facilitate` command: the Flask CLI, with the async library patched first for `run`."""
 
 from __future__ import annotations
 
@@ -6,24 +6,14 @@ import os
 import sys
 import warnings
 
-#: eventlet announces on import that it is in maintenance mode; that one notice is known.
-EVENTLET_NOTICE = r"\s*Eventlet is deprecated"
+from .green import EVENTLET_NOTICE, patch_for
 
 
 def main() -> None:
     """Entry point of the console script."""
     warnings.filterwarnings("ignore", message=EVENTLET_NOTICE)
     if len(sys.argv) > 1 and sys.argv[1] == "run":
-        # Patching must precede every other import of sockets, threads or the database driver.
-        mode = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
-        if mode == "eventlet":
-            import eventlet
-
-            eventlet.monkey_patch()
-        elif mode == "gevent":
-            from gevent import monkey
-
-            monkey.patch_all()
+        patch_for(os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet"))
     from .cli import cli
 
     cli.main(prog_name="facilitate")
