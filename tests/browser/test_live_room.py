@@ -11,12 +11,15 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from sqlalchemy import func, select
 
 from facilitate import create_app
 from facilitate.config import TestingConfig
 from facilitate.extensions import db
+from facilitate.models import Contribution, Workshop
 from facilitate.plans import get_plan
 from facilitate.registration.operations import register
+from facilitate.room.operations import open_room, set_phase
 from facilitate.series.operations import create_series, create_workshop, open_registration
 from facilitate.timeutil import now_utc
 
@@ -161,3 +164,44 @@ def test_a_short_live_session_end_to_end(
     assert dialogs == []  # nothing the participants wrote ever ran
     phone.close()
     visits.assert_all_checked(at_least=4)
+
+
+def test_a_contribution_written_offline_arrives_once_when_the_network_returns(
+        new_page: Callable[..., Page], workshop: dict[str, Any], axe_check: AxeCheck,
+        visits: Any) -> None:
+    s = db.session
+    room_workshop = s.get_one(Workshop, workshop["id"])
+    open_room(s, room_workshop)
+    set_phase(s, room_workshop, "theme",
+              next(theme for theme in room_workshop.themes if theme.title == THEME))
+    s.commit()
+    anna, bertta = new_page(), new_page()
+    for page, token in ((anna, workshop["tokens"]["anna"]), (bertta, workshop["tokens"]["bertta"])):
+        page.goto(f"/room/{token}")
+        ready(page)
+
+    # Anna's network drops (the browser knows it): the page says so at once.
+    anna.context.set_offline(True)
+    expect(anna.locator("#room-connection")).to_have_attribute("data-state", "offline")
+    question = prompt(anna, OPEN_QUESTION)
+    question.get_by_label("Vastauksesi").fill("Kirjoitettu junassa ilman verkkoa.")
+    question.get_by_role("button", name="Lähetä").click()
+    expect(question.get_by_label("Vastauksesi")).to_have_value("")  # kept, waiting to be sent
+    axe_check(anna)
+    anna.wait_for_timeout(1500)
+    expect(contribution(bertta, "ilman verkkoa")).to_have_count(0)
+
+    # The network returns: the room reconnects by itself and the contribution arrives, once.
+    anna.context.set_offline(False)
+    expect(anna.locator("#room-connection")).to_have_attribute("data-state", "online")
+    expect(contribution(bertta, "ilman verkkoa")).to_have_count(1)
+    expect(contribution(anna, "ilman verkkoa")).to_have_count(1)
+    anna.reload()
+    ready(anna)
+    expect(contribution(anna, "ilman verkkoa")).to_have_count(1)
+    s.expire_all()
+    assert s.scalar(select(func.count()).select_from(Contribution).where(
+        Contribution.workshop_id == workshop["id"])) == 1
+    axe_check(anna)
+    axe_check(bertta)
+    visits.assert_all_checked(at_least=2)

@@ -38,6 +38,11 @@ export class Connection {
     this.socket.onAny((event, payload) => {
       if (event !== "snapshot") handlers.onEvent(event, payload ?? {});
     });
+    // The browser knows the network is back: reconnect now, not after socket.io's back-off
+    // (up to 5 s), so what was written offline goes at once.
+    window.addEventListener("online", () => {
+      if (this.socket.active && !this.socket.connected) this.socket.disconnect().connect();
+    });
   }
 
   receiveSnapshot(snapshot) {
