@@ -20,7 +20,9 @@ from ..formatting import format_day
 from ..models import (
     MEMO_FORMATS,
     MEMO_MAX_CHARS,
+    TEXT_MAX_CHARS,
     TITLE_MAX_CHARS,
+    Attachment,
     Coordinator,
     MemoFile,
     MemoVersion,
@@ -30,10 +32,16 @@ from ..models import (
     Workshop,
 )
 from ..timeutil import now_utc
-from ..validation import clean_text
+from ..validation import clean_text, clean_texts
 from .addresses import export_path
 from .compile import compile_memo, memo_markdown
 from .finnish import find_placeholders, heading
+
+ATTACHMENT_FIELDS = {
+    # field: (max_chars, required, multiline)
+    "title": (TITLE_MAX_CHARS, True, False),
+    "body": (TEXT_MAX_CHARS, False, True),
+}
 
 
 def versions_of(s: Session, workshop: Workshop) -> list[MemoVersion]:
@@ -203,6 +211,84 @@ def published_memos(s: Session, series: Series) -> dict[int, PublishedMemo]:
         memos[version.workshop_id] = PublishedMemo(
             version, first.first_published_at if first else version.published_at)
     return memos
+
+
+def list_attachments(s: Session, workshop: Workshop) -> list[Attachment]:
+    """A workshop's memo attachments in the memo's order (Liite 1, Liite 2, …)."""
+    # Ordered as compile.py reads them, so the page and the memo number them alike.
+    return list(s.scalars(select(Attachment).where(Attachment.workshop_id == workshop.id)
+                          .order_by(Attachment.position, Attachment.id)))
+
+
+def get_attachment(s: Session, workshop: Workshop, attachment_id: object) -> Attachment:
+    """An attachment of this workshop; another workshop's attachment is not found."""
+    attachment = (s.get(Attachment, attachment_id)
+                  if isinstance(attachment_id, int) and not isinstance(attachment_id, bool)
+                  else None)
+    if attachment is None or attachment.workshop_id != workshop.id:
+        raise NotFound(_l("Liitettä ei löydy."))
+    return attachment
+
+
+def _clean_attachment(title: object, body: object) -> dict[str, str]:
+    errors = Collector()
+    cleaned = clean_texts(errors, {"title": title, "body": body}, ATTACHMENT_FIELDS,
+                          partial=False)
+    errors.raise_if_any()
+    return cleaned
+
+
+def _renumber(s: Session, workshop: Workshop, attachments: list[Attachment]) -> None:
+    for position, attachment in enumerate(attachments):
+        attachment.position = position
+    s.flush()
+    s.expire(workshop, ["attachments"])
+
+
+def add_attachment(s: Session, workshop: Workshop, title: object, body: object) -> Attachment:
+    """A new attachment after the others."""
+    cleaned = _clean_attachment(title, body)
+    attachments = list_attachments(s, workshop)
+    attachment = Attachment(workshop_id=workshop.id, **cleaned)
+    s.add(attachment)
+    _renumber(s, workshop, [*attachments, attachment])
+    return attachment
+
+
+def update_attachment(s: Session, workshop: Workshop, attachment_id: object, title: object,
+                      body: object) -> Attachment:
+    """Change an attachment's title and text."""
+    attachment = get_attachment(s, workshop, attachment_id)
+    for field, value in _clean_attachment(title, body).items():
+        setattr(attachment, field, value)
+    s.flush()
+    return attachment
+
+
+def delete_attachment(s: Session, workshop: Workshop, attachment_id: object) -> str:
+    """Remove an attachment (the later ones move up a number); returns its title."""
+    attachment = get_attachment(s, workshop, attachment_id)
+    title = attachment.title
+    s.delete(attachment)
+    s.flush()
+    _renumber(s, workshop, list_attachments(s, workshop))
+    return title
+
+
+def move_attachment(s: Session, workshop: Workshop, attachment_id: object,
+                    offset: int) -> list[Attachment]:
+    """Move an attachment up (-1) or down (+1); returns the attachments in their new order."""
+    if offset not in (-1, 1):
+        raise ValueError(f"offset must be -1 or 1, not {offset!r}")
+    attachment = get_attachment(s, workshop, attachment_id)
+    attachments = list_attachments(s, workshop)
+    index = attachments.index(attachment)
+    target = index + offset
+    if 0 <= target < len(attachments):
+        attachments[index], attachments[target] = attachments[target], attachments[index]
+    # Renumbered even at an end: positions from older data may have gaps or ties.
+    _renumber(s, workshop, attachments)
+    return attachments
 
 
 @dataclass(frozen=True)

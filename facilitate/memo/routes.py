@@ -30,7 +30,7 @@ from ..errors import Conflict, Invalid
 from ..export import MEDIA_TYPES
 from ..export.html import render_body
 from ..extensions import db
-from ..models import MEMO_MAX_CHARS
+from ..models import MEMO_MAX_CHARS, TEXT_MAX_CHARS, TITLE_MAX_CHARS, Workshop
 from ..series.operations import get_series_by_slug, get_workshop
 from ..web import commit, coordinator_required
 from . import operations as ops
@@ -123,6 +123,89 @@ def recompile(workshop_id: int) -> Any:
     flash(_("Muistio koottiin uudelleen versioksi %(number)s.", number=version.number),
           "success")
     return redirect(url_for("memo.editor", workshop_id=workshop.id))
+
+
+def _attachments_page(workshop: Workshop, errors: dict[str, Any] | None = None,
+                      form: Any = None, status: int = 200) -> Any:
+    return render_template(
+        "memo/attachments.html", workshop=workshop,
+        attachments=ops.list_attachments(db.session, workshop), errors=errors or {},
+        form=form or {}, title_max=TITLE_MAX_CHARS, body_max=TEXT_MAX_CHARS), status
+
+
+def _back_to_attachments(workshop: Workshop, anchor: str) -> Any:
+    return redirect(url_for("memo.attachments", workshop_id=workshop.id, _anchor=anchor))
+
+
+@bp.route("/manage/workshops/<int:workshop_id>/memo/attachments", methods=["GET", "POST"])
+@coordinator_required
+def attachments(workshop_id: int) -> Any:
+    """The memo's attachments, each in its own form, and a form that adds one."""
+    s = db.session
+    workshop = get_workshop(s, workshop_id)
+    if request.method == "GET":
+        return _attachments_page(workshop)
+    try:
+        attachment = ops.add_attachment(s, workshop, request.form.get("title"),
+                                        request.form.get("body"))
+    except Invalid as error:
+        s.rollback()
+        return _attachments_page(workshop, {f"new-{k}": v for k, v in error.errors.items()},
+                                 request.form, error.status)
+    commit()
+    flash(_("Liite ”%(title)s” lisättiin.", title=attachment.title), "success")
+    return _back_to_attachments(workshop, f"attachment-{attachment.id}")
+
+
+@bp.route("/manage/workshops/<int:workshop_id>/memo/attachments/<int:attachment_id>",
+          methods=["POST"])
+@coordinator_required
+def update_attachment(workshop_id: int, attachment_id: int) -> Any:
+    """Save an attachment's title and text."""
+    s = db.session
+    workshop = get_workshop(s, workshop_id)
+    try:
+        attachment = ops.update_attachment(s, workshop, attachment_id,
+                                           request.form.get("title"), request.form.get("body"))
+    except Invalid as error:
+        s.rollback()
+        prefix = f"attachment-{attachment_id}"
+        return _attachments_page(workshop,
+                                 {f"{prefix}-{k}": v for k, v in error.errors.items()},
+                                 request.form, error.status)
+    commit()
+    flash(_("Liite ”%(title)s” tallennettiin.", title=attachment.title), "success")
+    return _back_to_attachments(workshop, f"attachment-{attachment.id}")
+
+
+@bp.route("/manage/workshops/<int:workshop_id>/memo/attachments/<int:attachment_id>/delete",
+          methods=["POST"])
+@coordinator_required
+def delete_attachment(workshop_id: int, attachment_id: int) -> Any:
+    """Delete an attachment; the page asked for confirmation first."""
+    workshop = get_workshop(db.session, workshop_id)
+    title = ops.delete_attachment(db.session, workshop, attachment_id)
+    commit()
+    flash(_("Liite ”%(title)s” poistettiin.", title=title), "success")
+    return _back_to_attachments(workshop, "attachments-heading")
+
+
+@bp.route("/manage/workshops/<int:workshop_id>/memo/attachments/<int:attachment_id>/move",
+          methods=["POST"])
+@coordinator_required
+def move_attachment(workshop_id: int, attachment_id: int) -> Any:
+    """Move an attachment one place up or down."""
+    workshop = get_workshop(db.session, workshop_id)
+    offset = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
+    if offset is None:
+        abort(400)
+    order = ops.move_attachment(db.session, workshop, attachment_id, offset)
+    number = next(i for i, a in enumerate(order, start=1) if a.id == attachment_id)
+    title = order[number - 1].title
+    commit()
+    flash(_("Liite ”%(title)s” on nyt liite %(number)s.", title=title, number=number),
+          "success")
+    return _back_to_attachments(workshop, f"attachment-{attachment_id}")
 
 
 @bp.route("/manage/workshops/<int:workshop_id>/memo/versions/<int:number>/publish",

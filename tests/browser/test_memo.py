@@ -24,7 +24,10 @@ from facilitate.series.operations import create_series, create_workshop, open_re
 from facilitate.timeutil import now_utc
 
 AxeCheck = Callable[[Page], None]
+Visits = Any  # conftest.Visits: the pages a test loaded, and whether axe checked them
 ADDED = "Sovittiin, että seuraavaksi kootaan alueiden mitoitusluvut."
+ATTACHMENT_TITLE = "Jälkihuollon tehtävänkuvat (luonnos)"
+ATTACHMENT_BODY = "Sosiaalityöntekijän tehtävät kootaan alueittain."
 
 
 @pytest.fixture
@@ -127,3 +130,66 @@ def test_edit_publish_and_download_every_format(
     assert ADDED in docx_text
     markdown = downloaded["MD"].decode()
     assert ADDED in markdown and "Varhan ja Satakunnan hyvinvointialueilta" in markdown
+
+
+def test_attachments_are_managed_and_reach_the_memo_compiled_again(
+        new_page: Callable[..., Page], past_workshop: dict[str, Any],
+        log_in: Callable[[Page], None], axe_check: AxeCheck, visits: Visits) -> None:
+    page = new_page()
+    log_in(page)
+    page.goto(f"/manage/workshops/{past_workshop['id']}/memo")
+    axe_check(page)
+    page.get_by_role("link", name="Liitteet", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Muistion liitteet")
+    expect(page.get_by_role("main")).to_contain_text("Muistiossa ei ole vielä liitteitä.")
+    axe_check(page)
+
+    # A missing title: the message sits by the field and the typed text is kept.
+    new = page.get_by_role("region", name="Uusi liite")
+    new.get_by_label("Teksti (Markdown, valinnainen)").fill(ATTACHMENT_BODY)
+    new.get_by_role("button", name="Lisää liite").click()
+    expect(page.locator("#error-summary")).to_contain_text("Kenttä on pakollinen.")
+    title = new.get_by_label("Otsikko")
+    expect(title).to_have_attribute("aria-invalid", "true")
+    expect(title).to_have_attribute("aria-describedby", "new-title-error")
+    expect(new.get_by_label("Teksti (Markdown, valinnainen)")).to_have_value(ATTACHMENT_BODY)
+    axe_check(page)
+
+    for name in (ATTACHMENT_TITLE, "Yhteystiedot"):
+        new.get_by_label("Otsikko").fill(name)
+        new.get_by_role("button", name="Lisää liite").click()
+        expect(page.locator(".flash-success")).to_contain_text(f"Liite ”{name}” lisättiin.")
+        axe_check(page)
+    attachments = page.get_by_role("region", name="Liitteet")
+    expect(attachments.get_by_role("heading", level=3)).to_have_text(
+        [f"Liite 1: {ATTACHMENT_TITLE}", "Liite 2: Yhteystiedot"])
+
+    # Keyboard only: the second moves up.
+    attachments.get_by_role("button", name="Siirrä ylös liite 2").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".flash-success")).to_contain_text("on nyt liite 1.")
+    expect(attachments.get_by_role("heading", level=3)).to_have_text(
+        ["Liite 1: Yhteystiedot", f"Liite 2: {ATTACHMENT_TITLE}"])
+    axe_check(page)
+
+    # Deleting asks first; declining keeps it, accepting removes it.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    attachments.get_by_role("button", name="Poista liite 1").click()
+    expect(attachments.get_by_role("heading", level=3)).to_have_count(2)
+    page.once("dialog", lambda dialog: dialog.accept())
+    attachments.get_by_role("button", name="Poista liite 1").click()
+    expect(page.locator(".flash-success")).to_contain_text("Liite ”Yhteystiedot” poistettiin.")
+    expect(attachments.get_by_role("heading", level=3)).to_have_text(
+        [f"Liite 1: {ATTACHMENT_TITLE}"])
+    axe_check(page)
+
+    page.get_by_role("link", name="Takaisin muistioon").click()
+    preview = page.locator("#memo-preview")
+    expect(preview).not_to_contain_text(ATTACHMENT_TITLE)  # the draft waits for a recompile
+    axe_check(page)
+    page.get_by_role("button", name="Kokoa uudelleen tilaisuuden tiedoista").click()
+    expect(page.locator(".flash-success")).to_contain_text("koottiin uudelleen versioksi 2")
+    expect(preview.get_by_role("heading", name=f"Liite 1 {ATTACHMENT_TITLE}")).to_be_visible()
+    expect(preview).to_contain_text(ATTACHMENT_BODY)
+    axe_check(page)
+    visits.assert_all_checked(at_least=10)
