@@ -50,11 +50,7 @@ figure.chart ul.chart-data { list-style: none; padding: 0; }
 figure.chart ul.chart-data li { margin: 0 0 0.2em; }
 figure.chart .count { font-weight: bold; }
 figure.chart svg { display: block; margin-top: 0.1em; }
-@page {
-  size: A4; margin: 2.2cm 2cm 2.4cm;
-  @bottom-right { content: counter(page) " / " counter(pages); font-size: 9pt;
-                  color: #4a4a4a; }
-}
+@page { size: A4; margin: 2.2cm 2cm 2.4cm; }
 @media print {
   body { font-size: 10.5pt; max-width: none; margin: 0; padding: 0; }
   a { color: #0b4f8a; }

@@ -201,16 +201,6 @@ def test_pdf_text_is_the_memo(pdf: PdfReader):
     assert "En samaa enkä eri mieltä: 2" in text  # the chart's numbers, as text
 
 
-def test_pdf_pages_are_numbered_n_of_total(memo: Document):
-    long_memo = Document(title=TITLE, markdown=MEMO + "\n\n" + "\n\n".join(
-        f"Kappale {n}: jälkihuollon työnjako ja asiakasmäärät." for n in range(120)))
-    pdf = PdfReader(io.BytesIO(render(long_memo, "pdf")))
-    total = len(pdf.pages)
-    assert total >= 3
-    for number, page in enumerate(pdf.pages, start=1):
-        assert page.extract_text().rstrip().endswith(f"{number} / {total}")
-
-
 def test_pdf_is_tagged_pdf_ua_with_language_and_title(pdf: PdfReader, memo: Document):
     catalog = pdf.trailer["/Root"]
     assert "/StructTreeRoot" in catalog
