@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,30 +19,29 @@ from live_server import LiveServer, ServerFailed, server_env
 WAIT = 10.0
 
 
+def serving(folder: Path, database_url: str, **env: str) -> Iterator[LiveServer]:
+    """For a fixture: `facilitate run` on the test database until the fixture ends; a server
+    that does not start fails the test with what it printed."""
+    server = LiveServer(folder, server_env(folder, database_url, **env))
+    try:
+        server.start()
+    except ServerFailed as error:
+        pytest.fail(str(error), pytrace=False)
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def room_server(database_url: str, tmp_path_factory: pytest.TempPathFactory
                 ) -> Iterator[LiveServer]:
     """One server for the realtime tests, on the same database as the test process."""
-    folder = tmp_path_factory.mktemp("room_server")
-    server = LiveServer(folder, server_env(folder, database_url))
-    try:
-        server.start()
-    except ServerFailed as error:
-        pytest.fail(str(error), pytrace=False)
-    yield server
-    server.stop()
+    yield from serving(tmp_path_factory.mktemp("room_server"), database_url)
 
 
 @pytest.fixture
-def restartable_server(database_url: str, tmp_path: Any) -> Iterator[LiveServer]:
+def restartable_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     """A server of the test's own, to stop and start again mid-session."""
-    server = LiveServer(tmp_path, server_env(tmp_path, database_url))
-    try:
-        server.start()
-    except ServerFailed as error:
-        pytest.fail(str(error), pytrace=False)
-    yield server
-    server.stop()
+    yield from serving(tmp_path, database_url)
 
 
 class RoomClient:

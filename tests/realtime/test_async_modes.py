@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RoomClient, login_cookie
-from live_server import LiveServer, ServerFailed, server_env
+from conftest import RoomClient, login_cookie, serving
+from live_server import LiveServer
 from sqlalchemy import select
 
 from facilitate.extensions import db
@@ -20,17 +21,10 @@ EDITS_EACH = 15
 
 
 @pytest.fixture(params=["gevent", "threading"])
-def server_in_mode(request: pytest.FixtureRequest, database_url: str, tmp_path: Any
+def server_in_mode(request: pytest.FixtureRequest, database_url: str, tmp_path: Path
                    ) -> Iterator[LiveServer]:
     """`facilitate run` with SOCKETIO_ASYNC_MODE set to the parameter."""
-    server = LiveServer(tmp_path, server_env(tmp_path, database_url,
-                                             SOCKETIO_ASYNC_MODE=request.param))
-    try:
-        server.start()
-    except ServerFailed as error:
-        pytest.fail(str(error), pytrace=False)
-    yield server
-    server.stop()
+    yield from serving(tmp_path, database_url, SOCKETIO_ASYNC_MODE=request.param)
 
 
 def test_a_short_session_works_in_every_async_mode(
