@@ -133,6 +133,13 @@ def _attachments_page(workshop: Workshop, errors: dict[str, Any] | None = None,
         form=form or {}, title_max=TITLE_MAX_CHARS, body_max=TEXT_MAX_CHARS), status
 
 
+def _refused_attachment(workshop: Workshop, form_key: str, error: Invalid) -> Any:
+    """The page again, with the posted text kept and the errors by the fields of that form."""
+    db.session.rollback()
+    return _attachments_page(workshop, {f"{form_key}-{k}": v for k, v in error.errors.items()},
+                             request.form, error.status)
+
+
 def _back_to_attachments(workshop: Workshop, anchor: str) -> Any:
     return redirect(url_for("memo.attachments", workshop_id=workshop.id, _anchor=anchor))
 
@@ -149,9 +156,7 @@ def attachments(workshop_id: int) -> Any:
         attachment = ops.add_attachment(s, workshop, request.form.get("title"),
                                         request.form.get("body"))
     except Invalid as error:
-        s.rollback()
-        return _attachments_page(workshop, {f"new-{k}": v for k, v in error.errors.items()},
-                                 request.form, error.status)
+        return _refused_attachment(workshop, "new", error)
     commit()
     flash(_("Liite ”%(title)s” lisättiin.", title=attachment.title), "success")
     return _back_to_attachments(workshop, f"attachment-{attachment.id}")
@@ -168,11 +173,7 @@ def update_attachment(workshop_id: int, attachment_id: int) -> Any:
         attachment = ops.update_attachment(s, workshop, attachment_id,
                                            request.form.get("title"), request.form.get("body"))
     except Invalid as error:
-        s.rollback()
-        prefix = f"attachment-{attachment_id}"
-        return _attachments_page(workshop,
-                                 {f"{prefix}-{k}": v for k, v in error.errors.items()},
-                                 request.form, error.status)
+        return _refused_attachment(workshop, f"attachment-{attachment_id}", error)
     commit()
     flash(_("Liite ”%(title)s” tallennettiin.", title=attachment.title), "success")
     return _back_to_attachments(workshop, f"attachment-{attachment.id}")
