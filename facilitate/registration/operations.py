@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..errors import Collector, Conflict, Gone, Invalid, NotFound
 from ..models import (
@@ -167,7 +167,9 @@ def find_registration(s: Session, token: Any, now: datetime | None = None,
     registration = s.scalar(
         select(Registration)
         .where(Registration.token_hash == hash_token(token))
-        .options(selectinload(Registration.wishes))
+        # the workshop decides whether the link has expired; wishes load when a page uses them
+        # (joining the room, the busiest caller, never does)
+        .options(joinedload(Registration.workshop))
     )
     if registration is None:
         raise NotFound(_l("Linkki ei ole voimassa. Jos ilmoittauduit uudelleen, käytä "

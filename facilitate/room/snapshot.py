@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..formatting import format_when
@@ -97,23 +97,33 @@ def presence_payload(s: Session, workshop_id: int, *, coordinator: bool = False,
                      now: datetime | None = None) -> list[dict[str, Any]]:
     """Participants in the room by organisation; each person once, however many tabs."""
     since = (now or now_utc()) - PRESENCE_TTL
+    present = (Presence.workshop_id == workshop_id, Presence.last_seen >= since)
+    if not coordinator:
+        # Counts only, grouped by the database: every joining participant gets this, so a
+        # row per person present made a room's joining quadratic in its size.
+        counts: dict[str, int] = defaultdict(int)
+        for org_name, brand, count in s.execute(
+                select(Organisation.name_fi, Organisation.brand,
+                       func.count(distinct(Registration.id)))
+                .join(Registration, Registration.organisation_id == Organisation.id)
+                .join(Presence, Presence.registration_id == Registration.id)
+                .where(*present)
+                .group_by(Organisation.id, Organisation.name_fi, Organisation.brand)):
+            counts[organisation_label(org_name, brand)] += count
+        return [{"organisation": organisation, "count": counts[organisation]}
+                for organisation in sorted(counts)]
     rows = s.execute(
         select(Registration.id, Registration.name, Organisation.name_fi, Organisation.brand)
         .join(Presence, Presence.registration_id == Registration.id)
         .join(Organisation, Organisation.id == Registration.organisation_id)
-        .where(Presence.workshop_id == workshop_id, Presence.last_seen >= since)
+        .where(*present)
         .distinct()
     ).all()
     groups: dict[str, list[str]] = defaultdict(list)
     for _id, name, org_name, brand in rows:
         groups[organisation_label(org_name, brand)].append(name)
-    out = []
-    for organisation in sorted(groups):
-        entry: dict[str, Any] = {"organisation": organisation, "count": len(groups[organisation])}
-        if coordinator:
-            entry["names"] = sorted(groups[organisation])
-        out.append(entry)
-    return out
+    return [{"organisation": organisation, "count": len(names), "names": sorted(names)}
+            for organisation, names in sorted(groups.items())]
 
 
 def results_of(s: Session, prompt_ids: list[int]) -> dict[int, dict[int, int]]:
