@@ -10,6 +10,8 @@ from markupsafe import Markup
 
 from . import config as config_module
 from .extensions import babel, csrf, db, login_manager, socketio
+from .room import wire
+from .room.versions import track_room_versions
 from .web import register_error_handlers, select_locale
 
 
@@ -25,6 +27,7 @@ def build_app(config: dict[str, Any] | type | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    track_room_versions(db.session)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
     csrf.init_app(app)
@@ -39,6 +42,7 @@ def build_app(config: dict[str, Any] | type | None = None) -> Flask:
         # Oversized events are refused by the handlers with a message; only beyond this
         # does the transport itself drop the connection.
         max_http_buffer_size=1024 * 1024,
+        json=wire,
     )
     from .accounts.routes import bp as accounts_bp
     from .agenda.routes import bp as agenda_bp

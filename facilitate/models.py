@@ -4,6 +4,7 @@ room (contributions, votes, answers, notes and their revisions), accounts."""
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime, time
 
 from sqlalchemy import (
@@ -388,6 +389,12 @@ class Room(Base):
     timer_seconds: Mapped[int | None] = mapped_column(Integer)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: bumped in the same transaction as every change a snapshot shows (room/versions.py), so
+    #: a process's cached snapshot is used only while no process has changed the room since;
+    #: it starts at random so that a room of a deleted workshop whose id comes back (SQLite
+    #: reuses the highest id) does not match the old room's cached version
+    version: Mapped[int] = mapped_column(Integer, default=lambda: secrets.randbelow(2**30),
+                                         server_default="0")
 
     workshop: Mapped[Workshop] = relationship()
 

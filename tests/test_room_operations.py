@@ -4,6 +4,9 @@ refusal), and what facilitate.room.snapshot shows to participants and coordinato
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sql_count import counted
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -34,8 +38,15 @@ from facilitate.models import (
     Workshop,
 )
 from facilitate.room import operations as ops
+from facilitate.room import wire
 from facilitate.room.operations import Actor
-from facilitate.room.snapshot import build_snapshot, presence_payload
+from facilitate.room.snapshot import (
+    build_snapshot,
+    presence_payload,
+    results_of,
+    results_payload,
+    snapshots,
+)
 from facilitate.timeutil import now_utc
 
 # --- the room ------------------------------------------------------------------------------
@@ -318,17 +329,21 @@ def test_poll_answers_are_option_indexes_and_open_prompts_take_no_answers(
     assert [(a.prompt_id, a.value) for a in db.session.scalars(select(Answer))] == [(poll, 2)]
 
 
+def results(prompt: Prompt) -> dict[str, Any]:
+    return results_payload(prompt, results_of(db.session, [prompt.id])[prompt.id])
+
+
 def test_prompt_results_count_answers_in_scale_and_option_order(room: LiveRoom) -> None:
     statement = db.session.get_one(Prompt, room.prompts["statement"])
     poll = db.session.get_one(Prompt, room.prompts["poll"])
-    assert ops.prompt_results(db.session, statement) == {"counts": [0, 0, 0, 0, 0], "total": 0}
+    assert results(statement) == {"counts": [0, 0, 0, 0, 0], "total": 0}
     for who, value in [("anna", 4), ("bertta", 4), ("cecilia", 1)]:
         done(ops.set_answer(db.session, room.actor(who), statement.id, value))
     for who, value in [("anna", 2), ("bertta", 0)]:
         done(ops.set_answer(db.session, room.actor(who), poll.id, value))
     done(ops.set_answer(db.session, room.actor("bertta"), poll.id, 2))  # changed her mind
-    assert ops.prompt_results(db.session, statement) == {"counts": [1, 0, 0, 2, 0], "total": 3}
-    assert ops.prompt_results(db.session, poll) == {"counts": [0, 0, 2], "total": 2}
+    assert results(statement) == {"counts": [1, 0, 0, 2, 0], "total": 3}
+    assert results(poll) == {"counts": [0, 0, 2], "total": 2}
 
 
 def test_only_statements_and_polls_can_be_revealed(room: LiveRoom, other: LiveRoom) -> None:
@@ -625,7 +640,7 @@ def test_presence_counts_each_person_once_by_organisation(room: LiveRoom) -> Non
     s = db.session
     for who, sid in [("anna", "sid-anna-1"), ("anna", "sid-anna-2"), ("bertta", "sid-bertta"),
                      ("coordinator", "sid-coordinator")]:
-        ops.enter_room(s, room.actor(who), sid)
+        ops.enter_rooms(s, {sid: room.actor(who)})
     s.commit()
     assert presence_payload(s, room.workshop_id) == [
         {"organisation": "Satakunnan hyvinvointialue", "count": 1},
@@ -636,13 +651,12 @@ def test_presence_counts_each_person_once_by_organisation(room: LiveRoom) -> Non
         {"organisation": "Varsinais-Suomen hyvinvointialue (Varha)", "count": 1,
          "names": ["Anna"]},
     ]
-    ops.enter_room(s, room.actor("anna"), "sid-anna-1")  # the same connection again
-    ops.leave_room(s, "sid-anna-1")
+    ops.leave_rooms(s, ["sid-anna-1"])
     s.commit()
     assert {p["organisation"] for p in presence_payload(s, room.workshop_id)} == {
         "Satakunnan hyvinvointialue", "Varsinais-Suomen hyvinvointialue (Varha)"}
-    ops.leave_room(s, "sid-anna-2")
-    ops.leave_room(s, "sid-bertta")
+    ops.leave_rooms(s, ["sid-anna-2"])
+    ops.leave_rooms(s, ["sid-bertta"])
     s.commit()
     assert presence_payload(s, room.workshop_id) == []
     assert s.scalars(select(Presence.sid)).all() == ["sid-coordinator"]
@@ -650,10 +664,10 @@ def test_presence_counts_each_person_once_by_organisation(room: LiveRoom) -> Non
 
 def test_refresh_presence_drops_rows_older_than_the_ttl(room: LiveRoom, other: LiveRoom) -> None:
     s = db.session
-    ops.enter_room(s, room.actor("anna"), "sid-alive")
-    ops.enter_room(s, room.actor("bertta"), "sid-dead")
-    ops.enter_room(s, room.actor("cecilia"), "sid-old-but-mine")
-    ops.enter_room(s, other.actor("anna"), "sid-elsewhere")
+    ops.enter_rooms(s, {"sid-alive": room.actor("anna")})
+    ops.enter_rooms(s, {"sid-dead": room.actor("bertta")})
+    ops.enter_rooms(s, {"sid-old-but-mine": room.actor("cecilia")})
+    ops.enter_rooms(s, {"sid-elsewhere": other.actor("anna")})
     s.commit()
     now = now_utc()
     old = now - ops.PRESENCE_TTL - timedelta(seconds=1)
@@ -697,45 +711,48 @@ def busy_room(app: Any, room: LiveRoom) -> tuple[LiveRoom, dict[str, int]]:
     ops.set_answer(s, room.actor("bertta"), room.prompts["poll"], 1)
     ops.reveal_prompt_for(s, coordinator, room.prompts["poll"], True)
     ops.edit_note(s, room.actor("cecilia"), room.themes["first"], 0, [NOTE], "c-000001")
-    ops.enter_room(s, room.actor("anna"), "sid-anna")
-    ops.enter_room(s, room.actor("bertta"), "sid-bertta")
+    ops.enter_rooms(s, {"sid-anna": room.actor("anna")})
+    ops.enter_rooms(s, {"sid-bertta": room.actor("bertta")})
     s.commit()
     return room, {"annas": annas, "annas_hidden": annas_hidden, "berttas": berttas,
                   "berttas_hidden": berttas_hidden}
 
 
 def _snapshot(app: Any, actor: Actor) -> dict[str, Any]:
+    """The snapshot as a client receives it (the shared part arrives pre-serialised)."""
     with app.test_request_context():
-        return build_snapshot(db.session, actor)
+        return json.loads(wire.dumps(build_snapshot(db.session, actor)))
 
 
 def test_a_participants_snapshot_shows_only_what_participants_may_see(
         app: Any, busy_room: tuple[LiveRoom, dict[str, int]]) -> None:
     room, ids = busy_room
     snapshot = _snapshot(app, room.actor("anna"))
+    hidden = snapshot["me"].pop("hidden_contributions")
     assert snapshot["me"] == {"role": "participant", "registration_id": room.registrations["anna"],
                               "name": "Anna",
                               "organisation": "Varsinais-Suomen hyvinvointialue (Varha)",
-                              "is_note_taker": False}
+                              "is_note_taker": False,
+                              "contribution_ids": [ids["annas"], ids["annas_hidden"]],
+                              "voted_ids": [ids["berttas"]],
+                              "answers": {str(room.prompts["statement"]): 2}}
     assert snapshot["room"] == {"status": "open", "phase": "theme",
                                 "theme_id": room.themes["first"], "timer": None}
     assert "registrations" not in snapshot
-    contributions = {c["id"]: c for c in snapshot["contributions"]}
-    # Bertta's hidden one is left out; Anna's own hidden one is there, marked hidden
-    assert set(contributions) == {ids["annas"], ids["annas_hidden"], ids["berttas"]}
-    assert contributions[ids["annas_hidden"]]["hidden"] is True
+    # The shared list is the same for everyone: no hidden ones, no one's own flags. Anna's
+    # own hidden one comes in her part, marked hidden; Bertta's is nowhere.
+    assert [(c["id"], c["votes"]) for c in snapshot["contributions"]] == [
+        (ids["annas"], 0), (ids["berttas"], 2)]
+    assert [(c["id"], c["hidden"], c["text"]) for c in hidden] == [
+        (ids["annas_hidden"], True, "Annan piilotettu")]
+    contributions = {c["id"]: c for c in snapshot["contributions"] + hidden}
     for payload in contributions.values():
-        assert "organisation" not in payload and "author" not in payload
-    assert [(c["id"], c["mine"], c["voted"], c["votes"]) for c in snapshot["contributions"]] == [
-        (ids["annas"], True, False, 0), (ids["annas_hidden"], True, False, 0),
-        (ids["berttas"], False, True, 2)]
+        assert not {"organisation", "author", "mine", "voted"} & set(payload)
     assert contributions[ids["berttas"]]["level"] == "kunta"
     prompts = {p["id"]: p for theme in snapshot["themes"] for p in theme["prompts"]}
     statement, poll = prompts[room.prompts["statement"]], prompts[room.prompts["poll"]]
-    assert (statement["revealed"], statement["results"], statement["my_answer"]) == (
-        False, None, 2)
-    assert (poll["revealed"], poll["results"], poll["my_answer"]) == (
-        True, {"counts": [0, 1, 0], "total": 1}, None)
+    assert (statement["revealed"], statement["results"]) == (False, None)
+    assert (poll["revealed"], poll["results"]) == (True, {"counts": [0, 1, 0], "total": 1})
     assert prompts[room.prompts["open"]]["results"] is None
     first = snapshot["themes"][0]
     assert (first["note"]["text"], first["note"]["version"]) == (NOTE, 1)
@@ -764,7 +781,7 @@ def test_a_coordinators_snapshot_has_everything(
     assert (contributions[ids["berttas"]]["author"],
             contributions[ids["berttas"]]["organisation"]) == (
         "Bertta", "Satakunnan hyvinvointialue")
-    assert not any(c["mine"] or c["voted"] for c in contributions.values())
+    assert not any("mine" in c or "voted" in c for c in contributions.values())
     prompts = {p["id"]: p for theme in snapshot["themes"] for p in theme["prompts"]}
     statement = prompts[room.prompts["statement"]]
     assert statement["revealed"] is False
@@ -772,3 +789,65 @@ def test_a_coordinators_snapshot_has_everything(
     assert prompts[room.prompts["poll"]]["results"] == {"counts": [0, 1, 0], "total": 1}
     assert prompts[room.prompts["level"]]["results"] is None
     assert [p.get("names") for p in snapshot["presence"]] == [["Bertta"], ["Anna"]]
+
+
+# --- the shared snapshot and the room version ----------------------------------------------
+
+
+def test_joins_share_one_build_of_the_room_until_it_changes(
+        app: Any, busy_room: tuple[LiveRoom, dict[str, int]]) -> None:
+    room, ids = busy_room
+    snapshots.clear()
+    builds = snapshots.builds
+    anna, bertta = _snapshot(app, room.actor("anna")), _snapshot(app, room.actor("bertta"))
+    assert snapshots.builds == builds + 1
+    assert anna["contributions"] == bertta["contributions"]
+    assert anna["me"]["contribution_ids"] != bertta["me"]["contribution_ids"]
+    def version() -> int:
+        return db.session.scalar(select(Room.version).where(Room.workshop_id == room.workshop_id))
+
+    before = version()
+    new = add(room, "cecilia", "Uusi näkökulma")
+    assert version() == before + 1  # bumped in the change's own transaction
+    again = _snapshot(app, room.actor("anna"))
+    assert snapshots.builds == builds + 2
+    assert new in [c["id"] for c in again["contributions"]]
+    _snapshot(app, room.actor("coordinator"))  # coordinators' part is built on its own
+    assert snapshots.builds == builds + 3
+
+
+def test_a_join_costs_the_same_few_queries_however_full_the_room(
+        app: Any, busy_room: tuple[LiveRoom, dict[str, int]]) -> None:
+    room, _ids = busy_room
+
+    def join_queries() -> int:
+        _snapshot(app, room.actor("cecilia"))  # builds the shared part if it is stale
+        with counted() as statements:
+            _snapshot(app, room.actor("anna"))
+        return statements()
+
+    small = join_queries()
+    for i in range(30):
+        add(room, ("anna", "bertta", "cecilia")[i % 3], f"Puheenvuoro {i}")
+    assert join_queries() == small <= 6
+
+
+def test_a_change_committed_by_another_process_is_never_hidden_by_the_cache(
+        app: Any, database_url: str, room: LiveRoom) -> None:
+    _snapshot(app, room.actor("anna"))  # cached here
+    theme_id = room.themes["first"]
+    script = f"""
+from facilitate import create_app
+from facilitate.agenda.operations import update_theme
+from facilitate.config import TestingConfig
+from facilitate.extensions import db
+from facilitate.models import Theme
+app = create_app(type("C", (TestingConfig,), {{"DATABASE_URL": {database_url!r}}}))
+with app.app_context():
+    update_theme(db.session, db.session.get_one(Theme, {theme_id}), {{"title": "Uusi nimi"}})
+    db.session.commit()
+"""
+    db.session.remove()  # as after every handler: the next one reads afresh
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    titles = [t["title"] for t in _snapshot(app, room.actor("anna"))["themes"]]
+    assert titles[0] == "Uusi nimi"

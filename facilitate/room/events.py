@@ -28,13 +28,14 @@ from ..registration.operations import find_registration
 from ..timeutil import now_utc
 from ..web import select_locale
 from . import operations as ops
+from .presence import presence_writer
 from .snapshot import (
     authors_of,
     build_snapshot,
     contribution_payload,
     iso,
     note_payload,
-    presence_payload,
+    presence_for,
     results_of,
     results_payload,
     room_payload,
@@ -46,8 +47,6 @@ log = logging.getLogger("facilitate.room")
 #: How often a prompt's results and a room's presence go out at most (seconds between sends).
 RESULTS_INTERVAL = 0.2
 PRESENCE_INTERVAL = 0.5
-#: How often this process marks its connections alive (see operations.PRESENCE_TTL).
-HEARTBEAT_SECONDS = 20
 #: Attempts at a change that lost a race for the same row before giving up.
 ATTEMPTS = 5
 
@@ -157,11 +156,15 @@ def send_results(prompt_id: int) -> None:
 
 
 def send_presence(workshop_id: int) -> None:
-    """Broadcast who is in the room."""
+    """Write this process's pending joins and leaves, then broadcast who is in the room."""
     s = db.session
+    try:
+        presence_writer.write(s)
+    except Exception:  # kept pending for the next send; the broadcast below still goes out
+        log.exception("writing presence failed")
     broadcast(workshop_id, Broadcast(
-        "presence.changed", {"presence": presence_payload(s, workshop_id)},
-        {"presence": presence_payload(s, workshop_id, coordinator=True)}))
+        "presence.changed", {"presence": presence_for(s, workshop_id, max_age=0)},
+        {"presence": presence_for(s, workshop_id, coordinator=True, max_age=0)}))
 
 
 def _error(error: DomainError) -> dict[str, Any]:
@@ -261,12 +264,14 @@ def connect(auth: Any = None) -> None:
         locale = select_locale()
         with force_locale(locale):
             actor = _authenticate(auth)
-            ops.enter_room(s, actor, request.sid)  # type: ignore[attr-defined]
-            s.commit()
-            connections[request.sid] = Connection(actor, locale)  # type: ignore[attr-defined]
+            # In the room before the snapshot is read: a change committed meanwhile arrives
+            # as a delta after it (clients apply deltas they already have harmlessly).
             join_room(coordinators_room(actor.workshop_id) if actor.is_coordinator
                       else participants_room(actor.workshop_id))
-            emit("snapshot", build_snapshot(s, actor))
+            snapshot = build_snapshot(s, actor)
+            connections[request.sid] = Connection(actor, locale)  # type: ignore[attr-defined]
+            presence_writer.entered(request.sid, actor)  # type: ignore[attr-defined]
+            emit("snapshot", snapshot)
             presence_sender.request(actor.workshop_id,
                                     functools.partial(send_presence, actor.workshop_id))
             _start_heartbeat()
@@ -311,8 +316,7 @@ def disconnect(*_reason: Any) -> None:
     if conn is None:
         return
     try:
-        ops.leave_room(db.session, request.sid)  # type: ignore[attr-defined]
-        db.session.commit()
+        presence_writer.left(request.sid)  # type: ignore[attr-defined]
         presence_sender.request(conn.actor.workshop_id,
                                 functools.partial(send_presence, conn.actor.workshop_id))
     finally:
@@ -333,7 +337,7 @@ def _start_heartbeat() -> None:
 def _heartbeat(app: Any) -> None:
     """Keep this process's connections marked alive; drop rows of processes that died."""
     while True:
-        socketio.sleep(HEARTBEAT_SECONDS)
+        socketio.sleep(ops.HEARTBEAT_SECONDS)
         with app.app_context():
             try:
                 gone = ops.refresh_presence(db.session, list(connections))

@@ -40,8 +40,10 @@ from . import textops
 #: Timer bounds in seconds: ten seconds to two hours.
 TIMER_MIN_SECONDS = 10
 TIMER_MAX_SECONDS = 7200
-#: A connection whose row has not been refreshed for this long belongs to a process that died.
-PRESENCE_TTL = timedelta(seconds=60)
+#: How often a process marks its connections alive, and after how long without that a
+#: connection's row counts as belonging to a process that died (SIGKILL, power loss).
+HEARTBEAT_SECONDS = 2
+PRESENCE_TTL = timedelta(seconds=6)
 STATEMENT_VALUES = range(1, 6)
 _CHANGE_ID = re.compile(rf"[A-Za-z0-9_-]{{8,{CLIENT_ID_MAX_CHARS}}}")
 
@@ -455,18 +457,6 @@ def set_answer(s: Session, actor: Actor, prompt_id: Any, value: Any) -> Answer:
     return answer
 
 
-def prompt_results(s: Session, prompt: Prompt) -> dict[str, Any]:
-    """The distribution of a statement's or a poll's answers: counts in scale/option order."""
-    size = 5 if prompt.kind == PromptKind.STATEMENT else len(prompt.options)
-    offset = 1 if prompt.kind == PromptKind.STATEMENT else 0
-    counts = [0] * size
-    for value, count in s.execute(select(Answer.value, func.count()).where(
-            Answer.prompt_id == prompt.id).group_by(Answer.value)):
-        if 0 <= value - offset < size:
-            counts[value - offset] = count
-    return {"counts": counts, "total": sum(counts)}
-
-
 # --- notes ---------------------------------------------------------------------------------
 
 
@@ -548,21 +538,28 @@ def note_history(s: Session, actor: Actor, theme_id: Any, since: Any
 # --- presence ------------------------------------------------------------------------------
 
 
-def enter_room(s: Session, actor: Actor, sid: str) -> None:
-    """Record an open connection; a participant's first one marks them present for the memo."""
-    now = now_utc()
-    s.merge(Presence(sid=sid, workshop_id=actor.workshop_id, registration_id=actor.registration_id,
-                     coordinator_id=actor.coordinator_id, last_seen=now))
-    if actor.registration_id is not None:
-        s.execute(update(Registration).where(Registration.id == actor.registration_id,
+def enter_rooms(s: Session, entries: dict[str, Actor], now: datetime | None = None) -> None:
+    """Record open connections (sid → who); a participant's first marks them present for the
+    memo. Written in batches: a join storm costs one transaction, not one per person."""
+    if not entries:
+        return
+    now = now or now_utc()
+    s.execute(insert(Presence.__table__), [
+        {"sid": sid, "workshop_id": actor.workshop_id, "registration_id": actor.registration_id,
+         "coordinator_id": actor.coordinator_id, "last_seen": now}
+        for sid, actor in entries.items()])
+    registrations = sorted({actor.registration_id for actor in entries.values()
+                            if actor.registration_id is not None})
+    if registrations:
+        s.execute(update(Registration).where(Registration.id.in_(registrations),
                                              Registration.attended_at.is_(None))
                   .values(attended_at=now).execution_options(synchronize_session=False))
-    s.flush()
 
 
-def leave_room(s: Session, sid: str) -> None:
-    """Forget a closed connection."""
-    s.execute(delete(Presence).where(Presence.sid == sid))
+def leave_rooms(s: Session, sids: list[str]) -> None:
+    """Forget closed connections."""
+    if sids:
+        s.execute(delete(Presence).where(Presence.sid.in_(sids)))
 
 
 def refresh_presence(s: Session, sids: list[str], now: datetime | None = None) -> list[int]:

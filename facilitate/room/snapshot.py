@@ -6,7 +6,9 @@ their own, results only once revealed); coordinators get everything.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+import time
+from collections import OrderedDict, defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +40,10 @@ from ..models import (
 from ..text import render_markdown
 from ..timeutil import now_utc
 from .operations import PRESENCE_TTL, Actor, peek_room
+from .wire import Fragment, encode
+
+#: How old the presence in a snapshot may be (seconds); presence.changed corrects it.
+PRESENCE_MAX_AGE = 0.5
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -126,6 +132,22 @@ def presence_payload(s: Session, workshop_id: int, *, coordinator: bool = False,
             for organisation, names in sorted(groups.items())]
 
 
+_presence: dict[tuple[int, bool], tuple[float, list[dict[str, Any]]]] = {}
+
+
+def presence_for(s: Session, workshop_id: int, *, coordinator: bool = False,
+                 max_age: float = PRESENCE_MAX_AGE) -> list[dict[str, Any]]:
+    """presence_payload, reused for `max_age` seconds: a join storm asks for it hundreds of
+    times a second, and a `presence.changed` follows every join anyway."""
+    key = (workshop_id, coordinator)
+    hit = _presence.get(key)
+    if hit is not None and time.monotonic() - hit[0] < max_age:
+        return hit[1]
+    value = presence_payload(s, workshop_id, coordinator=coordinator)
+    _presence[key] = (time.monotonic(), value)
+    return value
+
+
 def results_of(s: Session, prompt_ids: list[int]) -> dict[int, dict[int, int]]:
     """Answer counts per prompt and value."""
     counts: dict[int, dict[int, int]] = defaultdict(dict)
@@ -147,11 +169,54 @@ def results_payload(prompt: Prompt, counts: dict[int, int]) -> dict[str, Any]:
     return {"counts": values, "total": sum(values)}
 
 
-def build_snapshot(s: Session, actor: Actor) -> dict[str, Any]:
-    """The whole room as this person may see it."""
-    coordinator = actor.is_coordinator
+class SnapshotCache:
+    """The shared part of each room's snapshot per audience, built once per room version.
+
+    Per process and bounded; an entry is used only for the very version it was built at, so a
+    change committed anywhere makes the next join here build afresh.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[int, bool], tuple[int, dict[str, Fragment]]] = \
+            OrderedDict()
+        self._locks: dict[tuple[int, bool], threading.Lock] = defaultdict(threading.Lock)
+        #: shared parts built (for tests and the bench's figures)
+        self.builds = 0
+
+    def shared(self, s: Session, workshop_id: int, coordinator: bool, version: int
+               ) -> dict[str, Fragment]:
+        """The shared part at `version`, built by one join while the others wait for it."""
+        key = (workshop_id, coordinator)
+        entry = self._entries.get(key)
+        if entry is None or entry[0] != version:
+            with self._locks[key]:
+                entry = self._entries.get(key)
+                if entry is None or entry[0] != version:
+                    entry = (version, _encoded(build_shared(s, workshop_id, coordinator)))
+                    self.builds += 1
+                    self._entries[key] = entry
+                    if len(self._entries) > self.size:
+                        self._entries.popitem(last=False)
+        self._entries.move_to_end(key)
+        return entry[1]
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        self._entries.clear()
+
+
+snapshots = SnapshotCache()
+
+
+def _encoded(parts: dict[str, Any]) -> dict[str, Fragment]:
+    return {key: Fragment(encode(value)) for key, value in parts.items()}
+
+
+def build_shared(s: Session, workshop_id: int, coordinator: bool) -> dict[str, Any]:
+    """Everything in a snapshot that is the same for every participant (or coordinator)."""
     workshop = s.scalars(select(Workshop).options(joinedload(Workshop.series))
-                         .where(Workshop.id == actor.workshop_id)).one()
+                         .where(Workshop.id == workshop_id)).one()
     room = peek_room(s, workshop.id)
     themes = list(s.scalars(select(Theme).options(selectinload(Theme.prompts))
                             .where(Theme.workshop_id == workshop.id).order_by(Theme.position)))
@@ -162,48 +227,25 @@ def build_snapshot(s: Session, actor: Actor) -> dict[str, Any]:
                                 .distinct())) if theme_ids else set()
     prompt_ids = [prompt.id for theme in themes for prompt in theme.prompts]
     counts = results_of(s, prompt_ids)
-    mine: dict[int, int] = {}
-    if actor.registration_id is not None and prompt_ids:
-        mine = {prompt_id: value for prompt_id, value in s.execute(
-            select(Answer.prompt_id, Answer.value).where(
-                Answer.registration_id == actor.registration_id,
-                Answer.prompt_id.in_(prompt_ids)))}
 
     def prompt_view(prompt: Prompt) -> dict[str, Any]:
         shown = prompt.kind in (PromptKind.STATEMENT, PromptKind.POLL) and (
             coordinator or prompt.is_revealed)
         return {"id": prompt.id, "kind": prompt.kind.value, "text": prompt.text,
                 "options": list(prompt.options or []), "revealed": prompt.is_revealed,
-                "results": results_payload(prompt, counts.get(prompt.id, {})) if shown else None,
-                "my_answer": mine.get(prompt.id)}
+                "results": results_payload(prompt, counts.get(prompt.id, {})) if shown else None}
 
     query = select(Contribution).where(Contribution.workshop_id == workshop.id)
     authors = authors_of(s, workshop.id) if coordinator else {}
     if not coordinator:
-        query = query.where((Contribution.is_hidden.is_(False))
-                            | (Contribution.registration_id == actor.registration_id))
-    contributions = list(s.scalars(query.order_by(Contribution.id)))
+        query = query.where(Contribution.is_hidden.is_(False))
     votes = dict(s.execute(select(Vote.contribution_id, func.count())
                            .join(Contribution, Contribution.id == Vote.contribution_id)
                            .where(Contribution.workshop_id == workshop.id)
                            .group_by(Vote.contribution_id)).all())
-    voted: set[int] = set()
-    if actor.registration_id is not None:
-        voted = set(s.scalars(select(Vote.contribution_id).where(
-            Vote.registration_id == actor.registration_id)))
-
-    def contribution_view(contribution: Contribution) -> dict[str, Any]:
-        payload = contribution_payload(contribution, votes.get(contribution.id, 0),
-                                       author=authors.get(contribution.registration_id))
-        payload["mine"] = contribution.registration_id == actor.registration_id
-        payload["voted"] = contribution.id in voted
-        return payload
-
     presentations = list(s.scalars(select(Presentation).where(
         Presentation.workshop_id == workshop.id).order_by(Presentation.position)))
-    snapshot: dict[str, Any] = {
-        "server_now": iso(now_utc()),
-        "me": _me(s, actor),
+    shared: dict[str, Any] = {
         "workshop": {"id": workshop.id, "title": workshop.title,
                      "when": format_when(workshop.day, workshop.starts_at, workshop.ends_at),
                      "series_title": workshop.series.title},
@@ -221,27 +263,59 @@ def build_snapshot(s: Session, actor: Actor) -> dict[str, Any]:
             "prompts": [prompt_view(prompt) for prompt in theme.prompts],
             "note": note_payload(notes.get(theme.id)),
         } for theme in themes],
-        "contributions": [contribution_view(c) for c in contributions],
-        "presence": presence_payload(s, workshop.id, coordinator=coordinator),
+        "contributions": [
+            contribution_payload(c, votes.get(c.id, 0), author=authors.get(c.registration_id))
+            for c in s.scalars(query.order_by(Contribution.id))],
         "limits": {"contribution_chars": CONTRIBUTION_MAX_CHARS, "note_bytes": NOTE_MAX_BYTES},
     }
     if coordinator:
-        snapshot["registrations"] = [{
+        shared["registrations"] = [{
             "id": r.id, "name": r.name, "organisation": r.organisation.display_name,
             "is_note_taker": r.is_note_taker,
         } for r in s.scalars(select(Registration).options(joinedload(Registration.organisation))
                              .where(Registration.workshop_id == workshop.id)
                              .order_by(Registration.name))]
-    return snapshot
+    return shared
+
+
+def build_snapshot(s: Session, actor: Actor) -> dict[str, Any]:
+    """The whole room as this person may see it: the cached shared part and their own."""
+    # The version is read before anything else: under READ COMMITTED a shared part built
+    # after it is at least as new as the version it is filed under.
+    version = s.scalar(select(Room.version).where(Room.workshop_id == actor.workshop_id))
+    coordinator = actor.is_coordinator
+    if version is None:  # a room never opened has no row to carry a version: built each time
+        shared: dict[str, Any] = _encoded(build_shared(s, actor.workshop_id, coordinator))
+    else:
+        shared = snapshots.shared(s, actor.workshop_id, coordinator, version)
+    return {"server_now": iso(now_utc()), "me": _me(s, actor),
+            "presence": presence_for(s, actor.workshop_id, coordinator=coordinator),
+            **shared}
 
 
 def _me(s: Session, actor: Actor) -> dict[str, Any]:
+    """Who this is and what is theirs: own contributions, votes and answers."""
     if actor.coordinator_id is not None:
         coordinator = s.get_one(Coordinator, actor.coordinator_id)
         return {"role": "coordinator", "coordinator_id": coordinator.id,
                 "name": coordinator.name, "is_note_taker": True}
     registration = s.scalars(select(Registration).options(joinedload(Registration.organisation))
                              .where(Registration.id == actor.registration_id)).one()
+    own = list(s.scalars(select(Contribution).where(
+        Contribution.registration_id == registration.id).order_by(Contribution.id)))
+    hidden = [c for c in own if c.is_hidden]
+    hidden_votes = dict(s.execute(
+        select(Vote.contribution_id, func.count())
+        .where(Vote.contribution_id.in_([c.id for c in hidden]))
+        .group_by(Vote.contribution_id)).all()) if hidden else {}
     return {"role": "participant", "registration_id": registration.id, "name": registration.name,
             "organisation": registration.organisation.display_name,
-            "is_note_taker": registration.is_note_taker}
+            "is_note_taker": registration.is_note_taker,
+            "contribution_ids": [c.id for c in own],
+            "voted_ids": list(s.scalars(select(Vote.contribution_id).where(
+                Vote.registration_id == registration.id).order_by(Vote.contribution_id))),
+            "answers": {str(prompt_id): value for prompt_id, value in s.execute(
+                select(Answer.prompt_id, Answer.value)
+                .where(Answer.registration_id == registration.id))},
+            "hidden_contributions": [contribution_payload(c, hidden_votes.get(c.id, 0))
+                                     for c in hidden]}

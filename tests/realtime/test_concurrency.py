@@ -167,7 +167,7 @@ def test_a_server_restart_mid_session_loses_nothing(
     assert [c["text"] for c in after["contributions"]] == ["Ennen katkosta"]
     assert after["contributions"][0]["id"] == posted["contribution_id"]
     statement = after["themes"][0]["prompts"][1]
-    assert statement["my_answer"] == 4
+    assert after["me"]["answers"] == {str(statement["id"]): 4}
     assert statement["results"] == {"counts": [0, 0, 0, 1, 0], "total": 1}
     assert after["themes"][0]["note"]["text"] == "Muistiinpano 1"
     assert after["room"]["timer"] == before["room"]["timer"]

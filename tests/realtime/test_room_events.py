@@ -69,7 +69,7 @@ def test_join_sends_a_snapshot_of_the_room_as_this_person_may_see_it(
     kinds = [prompt["kind"] for prompt in snapshot["themes"][0]["prompts"]]
     assert kinds == ["open", "statement", "level"]
     statement = snapshot["themes"][0]["prompts"][1]
-    assert statement["results"] is None and statement["my_answer"] is None
+    assert statement["results"] is None and snapshot["me"]["answers"] == {}
     assert snapshot["themes"][0]["note"] == {"text": "", "version": 0, "html": ""}
     assert "registrations" not in snapshot
 
@@ -245,7 +245,7 @@ def test_hidden_contributions_leave_participants_screens_and_can_come_back(
     assert coordinator.wait_for("contribution.updated")["contribution"]["hidden"] is True
     late = bertta.call("sync", {})["snapshot"]
     assert [c["id"] for c in late["contributions"]] == []
-    own = anna.call("sync", {})["snapshot"]["contributions"]
+    own = anna.call("sync", {})["snapshot"]["me"]["hidden_contributions"]
     assert [(c["id"], c["hidden"]) for c in own] == [(contribution_id, True)]
     vote = bertta.change("contribution.vote", contribution_id=contribution_id, up=True)
     assert vote["error"] == "not_found"

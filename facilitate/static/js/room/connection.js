@@ -6,6 +6,12 @@ import { t } from "./strings.js";
 
 const ACK_MS = 10000;
 const RETRIES = 2; // a slow server gets the same change again; its id makes that harmless
+// Reconnecting after a restart or a network blip: exponential back-off with wide jitter, so
+// a room of hundreds does not come back in the same instant. The first attempt falls
+// anywhere in 0.25–1.75 s, later ones double up to 20 s (socket.io-client's own options).
+export const RECONNECT = {
+  reconnectionDelay: 1000, randomizationFactor: 0.75, reconnectionDelayMax: 20000,
+};
 
 export class Connection {
   /**
@@ -19,7 +25,7 @@ export class Connection {
     this.pending = session.get(this.storageKey) || []; // [{event, payload}] in sending order
     this.waiters = new Map(); // change id -> resolve functions of send()'s promises
     this.ready = false; // connected and the snapshot has arrived
-    this.socket = io({ auth });
+    this.socket = io({ auth, ...RECONNECT });
     // socket.io delivers the snapshot (sent while connecting) before its own "connect".
     this.socket.on("connect", () => {
       if (!this.ready) handlers.onState("connecting");

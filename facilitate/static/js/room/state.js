@@ -8,8 +8,23 @@ export class RoomState {
     this.clockOffset = 0; // server clock minus ours, in ms
   }
 
+  /**
+   * Take a snapshot. The server sends the room's shared part as it is for everyone and this
+   * user's own part in `me` (own contributions, votes, answers, own hidden contributions);
+   * here they become one view, with `mine`, `voted` and `my_answer` on the items.
+   */
   load(snapshot) {
-    this.snap = snapshot;
+    const me = snapshot.me;
+    const mine = new Set(me.contribution_ids ?? []);
+    const voted = new Set(me.voted_ids ?? []);
+    const answers = me.answers ?? {};
+    const contributions = [...snapshot.contributions, ...(me.hidden_contributions ?? [])]
+      .map((c) => ({ ...c, mine: mine.has(c.id), voted: voted.has(c.id) }));
+    const themes = snapshot.themes.map((theme) => ({
+      ...theme,
+      prompts: theme.prompts.map((prompt) => ({ ...prompt, my_answer: answers[prompt.id] ?? null })),
+    }));
+    this.snap = { ...snapshot, contributions, themes };
     this.setClock(snapshot.server_now);
   }
 
