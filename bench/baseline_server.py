@@ -20,27 +20,44 @@ if MODE == "eventlet":
 
 import argparse  # noqa: E402
 import gc  # noqa: E402
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
+import orjson  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask_socketio import SocketIO, emit, join_room  # noqa: E402
 
 ROOM = "workshop:1"
 
 
-def create_app() -> tuple[Flask, SocketIO]:
-    """The relay app: one room, one event, a trivial snapshot on connect."""
+class Wire:
+    """The room's packet JSON (facilitate/room/wire.py): orjson out, the standard library in."""
+
+    @staticmethod
+    def dumps(value: Any, **_options: Any) -> str:
+        return orjson.dumps(value).decode()
+
+    @staticmethod
+    def loads(text: str | bytes, **options: Any) -> Any:
+        return json.loads(text, **options)
+
+
+def create_app(snapshot: bytes = b'{"room":{"status":"open"}}') -> tuple[Flask, SocketIO]:
+    """The relay app: one room, one event, and on connect a snapshot read once from a file
+    (the bench gives it one of the room's size) and sent as it is, the cheapest way possible."""
     app = Flask("baseline")
     app.config["SECRET_KEY"] = "bench"
     socketio = SocketIO(app, async_mode=MODE, cors_allowed_origins=[],
-                        max_http_buffer_size=256 * 1024)
+                        max_http_buffer_size=256 * 1024, json=Wire)
+    prepared = orjson.Fragment(snapshot)
 
     @socketio.on("connect")
     def _connect(auth: Any = None) -> bool:
         if not isinstance(auth, dict) or not (auth.get("token") or auth.get("workshop_id")):
             return False
         join_room(ROOM)
-        emit("snapshot", {"room": {"status": "open"}})
+        emit("snapshot", prepared)
         return True
 
     @socketio.on("contribution.add")
@@ -59,8 +76,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5001)
+    parser.add_argument("--snapshot", type=Path, help="JSON sent to every client that joins")
     args = parser.parse_args()
-    app, socketio = create_app()
+    app, socketio = create_app(*([args.snapshot.read_bytes()] if args.snapshot else []))
     # Garbage collection tuned as `facilitate run` does (facilitate.serving.tune_gc), copied
     # rather than imported: importing the package would add its ~20 MiB to the relay's memory.
     gc.collect()

@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import multiprocessing as mp
 import os
@@ -57,6 +58,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from content import FILLER, bare_snapshot, content  # noqa: E402 - bench/ is on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -64,17 +67,10 @@ COORDINATOR_EMAIL = "bench.coordinator@example.fi"
 COORDINATOR_PASSWORD = "bench password that is long enough"
 TARGET_P95_RATIO = 1.3
 TARGET_BURST_MS = 1000.0
+TARGET_JOIN_RATIO = 2.0
 #: Other processes' CPU use (cores) above which a measurement counts as disturbed.
 NOISY = 0.15
 TAG = re.compile(r"\[bench (\d+)x(\d+) (\d+\.\d+)\]")
-FILLER = (
-    "Meillä jälkihuollon asiakkaat ohjautuvat aikuissosiaalityöhön liian aikaisin, ja "
-    "yhteistyö nuorisopalvelujen kanssa on vielä hajanaista. Toimiva käytäntö on ollut "
-    "nimetty työpari, joka jatkaa nuoren kanssa siirtymän yli. Kunnan ja hyvinvointialueen "
-    "välinen työnjako pitäisi kirjata yhteiseen sopimukseen, jotta palvelupolku ei katkea. "
-)
-
-
 class BenchError(Exception):
     """A target could not be measured; the message says why."""
 
@@ -90,6 +86,7 @@ class Spec:
     window: float
     burst_window: float
     seed: int
+    join_gate: int = 0
     theme_id: int = 0
     open_prompt_id: int = 0
     statement_prompt_id: int = 0
@@ -128,6 +125,8 @@ class Result:
     hwm_load_kib: int = 0
     hwm_was_reset: bool = False
     connect_seconds: float = 0.0
+    join_failures: int = 0
+    snapshot_bytes: int = 0
     server_log_errors: int = 0
     burst: dict[str, Any] | None = None
     profile: str | None = None
@@ -202,6 +201,7 @@ class Participant:
         self.from_self = 0
         self.results: list[tuple[float, Any]] = []
         self.connect_error: Any = None
+        self.snapshot_bytes = 0
         self.disconnected_at: float | None = None
         self.sio.on("snapshot", self._on_snapshot)
         self.sio.on("contribution.added", self._on_added)
@@ -211,6 +211,7 @@ class Participant:
         self.sio.on("disconnect", self._on_disconnect)
 
     def _on_snapshot(self, data: Any) -> None:
+        self.snapshot_bytes = len(json.dumps(data, ensure_ascii=False).encode())
         for theme in (data or {}).get("themes") or []:
             for prompt in theme.get("prompts") or []:
                 if prompt.get("id") == self.spec.statement_prompt_id and prompt.get("results"):
@@ -401,20 +402,24 @@ async def client_process_async(wid: int, participants: list[tuple[int, str]], sp
     """Connect this process's participants, then follow the coordinator's commands."""
     loop = asyncio.get_running_loop()
     clients = [Participant(i, token, spec) for i, token in participants]
-    gate = asyncio.Semaphore(16)
+    gate = asyncio.Semaphore(spec.join_gate or len(clients) or 1)
     failures: list[str] = []
 
     async def connect(client: Participant) -> None:
-        """Connect one participant, a few at a time; a failure is collected."""
+        """Connect one participant (all at once unless gated); a failure is collected."""
         async with gate:
             try:
                 await client.connect()
             except Exception as error:  # noqa: BLE001 - reported to the coordinator
                 failures.append(f"participant {client.index}: {error!r} {client.connect_error}")
 
-    started = time.time()
+    # Every process starts its clients at the same agreed moment, as after a server restart.
+    results.put(("created", wid, {}))
+    command = await loop.run_in_executor(None, commands.get)
+    await asyncio.sleep(max(0.0, command[1] - time.time()))
     await asyncio.gather(*(connect(c) for c in clients))
-    results.put(("ready", wid, {"failures": failures, "seconds": time.time() - started}))
+    results.put(("ready", wid, {"failures": failures, "seconds": time.time() - command[1],
+                                "bytes": max((c.snapshot_bytes for c in clients), default=0)}))
     try:
         while True:
             command = await loop.run_in_executor(None, commands.get)
@@ -637,18 +642,22 @@ def wait_for_quiet(max_wait: float, threshold: float = 0.15) -> None:
             announced = True
 
 
-def prepare_room(url: str, n: int) -> dict[str, Any]:
-    """Create the series, workshop, theme, prompts, coordinator and N registrations."""
+def prepare_room(url: str, n: int, m: int, seed: int) -> dict[str, Any]:
+    """Create the series, workshop, theme, prompts, coordinator and N registrations, and fill
+    the room with M contributions, their votes, answers and a note (bench/content.py)."""
     import warnings
 
     warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     from datetime import date, timedelta
     from datetime import time as clock
 
+    from sqlalchemy import insert, select
+
     from facilitate import create_app
     from facilitate.accounts.operations import create_coordinator
     from facilitate.agenda.operations import add_prompt, create_theme
     from facilitate.extensions import db
+    from facilitate.models import Answer, Contribution, Note, NoteRevision, Vote
     from facilitate.registration.operations import register
     from facilitate.series.operations import create_series, create_workshop, open_registration
     from facilitate.timeutil import now_utc
@@ -675,12 +684,33 @@ def prepare_room(url: str, n: int) -> dict[str, Any]:
                                             "text": "Mikä teillä toimii siirtymissä?"})
         statement = add_prompt(s, theme, {"kind": "statement",
                                           "text": "VÄITE: Jälkihuolto päättyy liian aikaisin."})
-        tokens = []
+        tokens, people = [], []
         for i in range(n):
-            _registration, token, _created = register(s, workshop, {
+            registration, token, _created = register(s, workshop, {
                 "name": f"Osallistuja {i:03d}", "email": f"osallistuja{i}@example.fi",
                 "organisation": counties[i % len(counties)], "wishes": []})
             tokens.append(token)
+            people.append(registration.id)
+        s.commit()
+        rows = content(n, m, seed)
+        start = now_utc() - timedelta(hours=1)
+        if rows.contributions:
+            s.execute(insert(Contribution), [
+                {"workshop_id": workshop.id, "theme_id": theme.id, "prompt_id": open_prompt.id,
+                 "registration_id": people[author], "text": text,
+                 "created_at": start + timedelta(seconds=i)}
+                for i, (author, text) in enumerate(rows.contributions)])
+            ids = list(s.scalars(select(Contribution.id).order_by(Contribution.id)))
+            s.execute(insert(Vote), [{"contribution_id": ids[index],
+                                      "registration_id": people[voter]}
+                                     for index, voter in rows.votes])
+            s.execute(insert(Answer), [{"prompt_id": statement.id, "registration_id": people[i],
+                                        "value": value} for i, value in rows.answers])
+            note = Note(theme_id=theme.id, text=rows.note, version=1)
+            s.add(note)
+            s.flush()
+            s.add(NoteRevision(note_id=note.id, version=1, ops=[rows.note],
+                               change_id="bench-note-1"))
         s.commit()
         ids = {"workshop_id": workshop.id, "theme_id": theme.id,
                "open_prompt_id": open_prompt.id, "statement_prompt_id": statement.id}
@@ -818,7 +848,7 @@ async def measure(target: str, n: int, args: argparse.Namespace, workdir: Path) 
     url = f"http://127.0.0.1:{port}"
     spec = Spec(target=target, url=url, n=n, per_participant=args.per_participant,
                 window=args.window, burst_window=args.burst_window, seed=args.seed,
-                drain_timeout=args.drain_timeout)
+                drain_timeout=args.drain_timeout, join_gate=args.join_gate)
     env = {k: v for k, v in os.environ.items() if k != "SOCKETIO_MESSAGE_QUEUE"}
     env |= {"SOCKETIO_ASYNC_MODE": "eventlet", "PYTHONUNBUFFERED": "1"}
     database = None
@@ -830,15 +860,17 @@ async def measure(target: str, n: int, args: argparse.Namespace, workdir: Path) 
         argv = [str(BIN / "facilitate"), "run", "--host", "127.0.0.1", "--port", str(port),
                 "--no-access-log"]
         database.create(env)
-        room = run_subprocess_call(prepare_room, database.url, n)
+        room = run_subprocess_call(prepare_room, database.url, n, args.contributions, args.seed)
         spec.theme_id = room["theme_id"]
         spec.open_prompt_id = room["open_prompt_id"]
         spec.statement_prompt_id = room["statement_prompt_id"]
         tokens = room["tokens"]
     else:
         room = {}
+        snapshot = workdir / f"bare-snapshot-{n}.json"
+        snapshot.write_bytes(bare_snapshot(n, args.contributions, args.seed))
         argv = [sys.executable, str(ROOT / "bench" / "baseline_server.py"), "--host",
-                "127.0.0.1", "--port", str(port)]
+                "127.0.0.1", "--port", str(port), "--snapshot", str(snapshot)]
         tokens = [f"bare-{i}" for i in range(n)]
     server = Server(target, argv, env, port, workdir / f"{target}-{n}.log")
     ctx = mp.get_context("spawn")
@@ -861,13 +893,27 @@ async def measure(target: str, n: int, args: argparse.Namespace, workdir: Path) 
                                   args=(wid, share, spec, commands[wid], reports))
             process.start()
             processes.append(process)
+        await next_reports(reports, "created", workers, 120)
+        join_at = time.time() + 1.0
+        for q in commands:
+            q.put(("connect", join_at))
         ready = await next_reports(reports, "ready", workers, 120 + n * 0.5)
         failures = [f for r in ready.values() for f in r["failures"]]
         result.connect_seconds = max(r["seconds"] for r in ready.values())
+        result.snapshot_bytes = max(r["bytes"] for r in ready.values())
+        result.join_failures = len(failures)
+        print(f"  {target:<4}  join storm: {n - len(failures)} of {n} have their snapshot "
+              f"({result.snapshot_bytes / 1024:.0f} KiB) {result.connect_seconds:.2f} s after "
+              f"connecting at once; {len(failures)} failed; peak RSS so far "
+              f"{mib(server.status_kib('VmHWM'))} MiB", flush=True)
         if failures:
             raise BenchError(f"{len(failures)} of {n} participants could not connect; first: "
                              + "; ".join(failures[:3]))
         result.rss_connected_kib = server.status_kib("VmRSS")
+        if args.join_only:
+            result.hwm_load_kib = server.status_kib("VmHWM")
+            result.hwm_kib = max(result.hwm_setup_kib, result.hwm_load_kib)
+            return result
         await asyncio.sleep(1.0)
 
         t0 = time.time() + 1.0
@@ -1068,7 +1114,7 @@ def table(rows: list[tuple[int, Result | None, Result | None, str | None]]) -> s
     """The compact summary of every size."""
     head = (f"{'N':>4} | {'bare p50/p95/p99 ms':>21} | {'room p50/p95/p99 ms':>21} | "
             f"{'room/bare p50/p95/p99':>21} | {'burst ms':>8} | {'peak RSS bare/room MiB':>22} | "
-            f"{'missing':>7} | {'errors':>6}")
+            f"{'join s bare/room':>16} | {'missing':>7} | {'errors':>6}")
     lines = [head, "-" * len(head)]
     for n, bare, room, failure in rows:
         def trio(values: tuple[float, float, float] | None, unit: str = "") -> str:
@@ -1079,13 +1125,15 @@ def table(rows: list[tuple[int, Result | None, Result | None, str | None]]) -> s
 
         burst = room.burst if room else None
         rss = "/".join(f"{r.hwm_kib / 1024:.0f}" if r else "-" for r in (bare, room))
+        join = "/".join(f"{r.connect_seconds:.2f}" if r else "-" for r in (bare, room))
         missing = sum(r.missing for r in (bare, room) if r)
         errors = sum(sum(r.errors.values()) + (sum(r.burst["errors"].values()) if r.burst else 0)
                      for r in (bare, room) if r)
         lines.append(
             f"{n:>4} | {trio(pcts(bare)):>21} | {trio(pcts(room)):>21} | "
             f"{trio(ratios(room, bare), 'x'):>21} | "
-            f"{fmt_ms(burst['settled_ms'] if burst else None):>8} | {rss:>22} | {missing:>7} | "
+            f"{fmt_ms(burst['settled_ms'] if burst else None):>8} | {rss:>22} | {join:>16} | "
+            f"{missing:>7} | "
             f"{errors:>6}" + (f"  ({failure})" if failure else ""))
     return "\n".join(lines)
 
@@ -1110,6 +1158,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--drain-timeout", type=float, default=60.0,
                         help="longest wait for deliveries after a phase's window")
     parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--contributions", type=int, default=1000,
+                        help="contributions the room holds before anyone joins, with votes, "
+                        "answers and a note (default: %(default)s)")
+    parser.add_argument("--join-gate", type=int, default=0,
+                        help="connections a client process opens at a time (default: all at "
+                        "once, as after a restart)")
+    parser.add_argument("--join-only", action="store_true",
+                        help="measure the join storm only (no contributions, no burst)")
     parser.add_argument("--py-spy", metavar="PATH",
                         help="sample each server with this py-spy during the contributions")
     parser.add_argument("--pairs", type=int, default=1,
@@ -1164,7 +1220,11 @@ async def run(args: argparse.Namespace) -> int:
           f"statement within {args.burst_window:.0f} s. Same seed ({args.seed}) for room and "
           f"bare; {args.workers} client processes of asyncio python-socketio clients; "
           f"database {args.database}; server eventlet, one process.")
-    print(f"Targets: room/bare p95 ratio ≤ {TARGET_P95_RATIO} at N=500; burst settled ≤ "
+    print(f"Room content before anyone joins: {args.contributions} contributions with votes, "
+          "80 % of participants' answers and a 6,000-character note; the bare relay sends a "
+          "snapshot of the same size, serialised once.")
+    print(f"Targets: join storm room/bare ≤ {TARGET_JOIN_RATIO}x with 0 failed connections; "
+          f"room/bare p95 ratio ≤ {TARGET_P95_RATIO} at N=500; burst settled ≤ "
           f"{TARGET_BURST_MS:.0f} ms.")
     rows = []
     failed = False
@@ -1212,7 +1272,15 @@ async def run(args: argparse.Namespace) -> int:
                     f"{item[1][1]:.2f}x" for item in measured))  # type: ignore[index]
             print(f"  room/bare  p50 {ratio[0]:.2f}x  p95 {ratio[1]:.2f}x  p99 {ratio[2]:.2f}x"
                   f"{verdict}{spread}", flush=True)
-        rows.append((n, results["bare"], results["room"], failure))
+        bare, room = results["bare"], results["room"]
+        if bare is not None and room is not None and bare.connect_seconds:
+            join = room.connect_seconds / bare.connect_seconds
+            print(f"  join storm room/bare {join:.2f}x ({room.connect_seconds:.2f} s / "
+                  f"{bare.connect_seconds:.2f} s), failed {room.join_failures} "
+                  f"[target ≤ {TARGET_JOIN_RATIO}x, 0 failed: "
+                  f"{'PASS' if join <= TARGET_JOIN_RATIO and not room.join_failures else 'FAIL'}]",
+                  flush=True)
+        rows.append((n, bare, room, failure))
     print("\nSummary (latency from send to receipt by every client, ms):")
     print(table(rows))
     return 1 if failed else 0
