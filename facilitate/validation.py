@@ -13,6 +13,14 @@ from .errors import Collector
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
+# Half of a UTF-16 pair on its own: JSON can carry it ("\ud800"), but it is no character,
+# and UTF-8 (the database, every export) cannot store it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Whether the text holds a code point that cannot be stored as UTF-8."""
+    return _LONE_SURROGATE.search(text) is not None
 
 
 def clean_text(errors: Collector, field: str, value: Any, *, max_chars: int,
@@ -22,6 +30,9 @@ def clean_text(errors: Collector, field: str, value: Any, *, max_chars: int,
         value = ""
     if not isinstance(value, str):
         errors.add(field, _l("Arvon pitää olla tekstiä."))
+        return ""
+    if has_lone_surrogate(value):
+        errors.add(field, _l("Tekstissä on virheellinen merkki (puolikas UTF-16-merkkipari)."))
         return ""
     text = _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
     if not multiline:

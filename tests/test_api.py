@@ -937,3 +937,38 @@ def test_openapi_document_and_url_map_name_the_same_endpoints(app):
     }
     documented = {(path, method) for path, item in DOCUMENT["paths"].items() for method in item}
     assert routes == documented
+
+
+def test_half_a_surrogate_pair_is_refused_in_every_text_field(
+    app, coordinator, anonymous, agenda, register
+):
+    # JSON may spell "\ud800", but it is no character and UTF-8 cannot store it.
+    lone = "Teksti \ud800"
+    workshop = agenda["mine"]["workshop"]
+    theme_id = agenda["mine"]["themes"][0]
+    counts = [_count(model) for model in (Registration, Wish, Series, Theme, Prompt)]
+    url = _invite(workshop)
+    for fields, field in [
+        ({"name": lone}, "name"),
+        ({"email": lone}, "email"),
+        ({"organisation": lone}, "organisation"),
+        ({"wishes": ["Hyvä toive", lone]}, "wishes.1"),
+        ({"organisation": "other", "other_organisation": lone}, "other_organisation"),
+    ]:
+        _error(anonymous.post(url, _registration_body(**fields)), 422, "invalid", field)
+    registration, token = register(workshop)
+    me = participant(app, token)
+    _error(me.patch("/me", {"name": lone}), 422, "invalid", "name")
+    _error(me.post("/me/wishes", {"text": lone}), 422, "invalid", "text")
+    _error(me.patch(f"/me/wishes/{registration.wishes[0].id}", {"text": lone}), 422, "invalid",
+           "text")
+    _error(coordinator.post("/series", {"title": lone}), 422, "invalid", "title")
+    themes = f"/workshops/{workshop.id}/themes"
+    _error(coordinator.post(themes, {"title": lone}), 422, "invalid", "title")
+    _error(coordinator.patch(f"{themes}/{theme_id}", {"description": lone}), 422, "invalid",
+           "description")
+    _error(coordinator.post(f"{themes}/{theme_id}/prompts", {"kind": "open", "text": lone}),
+           422, "invalid", "text")
+    wishes = len(registration.wishes)
+    after = [_count(model) for model in (Registration, Wish, Series, Theme, Prompt)]
+    assert after == [counts[0] + 1, counts[1] + wishes, *counts[2:]]

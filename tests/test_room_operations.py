@@ -45,6 +45,7 @@ from facilitate.room.snapshot import (
     presence_payload,
     results_of,
     results_payload,
+    room_html,
     snapshots,
 )
 from facilitate.timeutil import now_utc
@@ -814,6 +815,24 @@ def test_joins_share_one_build_of_the_room_until_it_changes(
     assert new in [c["id"] for c in again["contributions"]]
     _snapshot(app, room.actor("coordinator"))  # coordinators' part is built on its own
     assert snapshots.builds == builds + 3
+
+
+def test_a_notes_html_is_rendered_once_per_version(
+        app: Any, busy_room: tuple[LiveRoom, dict[str, int]]) -> None:
+    room, _ids = busy_room
+    room_html.cache_clear()
+    _snapshot(app, room.actor("anna"))
+    rendered = room_html.cache_info().misses
+    for i in range(3):  # each change rebuilds the shared part; the note stays as it was
+        add(room, "bertta", f"Lisäys {i}")
+        assert "<strong>Tärkeää</strong>" in _snapshot(app, room.actor("anna"))[
+            "themes"][0]["note"]["html"]
+    assert room_html.cache_info().misses == rendered
+    ops.edit_note(db.session, room.actor("cecilia"), room.themes["first"], 1, [-len(NOTE), "x"],
+                  "c-000002")
+    db.session.commit()
+    assert _snapshot(app, room.actor("anna"))["themes"][0]["note"]["html"] == "<p>x</p>"
+    assert room_html.cache_info().misses == rendered + 1
 
 
 def test_a_join_costs_the_same_few_queries_however_full_the_room(

@@ -91,14 +91,19 @@ def _clean_wishes(errors: Collector, value: Any) -> list[str]:
         return []
     wishes: list[str] = []
     for index, item in enumerate(value):
-        text = clean_text(Collector(), "", item, max_chars=WISH_MAX_CHARS, required=False,
+        field = f"wishes.{index}"
+        # its own collector: a wish has its own wording for "too long"
+        item_errors = Collector()
+        text = clean_text(item_errors, field, item, max_chars=WISH_MAX_CHARS, required=False,
                           multiline=True) if isinstance(item, str) else None
         if text is None:
-            errors.add(f"wishes.{index}", _l("Arvon pitää olla tekstiä."))
+            errors.add(field, _l("Arvon pitää olla tekstiä."))
         elif len(text) > WISH_MAX_CHARS:
-            errors.add(f"wishes.{index}", _l(
+            errors.add(field, _l(
                 "Toive on liian pitkä: %(length)s merkkiä, enintään %(limit)s.",
                 length=len(text), limit=WISH_MAX_CHARS))
+        elif item_errors.errors:
+            errors.add(field, item_errors.errors[field])
         elif text:
             wishes.append(text)
     if len(wishes) > WISHES_MAX_PER_REGISTRATION:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,11 +84,10 @@ def broadcast(workshop_id: int, message: Broadcast) -> None:
 
 @dataclass
 class Outcome:
-    """What a handler did: the acknowledgement, what to remember for a resend, what to send."""
+    """What a handler did: the acknowledgement (remembered for a resend) and what to send."""
 
+    #: also stored with the change id: a resend is acknowledged with the same
     ack: dict[str, Any] = field(default_factory=dict)
-    #: stored with the change id; a resend is acknowledged with this (defaults to `ack`)
-    result: dict[str, Any] | None = None
     broadcasts: list[Broadcast] = field(default_factory=list)
     #: work after the broadcasts, outside the transaction (coalesced sends)
     then: list[Callable[[], None]] = field(default_factory=list)
@@ -103,6 +103,8 @@ class Connection:
 
 #: Sockets joined in this process. Connection state only: the room itself lives in the database.
 connections: dict[str, Connection] = {}
+#: Of those, how many each person has (Actor.key → count).
+connections_per_person: Counter[str] = Counter()
 
 
 class Coalescer:
@@ -234,8 +236,7 @@ def _run(handler: Callable[..., Outcome], event: str, conn: Connection, payload:
                     return {"ok": True, **stored, "replayed": True}
                 raise
             if change_id is not None:
-                ops.record_applied(s, conn.actor, change_id, event,
-                                   outcome.ack if outcome.result is None else outcome.result)
+                ops.record_applied(s, conn.actor, change_id, event, outcome.ack)
             s.commit()
             break
         except (ops.Retry, IntegrityError, OperationalError) as race:
@@ -264,12 +265,16 @@ def connect(auth: Any = None) -> None:
         locale = select_locale()
         with force_locale(locale):
             actor = _authenticate(auth)
+            if connections_per_person[actor.key] >= ops.CONNECTIONS_PER_PERSON:
+                raise Busy(_l("Liian monta avointa yhteyttä samalla linkillä. Sulje muita "
+                              "välilehtiä ja yritä uudelleen."))
             # In the room before the snapshot is read: a change committed meanwhile arrives
             # as a delta after it (clients apply deltas they already have harmlessly).
             join_room(coordinators_room(actor.workshop_id) if actor.is_coordinator
                       else participants_room(actor.workshop_id))
             snapshot = build_snapshot(s, actor)
             connections[request.sid] = Connection(actor, locale)  # type: ignore[attr-defined]
+            connections_per_person[actor.key] += 1
             presence_writer.entered(request.sid, actor)  # type: ignore[attr-defined]
             emit("snapshot", snapshot)
             presence_sender.request(actor.workshop_id,
@@ -315,6 +320,9 @@ def disconnect(*_reason: Any) -> None:
     conn = connections.pop(request.sid, None)  # type: ignore[attr-defined]
     if conn is None:
         return
+    connections_per_person[conn.actor.key] -= 1
+    if connections_per_person[conn.actor.key] <= 0:
+        del connections_per_person[conn.actor.key]
     try:
         presence_writer.left(request.sid)  # type: ignore[attr-defined]
         presence_sender.request(conn.actor.workshop_id,
@@ -402,7 +410,6 @@ def add_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str) 
                                         payload.get("level"))
     mine = {**contribution_payload(contribution, 0), "mine": True, "voted": False}
     return Outcome({"contribution_id": contribution.id, "contribution": mine},
-                   result={"contribution_id": contribution.id},
                    broadcasts=[_contribution_broadcast("contribution.added", contribution, 0)])
 
 

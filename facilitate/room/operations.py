@@ -44,6 +44,9 @@ TIMER_MAX_SECONDS = 7200
 #: connection's row counts as belonging to a process that died (SIGKILL, power loss).
 HEARTBEAT_SECONDS = 2
 PRESENCE_TTL = timedelta(seconds=6)
+#: Open connections one person may have to one process (tabs, devices); more is a client
+#: stuck in a reconnect loop, or someone flooding.
+CONNECTIONS_PER_PERSON = 10
 STATEMENT_VALUES = range(1, 6)
 _CHANGE_ID = re.compile(rf"[A-Za-z0-9_-]{{8,{CLIENT_ID_MAX_CHARS}}}")
 
@@ -168,6 +171,16 @@ def require_open(s: Session, actor: Actor) -> Room:
     return room
 
 
+def require_not_closed(s: Session, workshop_id: int) -> Room:
+    """The room, unless it is closed: after closing, what the memo is compiled from stays as
+    it was, so running the room (phase, timer, locks, reveals, hiding, moving, note-takers)
+    waits until the coordinator reopens it."""
+    room = peek_room(s, workshop_id)
+    if room.status == RoomStatus.CLOSED:
+        raise Conflict(_l("Tilaisuus on päättynyt; avaa huone uudelleen muuttaaksesi sitä."))
+    return room
+
+
 def _require_open_status(status: RoomStatus) -> None:
     if status == RoomStatus.SCHEDULED:
         raise Conflict(_l("Huone ei ole vielä auki."))
@@ -241,6 +254,8 @@ def open_room(s: Session, workshop: Workshop, now: datetime | None = None) -> Ro
 def close_room(s: Session, workshop: Workshop, now: datetime | None = None) -> Room:
     """Close the room: it becomes read-only and the timer stops; everything stays for the memo."""
     room = get_room(s, workshop.id)
+    if room.status == RoomStatus.CLOSED:  # closing twice keeps the first closing time
+        return room
     room.status = RoomStatus.CLOSED
     room.closed_at = now or now_utc()
     room.timer_ends_at = room.timer_seconds = None
@@ -256,6 +271,7 @@ def set_phase(s: Session, workshop: Workshop, phase: Any, theme: Theme | None = 
         raise Invalid(_l("Tuntematon vaihe."), field="phase") from None
     if phase == RoomPhase.THEME and theme is None:
         raise Invalid(_l("Valitse teema."), field="theme_id")
+    require_not_closed(s, workshop.id)
     room = get_room(s, workshop.id)
     room.phase = phase
     room.theme_id = theme.id if phase == RoomPhase.THEME and theme else None
@@ -276,6 +292,7 @@ def start_timer(s: Session, actor: Actor, seconds: Any, now: datetime | None = N
             TIMER_MIN_SECONDS <= seconds <= TIMER_MAX_SECONDS):
         raise Invalid(_l("Ajastimen pituus on %(low)s–%(high)s sekuntia.",
                          low=TIMER_MIN_SECONDS, high=TIMER_MAX_SECONDS), field="seconds")
+    require_not_closed(s, actor.workshop_id)
     room = get_room(s, actor.workshop_id)
     room.timer_seconds = seconds
     room.timer_ends_at = (now or now_utc()) + timedelta(seconds=seconds)
@@ -285,6 +302,7 @@ def start_timer(s: Session, actor: Actor, seconds: Any, now: datetime | None = N
 
 def stop_timer(s: Session, actor: Actor) -> Room:
     """Stop the countdown."""
+    require_not_closed(s, actor.workshop_id)
     room = get_room(s, actor.workshop_id)
     room.timer_ends_at = room.timer_seconds = None
     s.flush()
@@ -294,7 +312,9 @@ def stop_timer(s: Session, actor: Actor) -> Room:
 def lock_theme(s: Session, actor: Actor, theme_id: Any, locked: Any) -> Theme:
     """Close (or reopen) a theme for contributions, votes and answers."""
     theme = _theme(s, actor, theme_id)
-    theme.is_locked = parse_flag(locked, "locked")
+    locked = parse_flag(locked, "locked")
+    require_not_closed(s, actor.workshop_id)
+    theme.is_locked = locked
     s.flush()
     return theme
 
@@ -310,14 +330,19 @@ def reveal_prompt(s: Session, prompt: Prompt, revealed: bool) -> Prompt:
 
 def reveal_prompt_for(s: Session, actor: Actor, prompt_id: Any, revealed: Any) -> Prompt:
     """reveal_prompt with the payload checked against the actor's workshop."""
-    return reveal_prompt(s, _prompt(s, actor, prompt_id), parse_flag(revealed, "revealed"))
+    prompt = _prompt(s, actor, prompt_id)
+    revealed = parse_flag(revealed, "revealed")
+    require_not_closed(s, actor.workshop_id)
+    return reveal_prompt(s, prompt, revealed)
 
 
 def hide_contribution(s: Session, actor: Actor, contribution_id: Any, hidden: Any
                       ) -> Contribution:
     """Hide a contribution from participants (or show it again); it is kept either way."""
     contribution = _contribution(s, actor, contribution_id)
-    contribution.is_hidden = parse_flag(hidden, "hidden")
+    hidden = parse_flag(hidden, "hidden")
+    require_not_closed(s, actor.workshop_id)
+    contribution.is_hidden = hidden
     s.flush()
     return contribution
 
@@ -327,6 +352,7 @@ def move_contribution(s: Session, actor: Actor, contribution_id: Any, theme_id: 
     """Move a contribution under another theme (its prompt goes if it belongs elsewhere)."""
     contribution = _contribution(s, actor, contribution_id)
     theme = _theme(s, actor, theme_id)
+    require_not_closed(s, actor.workshop_id)
     if contribution.theme_id != theme.id:
         contribution.theme_id = theme.id
         contribution.prompt_id = None
@@ -340,7 +366,9 @@ def set_note_taker(s: Session, actor: Actor, registration_id: Any, on: Any) -> R
     registration = s.get(Registration, parse_id(registration_id, "registration_id"))
     if registration is None or registration.workshop_id != actor.workshop_id:
         raise NotFound(_l("Osallistujaa ei löydy tästä tilaisuudesta."), field="registration_id")
-    registration.is_note_taker = parse_flag(on, "on")
+    on = parse_flag(on, "on")
+    require_not_closed(s, actor.workshop_id)
+    registration.is_note_taker = on
     s.flush()
     return registration
 

@@ -6,6 +6,7 @@ their own, results only once revealed); coordinators get everything.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections import OrderedDict, defaultdict
@@ -66,11 +67,18 @@ def timer_payload(room: Room) -> dict[str, Any] | None:
     return {"ends_at": iso(room.timer_ends_at), "seconds": room.timer_seconds}
 
 
+@functools.lru_cache(maxsize=128)
+def room_html(text: str) -> str:
+    """A note's or theme description's sanitised HTML, rendered once per text: every edit's
+    broadcast and every snapshot rebuild after any change in the room ask for it again."""
+    return str(render_markdown(text))
+
+
 def note_payload(note: Note | None) -> dict[str, Any]:
     """A note's text, version and sanitised HTML (an empty note is version 0)."""
     if note is None:
         return {"text": "", "version": 0, "html": ""}
-    return {"text": note.text, "version": note.version, "html": str(render_markdown(note.text))}
+    return {"text": note.text, "version": note.version, "html": room_html(note.text)}
 
 
 def contribution_payload(contribution: Contribution, votes: int, *,
@@ -257,7 +265,7 @@ def build_shared(s: Session, workshop_id: int, coordinator: bool) -> dict[str, A
         } for p in presentations],
         "themes": [{
             "id": theme.id, "title": theme.title,
-            "description_html": str(render_markdown(theme.description)),
+            "description_html": room_html(theme.description or ""),
             "position": theme.position, "is_locked": theme.is_locked,
             "from_wishes": theme.id in from_wishes,
             "prompts": [prompt_view(prompt) for prompt in theme.prompts],

@@ -11,6 +11,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..validation import has_lone_surrogate
+
 Component = int | str
 Ops = list[Component]
 
@@ -35,6 +37,8 @@ def validate(ops: Any) -> Ops:
             raise OpsError("empty operation")
         if isinstance(component, str) and "\x00" in component:
             raise OpsError("NUL characters are not allowed")
+        if isinstance(component, str) and has_lone_surrogate(component):
+            raise OpsError("half of a UTF-16 surrogate pair is not a character")
     return normalise(ops)
 
 

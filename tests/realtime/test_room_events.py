@@ -293,7 +293,7 @@ def test_closing_the_room_freezes_it_and_keeps_everything(
     # a resend of what was applied before the close is still acknowledged, not refused
     resent = anna.change("contribution.add", before_id, theme_id=room.theme_ids[0],
                          text="Ennen loppua")
-    assert resent == {"ok": True, "contribution_id": first["contribution_id"], "replayed": True}
+    assert resent == {**first, "replayed": True}
     assert anna.wait_for("room.changed")["status"] == "closed"
     late = anna.change("contribution.add", theme_id=room.theme_ids[0], text="Liian myöhään")
     assert late["ok"] is False and late["error"] == "conflict"
@@ -318,12 +318,7 @@ COORDINATOR_EVENTS = [
                          ids=[event for event, _ in COORDINATOR_EVENTS])
 def test_participants_cannot_send_coordinator_events(
         room: Any, anna: Any, bertta: Any, event: str, payload: dict[str, Any]) -> None:
-    posted = anna.change("contribution.add", theme_id=room.theme_ids[0], text="Oma")
-    names = {"first": room.theme_ids[0], "second": room.theme_ids[1],
-             "statement": room.prompts["statement"], "posted": posted["contribution_id"],
-             "bertta": room.registration_ids["bertta"]}
-    resolved = {key: names.get(value, value) if isinstance(value, str) else value
-                for key, value in payload.items()}
+    resolved = _resolve(room, anna, payload)
     before = _state(room)
     for sender in (anna, bertta):
         ack = sender.change(event, **resolved)
@@ -331,6 +326,76 @@ def test_participants_cannot_send_coordinator_events(
         assert ack["message"] == "Vain koordinaattori voi tehdä tämän."
     assert _state(room) == before
     assert count(AppliedChange) == 1  # only the contribution
+
+
+def _resolve(room: Any, author: Any, payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload with names ("first", "posted", …) replaced by this room's ids; posts a
+    contribution by `author` to stand for "posted"."""
+    posted = author.change("contribution.add", theme_id=room.theme_ids[0], text="Oma")
+    names = {"first": room.theme_ids[0], "second": room.theme_ids[1],
+             "statement": room.prompts["statement"], "level": room.prompts["level"],
+             "posted": posted["contribution_id"], "bertta": room.registration_ids["bertta"]}
+    return {key: names.get(value, value) if isinstance(value, str) else value
+            for key, value in payload.items()}
+
+
+CLOSED_ROOM_EVENTS = [(event, payload) for event, payload in COORDINATOR_EVENTS
+                      if event not in ("room.open", "room.close")]
+
+
+@pytest.mark.parametrize(("event", "payload"), CLOSED_ROOM_EVENTS,
+                         ids=[event for event, _ in CLOSED_ROOM_EVENTS])
+def test_a_closed_room_refuses_the_coordinators_changes_until_reopened(
+        room: Any, anna: Any, coordinator: Any, event: str, payload: dict[str, Any]) -> None:
+    resolved = _resolve(room, anna, payload)
+    assert coordinator.change("room.close")["ok"]
+    before = _state(room)
+    refused = coordinator.change(event, **resolved)
+    assert refused["ok"] is False and refused["error"] == "conflict", refused
+    assert refused["message"] == ("Tilaisuus on päättynyt; avaa huone uudelleen "
+                                  "muuttaaksesi sitä.")
+    assert _state(room) == before
+    assert coordinator.change("room.open")["ok"]
+    assert coordinator.change(event, **resolved)["ok"]
+
+
+LONE = "Teksti \ud800"  # half of a UTF-16 surrogate pair: JSON can carry it, UTF-8 cannot
+
+
+@pytest.mark.parametrize(("sender", "event", "payload"), [
+    ("anna", "contribution.add", {"theme_id": "first", "text": LONE}),
+    ("anna", "contribution.add", {"theme_id": "first", "prompt_id": "level", "text": "Hyvä",
+                                  "level": LONE}),
+    ("anna", "contribution.edit", {"contribution_id": "posted", "text": LONE}),
+    ("anna", "contribution.add", {"id": f"ok-id-123{LONE}", "theme_id": "first", "text": "x"}),
+    ("cecilia", "note.edit", {"theme_id": "first", "base_version": 0, "ops": [LONE]}),
+    ("coordinator", "phase.set", {"phase": LONE}),
+], ids=["text", "level", "edit", "change-id", "note", "phase"])
+def test_half_a_surrogate_pair_is_invalid_in_every_event(
+        room: Any, anna: Any, coordinator: Any, socket_client: Client, sender: str, event: str,
+        payload: dict[str, Any]) -> None:
+    clients = {"anna": anna, "coordinator": coordinator,
+               "cecilia": socket_client(token=room.tokens["cecilia"])}
+    resolved = _resolve(room, anna, payload)
+    before = (_state(room), count(AppliedChange), count(Note))
+    ack = clients[sender].call(event, {"id": uuid.uuid4().hex, **resolved})
+    assert ack["ok"] is False and ack["error"] == "invalid", ack
+    assert isinstance(ack["message"], str) and ack["message"]
+    assert (_state(room), count(AppliedChange), count(Note)) == before
+    texts = db.session.scalars(select(Contribution.text))
+    assert set(texts) == {"Oma"}
+
+
+def test_a_link_token_with_half_a_surrogate_pair_is_not_found(room: Any, room_server: Any) -> None:
+    import socketio
+    from conftest import RoomClient
+
+    client = RoomClient(room_server.url, {"token": "x" * 42 + "\ud800"})
+    reasons: list[Any] = []
+    client.sio.on("connect_error", reasons.append)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect()
+    assert reasons[-1]["data"] == {"error": "not_found"}
 
 
 def _state(room: Any) -> tuple[Any, ...]:
@@ -420,7 +485,9 @@ def test_a_replayed_change_is_acknowledged_again_but_applied_once(
                         text="Vain kerran")
     second = anna.change("contribution.add", change_id, theme_id=room.theme_ids[0],
                          text="Vain kerran")
-    assert second == {"ok": True, "contribution_id": first["contribution_id"], "replayed": True}
+    # the same acknowledgement, the contribution included, as the first time
+    assert second == {**first, "replayed": True}
+    assert second["contribution"]["text"] == "Vain kerran" and second["contribution"]["mine"]
     other_event = anna.change("contribution.vote", change_id, contribution_id=1, up=True)
     assert other_event["error"] == "invalid"
     # someone else may happen to use the same id: ids are per person
@@ -473,6 +540,48 @@ def test_presence_follows_joins_and_leaves_by_organisation(
         e["organisation"] != varha for e in d["presence"]))
     assert all("names" not in entry for entry in left["presence"])
     assert [e["organisation"] for e in left["presence"]] == ["Satakunnan hyvinvointialue"]
+
+
+def test_a_flood_of_connections_from_one_link_is_refused_clearly(
+        room: Any, room_server: Any, socket_client: Client) -> None:
+    import socketio
+    from conftest import RoomClient
+
+    from facilitate.room.operations import CONNECTIONS_PER_PERSON
+
+    tabs = [socket_client(token=room.tokens["anna"]) for _ in range(CONNECTIONS_PER_PERSON)]
+    one_too_many = RoomClient(room_server.url, {"token": room.tokens["anna"]})
+    reasons: list[Any] = []
+    one_too_many.sio.on("connect_error", reasons.append)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        one_too_many.connect()
+    assert reasons[-1] == {"message": "Liian monta avointa yhteyttä samalla linkillä. Sulje "
+                           "muita välilehtiä ja yritä uudelleen.", "data": {"error": "busy"}}
+    # someone else still gets in, and a closed tab frees a place
+    assert socket_client(token=room.tokens["bertta"]).snapshot()
+    tabs[0].disconnect()
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            again = socket_client(token=room.tokens["anna"])
+            break
+        except socketio.exceptions.ConnectionError:
+            assert time.monotonic() < deadline, "a closed tab did not free its place"
+            time.sleep(0.1)
+    assert again.change("contribution.add", theme_id=room.theme_ids[0], text="Pääsin")["ok"]
+
+
+def test_coordinators_are_not_counted_in_presence(
+        room: Any, bertta: Any, coordinator: Any, socket_client: Client,
+        coordinator_cookie: str) -> None:
+    second = socket_client(workshop_id=room.workshop_id, cookie=coordinator_cookie)
+    second.snapshot()
+    time.sleep(1.2)  # past the coalescing interval: the last presence.changed reflects both
+    for client in (bertta, coordinator, second):
+        latest = client.received("presence.changed")[-1]["presence"]
+        assert [(e["organisation"], e["count"]) for e in latest] == [
+            ("Satakunnan hyvinvointialue", 1)], latest
+    assert second.received("presence.changed")[-1]["presence"][0]["names"] == ["Bertta"]
 
 
 def test_notes_reach_readers_as_sanitised_markdown(
