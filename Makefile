@@ -7,19 +7,23 @@ BIN := $(VENV)/bin
 POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-postgres install install-test system-libs lint translations messages chromium clean
+.PHONY: run test test-postgres cluster install install-test system-libs lint translations messages chromium nginx clean
 
 run: install
 	$(BIN)/facilitate db upgrade
 	$(BIN)/facilitate demo
 	$(BIN)/facilitate run
 
-test: install-test chromium
+test: install-test chromium nginx
 	$(BIN)/pytest
 
-# The suite against PostgreSQL (browser tests run once, on SQLite, in `make test`).
+# The suite against PostgreSQL (browser and cluster tests run once, in `make test`).
 test-postgres: install-test
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser"
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser and not cluster"
+
+# Two processes on PostgreSQL and Redis behind nginx, with the demo data: http://127.0.0.1:8080/
+cluster: install nginx
+	$(BIN)/python deploy/cluster.py
 
 lint: install-test
 	$(BIN)/ruff check .
@@ -60,6 +64,12 @@ chromium:
 	@test -x $(CHROMIUM) || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests." >&2; exit 1; fi; }
+
+# Debian's nginx in front of several processes: `make cluster` and the cluster tests.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx-light; \
+	  else echo "Install Debian's nginx (sudo apt-get install nginx-light) for the cluster tests." >&2; exit 1; fi; }
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache

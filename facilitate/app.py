@@ -37,8 +37,9 @@ def build_app(config: dict[str, Any] | type | None = None) -> Flask:
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         channel=app.config["SOCKETIO_CHANNEL"],
-        # The room is same-origin; no other site's page may open sockets with our cookies.
-        cors_allowed_origins=[],
+        # Same origin only (None; [] would switch the check off): no other site's page may
+        # open sockets with our cookies. Behind a proxy, X-Forwarded-Proto/-Host count.
+        cors_allowed_origins=None,
         # Oversized events are refused by the handlers with a message; only beyond this
         # does the transport itself drop the connection.
         max_http_buffer_size=1024 * 1024,

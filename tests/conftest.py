@@ -12,16 +12,15 @@ from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
+from databases import fresh_database
 from flask import Flask, g
 from flask.testing import FlaskClient
-from sqlalchemy import delete, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import delete, select
 
 from facilitate import create_app
 from facilitate.agenda.operations import add_prompt, create_theme
 from facilitate.config import TestingConfig
 from facilitate.extensions import db, make_engine
-from facilitate.migrate import upgrade
 from facilitate.models import Base, Coordinator, Organisation, Registration, Series, Workshop
 from facilitate.room.operations import open_room, set_phase
 from facilitate.timeutil import now_utc
@@ -36,29 +35,9 @@ def _postgres_server_url() -> str | None:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A freshly migrated database for this test run, dropped afterwards."""
-    server = _postgres_server_url()
-    if server is None:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-        upgrade(url)
+    """The test run's database: SQLite, or PostgreSQL when DATABASE_URL names a server."""
+    with fresh_database(tmp_path_factory.mktemp("db"), _postgres_server_url()) as url:
         yield url
-        return
-    name = f"facilitate_test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
-        yield url
-    finally:
-        db.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-                {"n": name})
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..errors import Busy, DomainError, Forbidden, Invalid, NotFound
 from ..extensions import db, socketio
-from ..models import Contribution, Prompt, Workshop
+from ..models import Contribution, Prompt, Registration, Theme, Workshop
 from ..registration.operations import find_registration
 from ..timeutil import now_utc
 from ..web import select_locale
@@ -147,14 +147,15 @@ presence_sender = Coalescer(PRESENCE_INTERVAL)
 
 def send_results(prompt_id: int) -> None:
     """Broadcast a prompt's distribution: to coordinators, and to everyone once revealed."""
-    s = db.session
-    prompt = s.get(Prompt, prompt_id)
-    if prompt is None:
-        return
-    payload = {"prompt_id": prompt.id,
-               "results": results_payload(prompt, results_of(s, [prompt.id])[prompt.id])}
-    broadcast(prompt.theme.workshop_id,
-              Broadcast("prompt.results", payload if prompt.is_revealed else None, payload))
+    prompt = db.session.get(Prompt, prompt_id)
+    if prompt is not None:
+        broadcast(prompt.theme.workshop_id, _results_broadcast(prompt))
+
+
+def _results_broadcast(prompt: Prompt) -> Broadcast:
+    payload = {"prompt_id": prompt.id, "results": results_payload(
+        prompt, results_of(db.session, [prompt.id])[prompt.id])}
+    return Broadcast("prompt.results", payload if prompt.is_revealed else None, payload)
 
 
 def send_presence(workshop_id: int) -> None:
@@ -178,9 +179,19 @@ def _refuse(event: str, sid: str, conn: Connection | None, error: Any) -> None:
     log.warning("room event %s from %s (%s) refused: %s", event, sid, who, error)
 
 
-def room_event(event: str, *, change: bool = True) -> Callable[[Callable[..., Outcome]], Any]:
+#: What a resent change broadcasts again: (actor, its first acknowledgement) → broadcasts.
+Resend = Callable[[ops.Actor, dict[str, Any]], list[Broadcast]]
+
+
+def room_event(event: str, *, change: bool = True, resend: Resend | None = None
+               ) -> Callable[[Callable[..., Outcome]], Any]:
     """Register a handler: check the connection and payload, apply a change once, commit it,
-    then broadcast; every failure becomes an error acknowledgement and changes nothing."""
+    then broadcast; every failure becomes an error acknowledgement and changes nothing.
+
+    `resend` gives the broadcasts for a change sent again after it was applied: the first
+    broadcast may have died with a process killed between commit and send, so what it changed
+    goes out once more, as it is now.
+    """
 
     def register(handler: Callable[..., Outcome]) -> Any:
         @socketio.on(event)
@@ -193,7 +204,7 @@ def room_event(event: str, *, change: bool = True) -> Callable[[Callable[..., Ou
                 return _error(Forbidden(_l("Yhteys ei ole liittynyt huoneeseen.")))
             with force_locale(conn.locale):
                 try:
-                    return _run(handler, event, conn, payload, change)
+                    return _run(handler, event, conn, payload, change, resend)
                 except DomainError as error:
                     db.session.rollback()
                     _refuse(event, sid, conn, error)
@@ -211,8 +222,15 @@ def room_event(event: str, *, change: bool = True) -> Callable[[Callable[..., Ou
     return register
 
 
+def _replayed(conn: Connection, stored: dict[str, Any], resend: Resend | None
+              ) -> dict[str, Any]:
+    for message in resend(conn.actor, stored) if resend else []:
+        broadcast(conn.actor.workshop_id, message)
+    return {"ok": True, **stored, "replayed": True}
+
+
 def _run(handler: Callable[..., Outcome], event: str, conn: Connection, payload: Any,
-         change: bool) -> dict[str, Any]:
+         change: bool, resend: Resend | None) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise Invalid(_l("Viestin sisällön pitää olla JSON-olio."))
     s = db.session
@@ -224,7 +242,7 @@ def _run(handler: Callable[..., Outcome], event: str, conn: Connection, payload:
             if change_id is not None and attempt > 0:
                 stored = ops.find_applied(s, conn.actor, change_id, event)
                 if stored is not None:
-                    return {"ok": True, **stored, "replayed": True}
+                    return _replayed(conn, stored, resend)
             try:
                 outcome = handler(conn.actor, payload, change_id)
             except DomainError:
@@ -233,7 +251,7 @@ def _run(handler: Callable[..., Outcome], event: str, conn: Connection, payload:
                 s.rollback()
                 stored = ops.find_applied(s, conn.actor, change_id, event) if change_id else None
                 if stored is not None:
-                    return {"ok": True, **stored, "replayed": True}
+                    return _replayed(conn, stored, resend)
                 raise
             if change_id is not None:
                 ops.record_applied(s, conn.actor, change_id, event, outcome.ack)
@@ -268,8 +286,9 @@ def connect(auth: Any = None) -> None:
             if connections_per_person[actor.key] >= ops.CONNECTIONS_PER_PERSON:
                 raise Busy(_l("Liian monta avointa yhteyttä samalla linkillä. Sulje muita "
                               "välilehtiä ja yritä uudelleen."))
-            # In the room before the snapshot is read: a change committed meanwhile arrives
-            # as a delta after it (clients apply deltas they already have harmlessly).
+            # In the room before the snapshot is read, so no change committed meanwhile is
+            # missed; its delta may even overtake the snapshot, which is why clients apply
+            # the deltas that arrive before their snapshot after it (docs/realtime.md).
             join_room(coordinators_room(actor.workshop_id) if actor.is_coordinator
                       else participants_room(actor.workshop_id))
             snapshot = build_snapshot(s, actor)
@@ -402,7 +421,50 @@ def _contribution_broadcast(event: str, contribution: Contribution, votes: int) 
     return Broadcast(event, None if contribution.is_hidden else public, coordinators)
 
 
-@room_event("contribution.add")
+def _resend_contribution(event: str) -> Resend:
+    """The contribution as it is now, or nothing if it is gone."""
+    def resend(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
+        contribution = db.session.get(Contribution, stored["contribution_id"])
+        if contribution is None:
+            return []
+        return [_contribution_broadcast(event, contribution,
+                                        ops.vote_count(db.session, contribution.id))]
+    return resend
+
+
+def _resend_removal(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
+    if db.session.get(Contribution, stored["contribution_id"]) is not None:
+        return []
+    return [Broadcast("contribution.removed", {"contribution_id": stored["contribution_id"]})]
+
+
+def _resend_votes(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
+    contribution = db.session.get(Contribution, stored["contribution_id"])
+    if contribution is None:
+        return []
+    body = {"contribution_id": contribution.id,
+            "votes": ops.vote_count(db.session, contribution.id)}
+    return [Broadcast("contribution.votes", None if contribution.is_hidden else body, body)]
+
+
+def _resend_results(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
+    prompt = db.session.get(Prompt, stored["prompt_id"])
+    return [_results_broadcast(prompt)] if prompt is not None else []
+
+
+def _resend_note_edit(actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
+    # Only the latest edit: a reader who missed an older one sees the gap at the next edit
+    # and fetches the history; an older edit sent with today's HTML would show the wrong text.
+    latest = ops.latest_note_edit(db.session, actor, stored["theme_id"], stored["version"])
+    if latest is None:
+        return []
+    note, revision = latest
+    return [Broadcast("note.edited", {"theme_id": note.theme_id, "version": revision.version,
+                                      "ops": revision.ops, "change_id": revision.change_id,
+                                      "html": note_payload(note)["html"]})]
+
+
+@room_event("contribution.add", resend=_resend_contribution("contribution.added"))
 def add_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """A participant posts under a theme. Broadcast: `contribution.added`."""
     contribution = ops.add_contribution(db.session, actor, payload.get("theme_id"),
@@ -413,7 +475,7 @@ def add_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str) 
                    broadcasts=[_contribution_broadcast("contribution.added", contribution, 0)])
 
 
-@room_event("contribution.edit")
+@room_event("contribution.edit", resend=_resend_contribution("contribution.updated"))
 def edit_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """The author changes their contribution. Broadcast: `contribution.updated`."""
     s = db.session
@@ -425,7 +487,7 @@ def edit_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str)
                                                        votes)])
 
 
-@room_event("contribution.delete")
+@room_event("contribution.delete", resend=_resend_removal)
 def delete_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """The author withdraws their contribution. Broadcast: `contribution.removed`."""
     contribution_id = ops.delete_contribution(db.session, actor, payload.get("contribution_id"))
@@ -433,7 +495,7 @@ def delete_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: st
         Broadcast("contribution.removed", {"contribution_id": contribution_id})])
 
 
-@room_event("contribution.vote")
+@room_event("contribution.vote", resend=_resend_votes)
 def vote(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """A participant upvotes another's contribution (or takes it back).
     Broadcast: `contribution.votes`."""
@@ -444,7 +506,7 @@ def vote(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
         Broadcast("contribution.votes", None if contribution.is_hidden else body, body)])
 
 
-@room_event("answer.set")
+@room_event("answer.set", resend=_resend_results)
 def set_answer(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """A participant answers a statement or poll. Broadcast (coalesced): `prompt.results`,
     to coordinators, and to everyone once revealed."""
@@ -454,7 +516,7 @@ def set_answer(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Out
         lambda: results_sender.request(prompt_id, functools.partial(send_results, prompt_id))])
 
 
-@room_event("note.edit")
+@room_event("note.edit", resend=_resend_note_edit)
 def edit_note(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """A note-taker or coordinator edits a theme's note. Broadcast: `note.edited`."""
     note, revision = ops.edit_note(db.session, actor, payload.get("theme_id"),
@@ -473,7 +535,46 @@ def _room_changed(room: Any) -> list[Broadcast]:
                                        "server_now": iso(now_utc())})]
 
 
-@room_event("room.open")
+def _resend_room(actor: ops.Actor, _stored: dict[str, Any]) -> list[Broadcast]:
+    return _room_changed(ops.peek_room(db.session, actor.workshop_id))
+
+
+def _resend_phase(actor: ops.Actor, _stored: dict[str, Any]) -> list[Broadcast]:
+    room = ops.peek_room(db.session, actor.workshop_id)
+    return [Broadcast("phase.changed", {"phase": room.phase.value, "theme_id": room.theme_id})]
+
+
+def _resend_timer(actor: ops.Actor, _stored: dict[str, Any]) -> list[Broadcast]:
+    room = ops.peek_room(db.session, actor.workshop_id)
+    return [Broadcast("timer.changed", {"timer": timer_payload(room),
+                                        "server_now": iso(now_utc())})]
+
+
+def _resend_lock(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
+    theme = db.session.get(Theme, stored["theme_id"])
+    return [Broadcast("theme.changed", {"theme_id": theme.id, "is_locked": theme.is_locked})
+            ] if theme is not None else []
+
+
+def _resend_reveal(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
+    prompt = db.session.get(Prompt, stored["prompt_id"])
+    return [_revealed_broadcast(prompt)] if prompt is not None else []
+
+
+def _resend_hide(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
+    contribution = db.session.get(Contribution, stored["contribution_id"])
+    return _hide_broadcasts(contribution) if contribution is not None else []
+
+
+def _resend_note_taker(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
+    registration = db.session.get(Registration, stored["registration_id"])
+    if registration is None:
+        return []
+    return [Broadcast("participant.changed", {"registration_id": registration.id,
+                                              "is_note_taker": registration.is_note_taker})]
+
+
+@room_event("room.open", resend=_resend_room)
 def open_room(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """The coordinator opens (or reopens) the room. Broadcast: `room.changed`."""
     ops.require_coordinator(actor)
@@ -481,7 +582,7 @@ def open_room(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outc
     return Outcome({"status": room.status.value}, broadcasts=_room_changed(room))
 
 
-@room_event("room.close")
+@room_event("room.close", resend=_resend_room)
 def close_room(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """The coordinator closes the room; it becomes read-only. Broadcast: `room.changed`."""
     ops.require_coordinator(actor)
@@ -489,7 +590,7 @@ def close_room(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Out
     return Outcome({"status": room.status.value}, broadcasts=_room_changed(room))
 
 
-@room_event("phase.set")
+@room_event("phase.set", resend=_resend_phase)
 def set_phase(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """The coordinator moves to the opening, a theme or the closing.
     Broadcast: `phase.changed`, `timer.changed`."""
@@ -501,7 +602,7 @@ def set_phase(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outc
         Broadcast("timer.changed", {"timer": None, "server_now": iso(now_utc())})])
 
 
-@room_event("timer.start")
+@room_event("timer.start", resend=_resend_timer)
 def start_timer(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """The coordinator starts a countdown. Broadcast: `timer.changed`."""
     ops.require_coordinator(actor)
@@ -510,7 +611,7 @@ def start_timer(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Ou
     return Outcome(body, broadcasts=[Broadcast("timer.changed", body)])
 
 
-@room_event("timer.stop")
+@room_event("timer.stop", resend=_resend_timer)
 def stop_timer(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """The coordinator stops the countdown. Broadcast: `timer.changed`."""
     ops.require_coordinator(actor)
@@ -519,7 +620,7 @@ def stop_timer(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Out
     return Outcome(body, broadcasts=[Broadcast("timer.changed", body)])
 
 
-@room_event("theme.lock")
+@room_event("theme.lock", resend=_resend_lock)
 def lock_theme(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """The coordinator locks or unlocks a theme. Broadcast: `theme.changed`."""
     ops.require_coordinator(actor)
@@ -528,21 +629,25 @@ def lock_theme(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Out
     return Outcome(body, broadcasts=[Broadcast("theme.changed", body)])
 
 
-@room_event("prompt.reveal")
+@room_event("prompt.reveal", resend=_resend_reveal)
 def reveal_prompt(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """The coordinator shows (or hides) a statement's or poll's distribution.
     Broadcast: `prompt.revealed` (with the results when shown)."""
     ops.require_coordinator(actor)
     s = db.session
     prompt = ops.reveal_prompt_for(s, actor, payload.get("prompt_id"), payload.get("revealed"))
-    results = results_payload(prompt, results_of(s, [prompt.id])[prompt.id])
+    return Outcome({"prompt_id": prompt.id, "revealed": prompt.is_revealed},
+                   broadcasts=[_revealed_broadcast(prompt)])
+
+
+def _revealed_broadcast(prompt: Prompt) -> Broadcast:
+    results = results_payload(prompt, results_of(db.session, [prompt.id])[prompt.id])
     public = {"prompt_id": prompt.id, "revealed": prompt.is_revealed,
               "results": results if prompt.is_revealed else None}
-    return Outcome({"prompt_id": prompt.id, "revealed": prompt.is_revealed}, broadcasts=[
-        Broadcast("prompt.revealed", public, {**public, "results": results})])
+    return Broadcast("prompt.revealed", public, {**public, "results": results})
 
 
-@room_event("contribution.hide")
+@room_event("contribution.hide", resend=_resend_hide)
 def hide_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """The coordinator hides a contribution from participants (or shows it again).
     Broadcast: participants `contribution.removed` or `contribution.added`;
@@ -551,7 +656,12 @@ def hide_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str)
     s = db.session
     contribution = ops.hide_contribution(s, actor, payload.get("contribution_id"),
                                          payload.get("hidden"))
-    votes = ops.vote_count(s, contribution.id)
+    return Outcome({"contribution_id": contribution.id, "hidden": contribution.is_hidden},
+                   broadcasts=_hide_broadcasts(contribution))
+
+
+def _hide_broadcasts(contribution: Contribution) -> list[Broadcast]:
+    votes = ops.vote_count(db.session, contribution.id)
     if contribution.is_hidden:
         public = Broadcast("contribution.removed",
                            {"contribution_id": contribution.id, "hidden": True}, None)
@@ -560,11 +670,10 @@ def hide_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str)
                            {"contribution": contribution_payload(contribution, votes)}, None)
     coordinators = Broadcast("contribution.updated", None, {
         "contribution": contribution_payload(contribution, votes, author=_author(contribution))})
-    return Outcome({"contribution_id": contribution.id, "hidden": contribution.is_hidden},
-                   broadcasts=[public, coordinators])
+    return [public, coordinators]
 
 
-@room_event("contribution.move")
+@room_event("contribution.move", resend=_resend_contribution("contribution.updated"))
 def move_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """The coordinator moves a contribution under another theme.
     Broadcast: `contribution.updated`."""
@@ -578,7 +687,7 @@ def move_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str)
                                                        votes)])
 
 
-@room_event("note_taker.set")
+@room_event("note_taker.set", resend=_resend_note_taker)
 def set_note_taker(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """The coordinator gives or takes a participant's note-taker role.
     Broadcast: `participant.changed`."""

@@ -563,6 +563,17 @@ def note_history(s: Session, actor: Actor, theme_id: Any, since: Any
     return note.version, revisions
 
 
+def latest_note_edit(s: Session, actor: Actor, theme_id: int, version: int
+                     ) -> tuple[Note, NoteRevision] | None:
+    """The note and its edit at `version`, if that is still the note's latest version."""
+    note = s.scalar(select(Note).where(Note.theme_id == _theme(s, actor, theme_id).id))
+    if note is None or note.version != version:
+        return None
+    revision = s.scalar(select(NoteRevision).where(NoteRevision.note_id == note.id,
+                                                   NoteRevision.version == version))
+    return (note, revision) if revision is not None else None
+
+
 # --- presence ------------------------------------------------------------------------------
 
 

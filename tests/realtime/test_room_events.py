@@ -496,9 +496,48 @@ def test_a_replayed_change_is_acknowledged_again_but_applied_once(
     assert theirs["ok"] and "replayed" not in theirs
     bertta.wait_for("contribution.added", lambda d: d["contribution"]["text"] == "Vain kerran")
     time.sleep(0.3)
-    added = [d["contribution"]["text"] for d in bertta.received("contribution.added")]
-    assert added.count("Vain kerran") == 1
+    # The resend goes out again as the contribution is now (the first broadcast may have
+    # died with a process), the same id both times: one contribution on every screen.
+    added = [d["contribution"] for d in bertta.received("contribution.added")
+             if d["contribution"]["text"] == "Vain kerran"]
+    assert len(added) == 2 and {c["id"] for c in added} == {first["contribution_id"]}
     assert count(Contribution) == 2
+
+
+def test_a_replayed_change_broadcasts_what_it_changed_as_it_is_now(
+        room: Any, anna: Any, bertta: Any, coordinator: Any) -> None:
+    posted = anna.change("contribution.add", theme_id=room.theme_ids[0], text="Alkuperäinen")
+    contribution_id = posted["contribution_id"]
+    vote_id = uuid.uuid4().hex
+    assert bertta.change("contribution.vote", vote_id, contribution_id=contribution_id,
+                         up=True)["votes"] == 1
+    edit_id = uuid.uuid4().hex
+    assert anna.change("contribution.edit", edit_id, contribution_id=contribution_id,
+                       text="Korjattu")["ok"]
+    lock_id = uuid.uuid4().hex
+    assert coordinator.change("theme.lock", lock_id, theme_id=room.theme_ids[1],
+                              locked=True)["ok"]
+    seen = {event: len(bertta.received(event))
+            for event in ("contribution.updated", "contribution.votes", "theme.changed")}
+    # Resent later: acknowledged as the first time, broadcast as things are now.
+    assert bertta.change("contribution.vote", vote_id, contribution_id=contribution_id,
+                         up=True)["replayed"]
+    assert anna.change("contribution.edit", edit_id, contribution_id=contribution_id,
+                       text="Korjattu")["replayed"]
+    assert coordinator.change("theme.lock", lock_id, theme_id=room.theme_ids[1],
+                              locked=True)["replayed"]
+    votes = bertta.wait_for("contribution.votes", lambda _d: len(
+        bertta.received("contribution.votes")) > seen["contribution.votes"])
+    assert bertta.received("contribution.votes")[-1] == {"contribution_id": contribution_id,
+                                                         "votes": 1} and votes
+    bertta.wait_for("theme.changed", lambda _d: len(
+        bertta.received("theme.changed")) > seen["theme.changed"])
+    assert bertta.received("theme.changed")[-1] == {"theme_id": room.theme_ids[1],
+                                                    "is_locked": True}
+    bertta.wait_for("contribution.updated", lambda _d: len(
+        bertta.received("contribution.updated")) > seen["contribution.updated"])
+    assert bertta.received("contribution.updated")[-1]["contribution"]["text"] == "Korjattu"
+    assert count(Vote) == 1 and count(Contribution) == 1
 
 
 def test_a_dropped_connection_comes_back_to_the_room_as_it_is_and_delivers_once(
@@ -540,6 +579,28 @@ def test_presence_follows_joins_and_leaves_by_organisation(
         e["organisation"] != varha for e in d["presence"]))
     assert all("names" not in entry for entry in left["presence"])
     assert [e["organisation"] for e in left["presence"]] == ["Satakunnan hyvinvointialue"]
+
+
+def test_another_sites_page_cannot_open_the_room_with_the_coordinators_cookie(
+        room: Any, room_server: Any, coordinator_cookie: str) -> None:
+    import socketio
+
+    # A browser sends its page's origin; on the room's own page that is the server's
+    # (websocket-client sends the server's own origin by itself).
+    for origin, allowed, transport in (("https://evil.example", False, "polling"),
+                                       ("https://evil.example", False, "websocket"),
+                                       (None, True, "polling"), (None, True, "websocket")):
+        client = socketio.Client(reconnection=False)
+        headers = {"Cookie": coordinator_cookie} | ({"Origin": origin} if origin else {})
+        try:
+            client.connect(room_server.url, auth={"workshop_id": room.workshop_id},
+                           headers=headers, transports=[transport], wait_timeout=5)
+            connected = client.connected
+        except socketio.exceptions.ConnectionError:
+            connected = False
+        finally:
+            client.disconnect()
+        assert connected is allowed, (origin, transport)
 
 
 def test_a_flood_of_connections_from_one_link_is_refused_clearly(

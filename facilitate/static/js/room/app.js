@@ -38,10 +38,11 @@ export async function startRoom(root, View) {
     app.view.connectionState("refused", t("client_missing"));
     return app;
   }
+  const workshopId = Number(root.dataset.workshopId);
   const auth = root.dataset.authToken ? { token: root.dataset.authToken }
-    : { workshop_id: Number(root.dataset.workshopId) };
+    : { workshop_id: workshopId };
   let first = true;
-  app.conn = new Connection(io, auth, storageKey, {
+  app.conn = new Connection(io, auth, workshopId, storageKey, {
     onSnapshot(snapshot) {
       app.state.load(snapshot);
       resumeNotes(app);

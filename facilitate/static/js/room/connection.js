@@ -15,17 +15,22 @@ export const RECONNECT = {
 
 export class Connection {
   /**
-   * io: the socket.io client's io(); auth: {token} or {workshop_id}; storageKey: per workshop
-   * and user; handlers: onSnapshot(snapshot), onEvent(name, payload), onState(state, message),
+   * io: the socket.io client's io(); auth: {token} or {workshop_id}; workshopId: sent on
+   * every request as ?workshop= so that a load balancer keeps a room on one process
+   * (deploy/nginx); storageKey: per workshop and user; handlers: onSnapshot(snapshot), onEvent(name, payload), onState(state, message),
    * onAck(event, payload, ack) for every accepted change (also ones resent after a reload).
    */
-  constructor(io, auth, storageKey, handlers) {
+  constructor(io, auth, workshopId, storageKey, handlers) {
     this.handlers = handlers;
     this.storageKey = `facilitate.room.${storageKey}.pending`;
     this.pending = session.get(this.storageKey) || []; // [{event, payload}] in sending order
     this.waiters = new Map(); // change id -> resolve functions of send()'s promises
     this.ready = false; // connected and the snapshot has arrived
-    this.socket = io({ auth, ...RECONNECT });
+    // Deltas that arrive before this connection's snapshot: the server joins the socket to the
+    // room before it reads the snapshot, so one of these may be newer than the snapshot and
+    // is applied after it (applying one the snapshot already has changes nothing).
+    this.early = [];
+    this.socket = io({ auth, query: { workshop: String(workshopId) }, ...RECONNECT });
     // socket.io delivers the snapshot (sent while connecting) before its own "connect".
     this.socket.on("connect", () => {
       if (!this.ready) handlers.onState("connecting");
@@ -33,6 +38,7 @@ export class Connection {
     this.socket.on("snapshot", (snapshot) => this.receiveSnapshot(snapshot));
     this.socket.on("disconnect", () => {
       this.ready = false;
+      this.early = [];
       handlers.onState("offline");
     });
     this.socket.on("connect_error", (error) => {
@@ -42,10 +48,12 @@ export class Connection {
       else handlers.onState("refused", refusalMessage(error));
     });
     this.socket.onAny((event, payload) => {
-      if (event !== "snapshot") handlers.onEvent(event, payload ?? {});
+      if (event === "snapshot") return;
+      if (this.ready) handlers.onEvent(event, payload ?? {});
+      else this.early.push([event, payload ?? {}]);
     });
     // The browser knows the network is back: reconnect now, not after socket.io's back-off
-    // (up to 5 s), so what was written offline goes at once.
+    // (up to 20 s), so what was written offline goes at once.
     window.addEventListener("online", () => {
       if (this.socket.active && !this.socket.connected) this.socket.disconnect().connect();
     });
@@ -55,6 +63,9 @@ export class Connection {
     this.ready = true;
     this.handlers.onState("online");
     this.handlers.onSnapshot(snapshot);
+    const early = this.early;
+    this.early = [];
+    for (const [event, payload] of early) this.handlers.onEvent(event, payload);
     for (const item of [...this.pending]) this.emit(item);
   }
 
