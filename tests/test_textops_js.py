@@ -175,3 +175,12 @@ def test_note_editors_agree_step_by_step(results) -> None:
     for index, (got, want) in enumerate(zip(answers["editors"], expected["editors"],
                                             strict=True)):
         assert got == want, f"editor run {index}"
+
+
+def test_textops_js_properties_hold_on_generated_edits() -> None:
+    # fast-check (an npm dev dependency) generates the texts and edits; see the script.
+    script = Path(__file__).parent / "js" / "textops_properties.mjs"
+    run = subprocess.run(["node", str(script)], capture_output=True, text=True,
+                         encoding="utf-8", timeout=120, check=False)
+    assert run.returncode == 0, f"a property failed:\n{run.stdout}\n{run.stderr}"
+    assert run.stdout.strip() == "textops properties hold"
