@@ -63,6 +63,7 @@ from content import FILLER, bare_snapshot, content  # noqa: E402 - bench/ is on 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS_URL = "redis://127.0.0.1:6379/0"
 COORDINATOR_EMAIL = "bench.coordinator@example.fi"
 COORDINATOR_PASSWORD = "bench password that is long enough"
 TARGET_P95_RATIO = 1.3
@@ -108,6 +109,7 @@ class Result:
     duplicates: int = 0
     malformed: int = 0
     sent: int = 0
+    acked: int = 0
     errors: Counter[str] = field(default_factory=Counter)
     error_examples: list[str] = field(default_factory=list)
     ack_latencies: list[float] = field(default_factory=list)
@@ -642,9 +644,11 @@ def wait_for_quiet(max_wait: float, threshold: float = 0.15) -> None:
             announced = True
 
 
-def prepare_room(url: str, n: int, m: int, seed: int) -> dict[str, Any]:
-    """Create the series, workshop, theme, prompts, coordinator and N registrations, and fill
-    the room with M contributions, their votes, answers and a note (bench/content.py)."""
+def prepare_room(url: str, n: int, m: int, seed: int, coordinator: bool = True
+                 ) -> dict[str, Any]:
+    """Create the series, workshop, theme, prompts, coordinator (unless there is one) and N
+    registrations, and fill the room with M contributions, their votes, answers and a note
+    (bench/content.py)."""
     import warnings
 
     warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
@@ -668,8 +672,9 @@ def prepare_room(url: str, n: int, m: int, seed: int) -> dict[str, Any]:
                 "satakunta", "etelasavo", "pohjoissavo", "yksityinen"]
     with app.app_context():
         s = db.session
-        create_coordinator(s, email=COORDINATOR_EMAIL, name="Bench Koordinaattori",
-                           password=COORDINATOR_PASSWORD)
+        if coordinator:
+            create_coordinator(s, email=COORDINATOR_EMAIL, name="Bench Koordinaattori",
+                               password=COORDINATOR_PASSWORD)
         series = create_series(s, {
             "title": "Lastensuojelun jälkihuollon johdon vertaisreflektiot",
             "memo_title": "valtakunnallinen lastensuojelun jälkihuollon johdon vertaisreflektio",
@@ -842,103 +847,136 @@ async def next_reports(reports: Any, kind: str, count: int, timeout: float) -> d
     return got
 
 
-async def measure(target: str, n: int, args: argparse.Namespace, workdir: Path) -> Result:
-    """Start one server, drive the load against it, and collect the figures."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    spec = Spec(target=target, url=url, n=n, per_participant=args.per_participant,
-                window=args.window, burst_window=args.burst_window, seed=args.seed,
-                drain_timeout=args.drain_timeout, join_gate=args.join_gate)
+async def measure(target: str, n: int, args: argparse.Namespace, workdir: Path,
+                  processes: int = 1) -> Result:
+    """Start the server(s), drive the load, and collect the figures.
+
+    With several processes (room only): one room of N per process, all on one PostgreSQL
+    database with the Redis message queue, each room's participants connected to their own
+    process, as nginx's sticky hashing on the workshop places them (deploy/nginx).
+    """
+    ports = [free_port() for _ in range(processes)]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    specs = [Spec(target=target, url=url, n=n, per_participant=args.per_participant,
+                  window=args.window, burst_window=args.burst_window, seed=args.seed + r,
+                  drain_timeout=args.drain_timeout, join_gate=args.join_gate)
+             for r, url in enumerate(urls)]
     env = {k: v for k, v in os.environ.items() if k != "SOCKETIO_MESSAGE_QUEUE"}
     env |= {"SOCKETIO_ASYNC_MODE": "eventlet", "PYTHONUNBUFFERED": "1"}
+    if processes > 1 or args.message_queue:
+        env |= {"SOCKETIO_MESSAGE_QUEUE": REDIS_URL,
+                "SOCKETIO_CHANNEL": f"facilitate-bench-{uuid.uuid4().hex[:8]}"}
     database = None
-    coordinator = None
+    coordinators: list[Any] = []
+    rooms: list[dict[str, Any]] = []
     if target == "room":
         database = Database(args.database, workdir)
         env |= {"DATABASE_URL": database.url, "SECRET_KEY": uuid.uuid4().hex,
                 "UPLOADS_DIR": str(workdir / "uploads"), "EXPORTS_DIR": str(workdir / "exports")}
-        argv = [str(BIN / "facilitate"), "run", "--host", "127.0.0.1", "--port", str(port),
-                "--no-access-log"]
+        argvs = [[str(BIN / "facilitate"), "run", "--host", "127.0.0.1", "--port", str(port),
+                  "--no-access-log"] for port in ports]
         database.create(env)
-        room = run_subprocess_call(prepare_room, database.url, n, args.contributions, args.seed)
-        spec.theme_id = room["theme_id"]
-        spec.open_prompt_id = room["open_prompt_id"]
-        spec.statement_prompt_id = room["statement_prompt_id"]
-        tokens = room["tokens"]
+        for r, spec in enumerate(specs):
+            room = run_subprocess_call(prepare_room, database.url, n, args.contributions,
+                                       spec.seed, r == 0)
+            spec.theme_id = room["theme_id"]
+            spec.open_prompt_id = room["open_prompt_id"]
+            spec.statement_prompt_id = room["statement_prompt_id"]
+            rooms.append(room)
+        tokens = [room["tokens"] for room in rooms]
     else:
-        room = {}
         snapshot = workdir / f"bare-snapshot-{n}.json"
         snapshot.write_bytes(bare_snapshot(n, args.contributions, args.seed))
-        argv = [sys.executable, str(ROOT / "bench" / "baseline_server.py"), "--host",
-                "127.0.0.1", "--port", str(port), "--snapshot", str(snapshot)]
-        tokens = [f"bare-{i}" for i in range(n)]
-    server = Server(target, argv, env, port, workdir / f"{target}-{n}.log")
+        argvs = [[sys.executable, str(ROOT / "bench" / "baseline_server.py"), "--host",
+                  "127.0.0.1", "--port", str(port), "--snapshot", str(snapshot)]
+                 for port in ports]
+        tokens = [[f"bare-{i}" for i in range(n)] for _ in ports]
+    servers = [Server(target, argv, env, port, workdir / f"{target}-{n}-{port}.log")
+               for argv, port in zip(argvs, ports, strict=True)]
     ctx = mp.get_context("spawn")
-    processes: list[Any] = []
+    processes_: list[Any] = []
     commands: list[Any] = []
-    result = Result(target=target, n=n)
+    room_of: dict[int, int] = {}
+    result = Result(target=target, n=n * processes)
+
+    def hwm() -> int:
+        return sum(server.status_kib("VmHWM") for server in servers)
+
     try:
-        server.start()
-        if target == "room":
-            coordinator = await coordinator_session(url, room)
-        result.rss_idle_kib = server.status_kib("VmRSS")
-        result.hwm_setup_kib = server.status_kib("VmHWM")
-        result.hwm_was_reset = server.reset_hwm()
-        workers = max(1, min(args.workers, n))
+        for server in servers:
+            server.start()
+        for url, room in zip(urls, rooms, strict=False):
+            coordinators.append(await coordinator_session(url, room))
+        result.rss_idle_kib = sum(server.status_kib("VmRSS") for server in servers)
+        result.hwm_setup_kib = hwm()
+        result.hwm_was_reset = all([server.reset_hwm() for server in servers])
+        per_room = max(1, min(args.workers, n))
         reports = ctx.Queue()
-        commands.extend(ctx.Queue() for _ in range(workers))
-        for wid in range(workers):
-            share = [(i, tokens[i]) for i in range(wid, n, workers)]
-            process = ctx.Process(target=client_process, daemon=True,
-                                  args=(wid, share, spec, commands[wid], reports))
-            process.start()
-            processes.append(process)
+        for r in range(processes):
+            for w in range(per_room):
+                wid = len(commands)
+                room_of[wid] = r
+                commands.append(ctx.Queue())
+                share = [(i, tokens[r][i]) for i in range(w, n, per_room)]
+                process = ctx.Process(target=client_process, daemon=True,
+                                      args=(wid, share, specs[r], commands[wid], reports))
+                process.start()
+                processes_.append(process)
+        workers = len(commands)
+        total = n * processes
         await next_reports(reports, "created", workers, 120)
         join_at = time.time() + 1.0
         for q in commands:
             q.put(("connect", join_at))
-        ready = await next_reports(reports, "ready", workers, 120 + n * 0.5)
+        ready = await next_reports(reports, "ready", workers, 120 + total * 0.5)
         failures = [f for r in ready.values() for f in r["failures"]]
         result.connect_seconds = max(r["seconds"] for r in ready.values())
         result.snapshot_bytes = max(r["bytes"] for r in ready.values())
         result.join_failures = len(failures)
-        print(f"  {target:<4}  join storm: {n - len(failures)} of {n} have their snapshot "
-              f"({result.snapshot_bytes / 1024:.0f} KiB) {result.connect_seconds:.2f} s after "
-              f"connecting at once; {len(failures)} failed; peak RSS so far "
-              f"{mib(server.status_kib('VmHWM'))} MiB", flush=True)
+        where = f" over {processes} processes" if processes > 1 else ""
+        print(f"  {target:<4}  join storm: {total - len(failures)} of {total}{where} have their "
+              f"snapshot ({result.snapshot_bytes / 1024:.0f} KiB) {result.connect_seconds:.2f} s "
+              f"after connecting at once; {len(failures)} failed; peak RSS so far "
+              f"{mib(hwm())} MiB", flush=True)
         if failures:
-            raise BenchError(f"{len(failures)} of {n} participants could not connect; first: "
-                             + "; ".join(failures[:3]))
-        result.rss_connected_kib = server.status_kib("VmRSS")
+            raise BenchError(f"{len(failures)} of {total} participants could not connect; "
+                             "first: " + "; ".join(failures[:3]))
+        result.rss_connected_kib = sum(server.status_kib("VmRSS") for server in servers)
         if args.join_only:
-            result.hwm_load_kib = server.status_kib("VmHWM")
+            result.hwm_load_kib = hwm()
             result.hwm_kib = max(result.hwm_setup_kib, result.hwm_load_kib)
             return result
         await asyncio.sleep(1.0)
 
         t0 = time.time() + 1.0
-        cpu0, machine0, own0 = server.cpu_seconds(), machine_cpu(), cpu_seconds()
+        cpu0, machine0, own0 = (sum(s.cpu_seconds() for s in servers), machine_cpu(),
+                                cpu_seconds())
         for q in commands:
             q.put(("load", t0))
-        profiler = start_profiler(args.py_spy, server, args.window, workdir)
+        profiler = start_profiler(args.py_spy, servers[0], args.window, workdir)
         loads = await next_reports(reports, "load", workers,
                                    args.window + args.drain_timeout + 120)
         if profiler is not None:
             result.profile = finish_profiler(profiler, workdir)
-        cpu1, machine1, own1 = server.cpu_seconds(), machine_cpu(), cpu_seconds()
-        collect_load(result, loads, spec, cpu1 - cpu0, machine0, machine1)
+        cpu1, machine1, own1 = (sum(s.cpu_seconds() for s in servers), machine_cpu(),
+                                cpu_seconds())
+        for r, spec in enumerate(specs):
+            collect_load(result, {wid: load for wid, load in loads.items()
+                                  if room_of[wid] == r}, spec, cpu1 - cpu0, machine0, machine1)
+        result.latencies.sort()
+        result.ack_latencies.sort()
         busy_seconds = (machine1[0] - machine0[0]) / os.sysconf("SC_CLK_TCK")
         other = busy_seconds - result.server_cpu - result.client_cpu * result.phase_seconds
         result.other_cpu = max(0.0, other - (own1 - own0)) / (time.time() - t0 + 1.0)
 
-        if target == "room":
+        if target == "room" and processes == 1:
             t1 = time.time() + 1.0
             for q in commands:
                 q.put(("burst", t1))
             bursts = await next_reports(reports, "burst", workers,
                                         args.burst_window + args.drain_timeout + 120)
             result.burst = collect_burst(bursts, n)
-        result.hwm_load_kib = server.status_kib("VmHWM")
+        result.hwm_load_kib = hwm()
         result.hwm_kib = max(result.hwm_setup_kib, result.hwm_load_kib)
         for q in commands:
             q.put(("stop",))
@@ -946,22 +984,23 @@ async def measure(target: str, n: int, args: argparse.Namespace, workdir: Path) 
         dropped = sum(d["dropped"] for d in done.values())
         if dropped:
             result.errors["connection dropped during the run"] += dropped
-        result.server_log_errors = server.log_errors()
+        result.server_log_errors = sum(server.log_errors() for server in servers)
     finally:
-        if coordinator is not None:
+        for coordinator in coordinators:
             with contextlib.suppress(Exception):
                 await coordinator.disconnect()
         for q in commands:
             with contextlib.suppress(Exception):
                 q.put(("stop",))
         deadline = time.time() + 5
-        for process in processes:
+        for process in processes_:
             process.join(max(0.0, deadline - time.time()))
-        for process in processes:
+        for process in processes_:
             if process.is_alive():
                 process.terminate()
                 process.join(5)
-        server.stop()
+        for server in servers:
+            server.stop()
         if database is not None:
             database.drop()
     return result
@@ -984,19 +1023,21 @@ def collect_load(result: Result, loads: dict[int, Any], spec: Spec, server_cpu: 
         result.errors.update(report["errors"])
         result.error_examples.extend(report["examples"])
         result.max_lateness = max(result.max_lateness, report["lateness"])
-    result.sent = spec.n * spec.per_participant
-    result.expected = len(ok) * (spec.n - 1)
-    result.delivered = sum(count for key, count in delivered.items() if key in ok)
+    # Called once per room (several with several processes): counts add up.
+    result.sent += spec.n * spec.per_participant
+    result.acked += len(ok)
+    result.expected += len(ok) * (spec.n - 1)
+    result.delivered += sum(count for key, count in delivered.items() if key in ok)
     unexpected = sum(count for key, count in delivered.items() if key not in ok)
     if unexpected:
         result.errors["broadcast of an unacknowledged contribution"] += unexpected
-    result.latencies = sorted(latencies)
-    result.ack_latencies = sorted(acks)
+    result.latencies = sorted([*result.latencies, *latencies])
+    result.ack_latencies = sorted([*result.ack_latencies, *acks])
     wall = max(r["wall"] for r in loads.values())
-    result.phase_seconds = wall
+    result.phase_seconds = max(result.phase_seconds, wall)
     cpus = [r["cpu"] for r in loads.values()]
-    result.client_cpu = sum(cpus) / wall
-    result.client_cpu_max = max(cpus) / wall
+    result.client_cpu += sum(cpus) / wall
+    result.client_cpu_max = max(result.client_cpu_max, max(cpus) / wall)
     result.server_cpu = server_cpu
     busy = machine1[0] - machine0[0]
     total = machine1[1] - machine0[1]
@@ -1057,7 +1098,7 @@ def describe(result: Result) -> str:
         f"        deliveries {result.delivered}/{result.expected} to others + "
         f"{result.self_delivered} to senders; missing {result.missing}; duplicates "
         f"{result.duplicates}; malformed {result.malformed}; acked ok "
-        f"{result.expected // max(1, result.n - 1)}/{result.sent}",
+        f"{result.acked}/{result.sent}",
         f"        server: CPU {result.server_cpu:.1f} s over {result.phase_seconds:.1f} s; "
         f"connect+snapshot of all N {result.connect_seconds:.1f} s",
         f"        server memory: peak RSS (VmHWM) {mib(result.hwm_kib)} MiB; before the "
@@ -1168,6 +1209,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="measure the join storm only (no contributions, no burst)")
     parser.add_argument("--py-spy", metavar="PATH",
                         help="sample each server with this py-spy during the contributions")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="with 2 or more: one room of N per process on PostgreSQL with "
+                        "Redis, against one process with one room, in the same run")
+    parser.add_argument("--message-queue", action="store_true",
+                        help="single-process runs use the Redis message queue too")
     parser.add_argument("--pairs", type=int, default=1,
                         help="measure bare and room this many times each, alternating which "
                         "goes first, and judge the median of the pairs' ratios (odd is best)")
@@ -1181,10 +1227,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.targets = [t.strip() for t in args.targets.split(",") if t.strip()]
     if not set(args.targets) <= {"bare", "room"}:
         parser.error("--targets takes bare, room or bare,room")
+    if args.processes > 1:  # several processes need both; the one-process run gets the same
+        args.database, args.message_queue = "postgresql", True
+    try:
+        import aiohttp  # noqa: F401 - python-socketio's asyncio client needs it
+    except ImportError:
+        parser.error("the bench's clients need aiohttp: .venv/bin/pip install -e '.[bench]'")
     return args
 
 
-async def measure_quietly(target: str, n: int, args: argparse.Namespace) -> Result:
+async def measure_quietly(target: str, n: int, args: argparse.Namespace,
+                          processes: int = 1) -> Result:
     """Measure one target, waiting for an idle machine first and again if others disturbed it."""
     best: Result | None = None
     for attempt in range(1 + args.retries):
@@ -1193,7 +1246,7 @@ async def measure_quietly(target: str, n: int, args: argparse.Namespace) -> Resu
                                                              args.quiet_wait)
         workdir = Path(tempfile.mkdtemp(prefix=f"facilitate-bench-{target}-"))
         try:
-            result = await measure(target, n, args, workdir)
+            result = await measure(target, n, args, workdir, processes)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         if best is None or result.other_cpu < best.other_cpu:
@@ -1206,6 +1259,51 @@ async def measure_quietly(target: str, n: int, args: argparse.Namespace) -> Resu
     return best
 
 
+async def run_processes(args: argparse.Namespace) -> int:
+    """One process with a room of N against P processes with a room of N each, paired."""
+    p = args.processes
+    print(f"Several processes: {p} `facilitate run` processes on one PostgreSQL database with "
+          f"the Redis message queue, one room of N per process (each room's participants on "
+          f"its own process, as nginx's sticky hashing on the workshop places them), against "
+          f"one process with one room of N on the same stack; each participant posts "
+          f"{args.per_participant} contributions within {args.window:.0f} s; every room holds "
+          f"{args.contributions} contributions first. Latency from send to receipt by every "
+          "client of the sender's room.")
+    failed = False
+    for n in args.sizes:
+        print(f"\n== N = {n} per room ==", flush=True)
+        ratios_: list[float] = []
+        for index in range(args.pairs):
+            order = [1, p] if index % 2 == 0 else [p, 1]
+            got: dict[int, Result] = {}
+            for count in order:
+                try:
+                    result = await measure_quietly("room", n, args, count)
+                except BenchError as error:
+                    failed = True
+                    print(f"  {count} process(es): FAILED: {error}", flush=True)
+                    continue
+                got[count] = result
+                print(f"  -- {count} process{'es' if count > 1 else ''}, "
+                      f"{count} room{'s' if count > 1 else ''} of {n}:", flush=True)
+                print(describe(result), flush=True)
+            if 1 in got and p in got:
+                one, many = pcts(got[1]), pcts(got[p])
+                if one and many:
+                    ratios_.append(many[1] / one[1])
+                    print(f"  p95: {p}×{n} over {p} processes {many[1]:.0f} ms, 1×{n} in one "
+                          f"process {one[1]:.0f} ms ({ratios_[-1]:.2f}x); peak RSS "
+                          f"{mib(got[p].hwm_kib)} MiB in all / {mib(got[1].hwm_kib)} MiB; "
+                          f"missing {got[p].missing}/{got[1].missing}; join "
+                          f"{got[p].connect_seconds:.2f} s / {got[1].connect_seconds:.2f} s",
+                          flush=True)
+        if ratios_:
+            ratios_.sort()
+            print(f"  median p95 ratio {p} processes / 1 process: "
+                  f"{ratios_[len(ratios_) // 2]:.2f}x over {len(ratios_)} pair(s)", flush=True)
+    return 1 if failed else 0
+
+
 async def run(args: argparse.Namespace) -> int:
     """Measure every size and target, print the figures as they come and a table at the end."""
     # Ctrl-C or SIGTERM cancels the run; every `finally` then stops its servers and clients.
@@ -1213,6 +1311,8 @@ async def run(args: argparse.Namespace) -> int:
     assert task is not None
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, task.cancel)
+    if args.processes > 1:
+        return await run_processes(args)
     k, window = args.per_participant, args.window
     print("Load shape: N participants connect (websocket) and wait for their snapshot; then each "
           f"posts K={k} contributions (80-400 chars) at random moments within {window:.0f} s "

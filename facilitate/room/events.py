@@ -295,7 +295,9 @@ def connect(auth: Any = None) -> None:
             connections[request.sid] = Connection(actor, locale)  # type: ignore[attr-defined]
             connections_per_person[actor.key] += 1
             presence_writer.entered(request.sid, actor)  # type: ignore[attr-defined]
-            emit("snapshot", snapshot)
+            # Straight to the socket, which is on this process: through the message queue
+            # every process would receive (and unpickle) every joiner's 400 KiB snapshot.
+            emit("snapshot", snapshot, ignore_queue=True)
             presence_sender.request(actor.workshop_id,
                                     functools.partial(send_presence, actor.workshop_id))
             _start_heartbeat()

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RoomClient, login_cookie, serving
 from live_server import LiveServer
+from room_client import RoomClient, login_cookie, serving
 from sqlalchemy import select
 
 from facilitate.extensions import db

@@ -135,7 +135,7 @@ def test_two_note_takers_typing_in_the_same_note_lose_nothing(
 def test_a_server_restart_mid_session_loses_nothing(
         make_room: Callable[..., Any], restartable_server: Any, socket_client: Client,
         make_coordinator: Callable[..., Any], password: str) -> None:
-    from conftest import login_cookie
+    from room_client import login_cookie
 
     room = make_room()
     theme = room.theme_ids[0]

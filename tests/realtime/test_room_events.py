@@ -85,7 +85,7 @@ def test_join_sends_a_snapshot_of_the_room_as_this_person_may_see_it(
 
 def test_refused_connections_say_why(room: Any, room_server: Any) -> None:
     import socketio
-    from conftest import RoomClient
+    from room_client import RoomClient
 
     def refusal(**auth: Any) -> Any:
         client = RoomClient(room_server.url, auth)
@@ -388,7 +388,7 @@ def test_half_a_surrogate_pair_is_invalid_in_every_event(
 
 def test_a_link_token_with_half_a_surrogate_pair_is_not_found(room: Any, room_server: Any) -> None:
     import socketio
-    from conftest import RoomClient
+    from room_client import RoomClient
 
     client = RoomClient(room_server.url, {"token": "x" * 42 + "\ud800"})
     reasons: list[Any] = []
@@ -606,7 +606,7 @@ def test_another_sites_page_cannot_open_the_room_with_the_coordinators_cookie(
 def test_a_flood_of_connections_from_one_link_is_refused_clearly(
         room: Any, room_server: Any, socket_client: Client) -> None:
     import socketio
-    from conftest import RoomClient
+    from room_client import RoomClient
 
     from facilitate.room.operations import CONNECTIONS_PER_PERSON
 
