@@ -172,11 +172,14 @@ def main() -> None:
 def _create_database(url: str) -> None:
     """Create the cluster's database on first use (the server's `postgres` database admits
     the connection that does it)."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
+    from facilitate.extensions import make_engine
+
     target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    admin = make_engine(target.set(database="postgres").render_as_string(hide_password=False),
+                        isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
                              {"name": target.database})
