@@ -60,11 +60,14 @@ class Participant:
     snapshot, then the deltas that arrived before it, then every delta; and resends an
     unacknowledged change with its id."""
 
-    def __init__(self, url: str, token: str, sticky: str) -> None:
+    def __init__(self, url: str, token: str, sticky: str, *, polling: bool = False) -> None:
         # `?workshop=` is what nginx keeps sticky on; one key per client spreads a room over
         # both processes, so broadcasts have to cross Redis (two rooms would do the same).
         self.url = f"{url}?workshop={sticky}"
         self.token = token
+        # long-polling first, then the upgrade, as a browser does: its several HTTP requests
+        # must all reach one process, which is what the sticky hashing is for
+        self.transports = ["polling", "websocket"] if polling else ["websocket"]
         self.seen: set[int] = set()
         #: deltas that arrived on this connection before its snapshot (docs/realtime.md)
         self.early: list[int] | None = []
@@ -106,7 +109,7 @@ class Participant:
             self.early = []
 
     def connect(self) -> Participant:
-        self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"],
+        self.sio.connect(self.url, auth={"token": self.token}, transports=self.transports,
                          wait_timeout=10)
         return self
 
@@ -159,7 +162,7 @@ def test_a_process_killed_mid_session_loses_nothing_and_its_clients_come_back(
     s.commit()
     theme_id = theme.id
 
-    people = [Participant(nginx.url, token, f"{workshop.id}-{i}").connect()
+    people = [Participant(nginx.url, token, f"{workshop.id}-{i}", polling=i % 4 == 0).connect()
               for i, token in enumerate(tokens[:PARTICIPANTS])]
     # One more, straight to the process that will die and without reconnecting: presence
     # must drop them once that process is gone.
