@@ -24,7 +24,16 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..errors import Busy, DomainError, Forbidden, Invalid, NotFound
 from ..extensions import db, socketio
-from ..models import Contribution, Prompt, Registration, Theme, Workshop
+from ..models import (
+    Contribution,
+    Note,
+    NoteRevision,
+    Prompt,
+    Registration,
+    Room,
+    Theme,
+    Workshop,
+)
 from ..registration.operations import find_registration
 from ..timeutil import now_utc
 from ..web import select_locale
@@ -440,13 +449,16 @@ def _resend_removal(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast
     return [Broadcast("contribution.removed", {"contribution_id": stored["contribution_id"]})]
 
 
+def _votes_broadcast(contribution: Contribution, votes: int) -> Broadcast:
+    body = {"contribution_id": contribution.id, "votes": votes}
+    return Broadcast("contribution.votes", None if contribution.is_hidden else body, body)
+
+
 def _resend_votes(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
     contribution = db.session.get(Contribution, stored["contribution_id"])
     if contribution is None:
         return []
-    body = {"contribution_id": contribution.id,
-            "votes": ops.vote_count(db.session, contribution.id)}
-    return [Broadcast("contribution.votes", None if contribution.is_hidden else body, body)]
+    return [_votes_broadcast(contribution, ops.vote_count(db.session, contribution.id))]
 
 
 def _resend_results(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
@@ -460,10 +472,13 @@ def _resend_note_edit(actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcas
     latest = ops.latest_note_edit(db.session, actor, stored["theme_id"], stored["version"])
     if latest is None:
         return []
-    note, revision = latest
-    return [Broadcast("note.edited", {"theme_id": note.theme_id, "version": revision.version,
-                                      "ops": revision.ops, "change_id": revision.change_id,
-                                      "html": note_payload(note)["html"]})]
+    return [_note_edited_broadcast(*latest)]
+
+
+def _note_edited_broadcast(note: Note, revision: NoteRevision) -> Broadcast:
+    return Broadcast("note.edited", {"theme_id": note.theme_id, "version": revision.version,
+                                     "ops": revision.ops, "change_id": revision.change_id,
+                                     "html": note_payload(note)["html"]})
 
 
 @room_event("contribution.add", resend=_resend_contribution("contribution.added"))
@@ -503,9 +518,8 @@ def vote(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     Broadcast: `contribution.votes`."""
     contribution, votes = ops.vote(db.session, actor, payload.get("contribution_id"),
                                    payload.get("up"))
-    body = {"contribution_id": contribution.id, "votes": votes}
-    return Outcome({**body, "voted": payload["up"]}, broadcasts=[
-        Broadcast("contribution.votes", None if contribution.is_hidden else body, body)])
+    return Outcome({"contribution_id": contribution.id, "votes": votes, "voted": payload["up"]},
+                   broadcasts=[_votes_broadcast(contribution, votes)])
 
 
 @room_event("answer.set", resend=_resend_results)
@@ -523,10 +537,8 @@ def edit_note(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outc
     """A note-taker or coordinator edits a theme's note. Broadcast: `note.edited`."""
     note, revision = ops.edit_note(db.session, actor, payload.get("theme_id"),
                                    payload.get("base_version"), payload.get("ops"), change_id)
-    edited = {"theme_id": note.theme_id, "version": revision.version, "ops": revision.ops,
-              "change_id": change_id, "html": note_payload(note)["html"]}
     return Outcome({"theme_id": note.theme_id, "version": revision.version},
-                   broadcasts=[Broadcast("note.edited", edited)])
+                   broadcasts=[_note_edited_broadcast(note, revision)])
 
 
 # --- the coordinator -----------------------------------------------------------------------
@@ -541,21 +553,37 @@ def _resend_room(actor: ops.Actor, _stored: dict[str, Any]) -> list[Broadcast]:
     return _room_changed(ops.peek_room(db.session, actor.workshop_id))
 
 
+def _phase_changed(room: Room) -> list[Broadcast]:
+    # a phase change stops the timer: both go out
+    return [Broadcast("phase.changed", {"phase": room.phase.value, "theme_id": room.theme_id}),
+            _timer_changed(room)]
+
+
+def _timer_changed(room: Room) -> Broadcast:
+    return Broadcast("timer.changed", {"timer": timer_payload(room),
+                                       "server_now": iso(now_utc())})
+
+
+def _theme_changed(theme: Theme) -> Broadcast:
+    return Broadcast("theme.changed", {"theme_id": theme.id, "is_locked": theme.is_locked})
+
+
+def _participant_changed(registration: Registration) -> Broadcast:
+    return Broadcast("participant.changed", {"registration_id": registration.id,
+                                             "is_note_taker": registration.is_note_taker})
+
+
 def _resend_phase(actor: ops.Actor, _stored: dict[str, Any]) -> list[Broadcast]:
-    room = ops.peek_room(db.session, actor.workshop_id)
-    return [Broadcast("phase.changed", {"phase": room.phase.value, "theme_id": room.theme_id})]
+    return _phase_changed(ops.peek_room(db.session, actor.workshop_id))
 
 
 def _resend_timer(actor: ops.Actor, _stored: dict[str, Any]) -> list[Broadcast]:
-    room = ops.peek_room(db.session, actor.workshop_id)
-    return [Broadcast("timer.changed", {"timer": timer_payload(room),
-                                        "server_now": iso(now_utc())})]
+    return [_timer_changed(ops.peek_room(db.session, actor.workshop_id))]
 
 
 def _resend_lock(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
     theme = db.session.get(Theme, stored["theme_id"])
-    return [Broadcast("theme.changed", {"theme_id": theme.id, "is_locked": theme.is_locked})
-            ] if theme is not None else []
+    return [_theme_changed(theme)] if theme is not None else []
 
 
 def _resend_reveal(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
@@ -570,10 +598,7 @@ def _resend_hide(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
 
 def _resend_note_taker(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
     registration = db.session.get(Registration, stored["registration_id"])
-    if registration is None:
-        return []
-    return [Broadcast("participant.changed", {"registration_id": registration.id,
-                                              "is_note_taker": registration.is_note_taker})]
+    return [_participant_changed(registration)] if registration is not None else []
 
 
 @room_event("room.open", resend=_resend_room)
@@ -598,37 +623,33 @@ def set_phase(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outc
     Broadcast: `phase.changed`, `timer.changed`."""
     ops.require_coordinator(actor)
     room = ops.set_phase_for(db.session, actor, payload.get("phase"), payload.get("theme_id"))
-    body = {"phase": room.phase.value, "theme_id": room.theme_id}
-    return Outcome(body, broadcasts=[
-        Broadcast("phase.changed", body),
-        Broadcast("timer.changed", {"timer": None, "server_now": iso(now_utc())})])
+    return Outcome({"phase": room.phase.value, "theme_id": room.theme_id},
+                   broadcasts=_phase_changed(room))
 
 
 @room_event("timer.start", resend=_resend_timer)
 def start_timer(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """The coordinator starts a countdown. Broadcast: `timer.changed`."""
     ops.require_coordinator(actor)
-    room = ops.start_timer(db.session, actor, payload.get("seconds"))
-    body = {"timer": timer_payload(room), "server_now": iso(now_utc())}
-    return Outcome(body, broadcasts=[Broadcast("timer.changed", body)])
+    changed = _timer_changed(ops.start_timer(db.session, actor, payload.get("seconds")))
+    return Outcome(dict(changed.public or {}), broadcasts=[changed])
 
 
 @room_event("timer.stop", resend=_resend_timer)
 def stop_timer(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """The coordinator stops the countdown. Broadcast: `timer.changed`."""
     ops.require_coordinator(actor)
-    ops.stop_timer(db.session, actor)
-    body = {"timer": None, "server_now": iso(now_utc())}
-    return Outcome(body, broadcasts=[Broadcast("timer.changed", body)])
+    changed = _timer_changed(ops.stop_timer(db.session, actor))
+    return Outcome(dict(changed.public or {}), broadcasts=[changed])
 
 
 @room_event("theme.lock", resend=_resend_lock)
 def lock_theme(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """The coordinator locks or unlocks a theme. Broadcast: `theme.changed`."""
     ops.require_coordinator(actor)
-    theme = ops.lock_theme(db.session, actor, payload.get("theme_id"), payload.get("locked"))
-    body = {"theme_id": theme.id, "is_locked": theme.is_locked}
-    return Outcome(body, broadcasts=[Broadcast("theme.changed", body)])
+    changed = _theme_changed(ops.lock_theme(db.session, actor, payload.get("theme_id"),
+                                            payload.get("locked")))
+    return Outcome(dict(changed.public or {}), broadcasts=[changed])
 
 
 @room_event("prompt.reveal", resend=_resend_reveal)
@@ -694,7 +715,6 @@ def set_note_taker(actor: ops.Actor, payload: dict[str, Any], change_id: str) ->
     """The coordinator gives or takes a participant's note-taker role.
     Broadcast: `participant.changed`."""
     ops.require_coordinator(actor)
-    registration = ops.set_note_taker(db.session, actor, payload.get("registration_id"),
-                                      payload.get("on"))
-    body = {"registration_id": registration.id, "is_note_taker": registration.is_note_taker}
-    return Outcome(body, broadcasts=[Broadcast("participant.changed", body)])
+    changed = _participant_changed(ops.set_note_taker(
+        db.session, actor, payload.get("registration_id"), payload.get("on")))
+    return Outcome(dict(changed.public or {}), broadcasts=[changed])
