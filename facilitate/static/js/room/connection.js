@@ -17,8 +17,9 @@ export class Connection {
   /**
    * io: the socket.io client's io(); auth: {token} or {workshop_id}; workshopId: sent on
    * every request as ?workshop= so that a load balancer keeps a room on one process
-   * (deploy/nginx); storageKey: per workshop and user; handlers: onSnapshot(snapshot), onEvent(name, payload), onState(state, message),
-   * onAck(event, payload, ack) for every accepted change (also ones resent after a reload).
+   * (deploy/nginx); storageKey: per workshop and user; handlers: onSnapshot(snapshot),
+   * onEvent(name, payload), onState(state, message), onAck(event, payload, ack) for every
+   * accepted change (also ones resent after a reload).
    */
   constructor(io, auth, workshopId, storageKey, handlers) {
     this.handlers = handlers;
