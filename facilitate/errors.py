@@ -76,7 +76,7 @@ class Busy(Conflict):
 
 
 class Gone(DomainError):
-    """A link that was valid once and has expired."""
+    """What existed once and is no longer kept: an expired link, note history folded away."""
 
     status = 410
     code = "gone"

@@ -18,7 +18,7 @@ from sql_count import counted
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from facilitate.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from facilitate.errors import Conflict, DomainError, Forbidden, Gone, Invalid, NotFound
 from facilitate.extensions import db
 from facilitate.models import (
     Answer,
@@ -618,20 +618,56 @@ def test_only_note_takers_and_coordinators_write_notes_in_an_open_room(
 def test_note_history_returns_the_edits_after_since(room: LiveRoom, other: LiveRoom) -> None:
     theme = room.themes["first"]
     anyone = room.actor("bertta")  # anyone connected may catch up
-    assert ops.note_history(db.session, anyone, theme, 0) == (0, [])
+    assert ops.note_history(db.session, anyone, theme, 0) == ops.NoteHistory(0, [])
     edit(room, "cecilia", 0, ["a"], "c-000001")
     edit(room, "coordinator", 1, [1, "b"], "k-000001")
     edit(room, "cecilia", 1, ["ö", 1], "c-000002")  # stale: transformed past version 2
-    version, edits = ops.note_history(db.session, anyone, theme, 1)
-    assert version == 3
-    assert [(e.version, e.ops, e.change_id) for e in edits] == [
+    history = ops.note_history(db.session, anyone, theme, 1)
+    assert history.version == 3 and history.edits is not None
+    assert [(e.version, e.ops, e.change_id) for e in history.edits] == [
         (2, [1, "b"], "k-000001"), (3, ["ö", 2], "c-000002")]
-    assert [e.version for e in ops.note_history(db.session, anyone, theme, 0)[1]] == [1, 2, 3]
-    assert ops.note_history(db.session, anyone, theme, 3) == (3, [])
-    assert ops.note_history(db.session, anyone, room.themes["second"], 0) == (0, [])
+    edits = ops.note_history(db.session, anyone, theme, 0).edits
+    assert edits is not None and [e.version for e in edits] == [1, 2, 3]
+    assert ops.note_history(db.session, anyone, theme, 3) == ops.NoteHistory(3, [])
+    assert ops.note_history(db.session, anyone, room.themes["second"], 0) == ops.NoteHistory(
+        0, [])
     for since in (-1, None, "0", False):
         refused(Invalid, ops.note_history, anyone, theme, since)
+    for pending in ("short", 7, "x" * 65):
+        refused(Invalid, ops.note_history, anyone, theme, 0, pending)
     refused(NotFound, ops.note_history, anyone, other.themes["first"], 0)
+
+
+def test_note_history_is_folded_into_the_note_beyond_the_kept_edits(
+        room: LiveRoom, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ops, "NOTE_HISTORY_KEPT", 3)
+    theme, bertta = room.themes["first"], room.actor("bertta")
+    for version in range(6):
+        edit(room, "cecilia", version, [version, str(version)] if version else ["0"],
+             f"c-00000{version}")
+    note = db.session.scalar(select(Note).where(Note.theme_id == theme))
+    assert note is not None and (note.text, note.version) == ("012345", 6)
+    kept = db.session.scalars(select(NoteRevision.version).where(
+        NoteRevision.note_id == note.id).order_by(NoteRevision.version))
+    assert list(kept) == [4, 5, 6]
+    # history from the start of the window on is still given as edits ...
+    edits = ops.note_history(db.session, bertta, theme, 3).edits
+    assert edits is not None and [e.version for e in edits] == [4, 5, 6]
+    # ... an edit based there is still transformed past them ...
+    note, revision = edit(room, "coordinator", 3, ["K", 3], "k-000001")
+    assert note.text == "K012345" and revision.version == 7
+    # ... but not one based before it: it was never applied, and the client must rebase
+    error = refused(Gone, ops.edit_note, room.actor("cecilia"), theme, 3, [3, "!"], "c-000009")
+    assert error.field == "base_version"
+    # catching up from there gives the text, and says whether an edit in flight is in it
+    # (the event handler records each applied change id, as here)
+    ops.record_applied(db.session, room.actor("cecilia"), "c-000001", "note.edit",
+                       {"theme_id": theme, "version": 2})
+    for pending, applied in ((None, None), ("c-000001", True), ("c-000009", False),
+                             ("never-sent-01", False)):
+        history = ops.note_history(db.session, room.actor("cecilia"), theme, 3, pending)
+        assert history == ops.NoteHistory(7, None, "K012345", applied), pending
+    assert ops.note_history(db.session, bertta, theme, 0).edits is None
 
 
 # --- presence ------------------------------------------------------------------------------

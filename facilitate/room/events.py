@@ -48,6 +48,7 @@ from .snapshot import (
     presence_for,
     results_of,
     results_payload,
+    room_html,
     room_payload,
     timer_payload,
 )
@@ -410,11 +411,18 @@ def sync(actor: ops.Actor, payload: dict[str, Any], _id: None) -> Outcome:
 
 @room_event("note.history", change=False)
 def note_history(actor: ops.Actor, payload: dict[str, Any], _id: None) -> Outcome:
-    """Anyone connected catches up on a note's edits since a version. Broadcast: nothing."""
-    version, revisions = ops.note_history(db.session, actor, payload.get("theme_id"),
-                                          payload.get("since"))
-    return Outcome({"theme_id": payload["theme_id"], "version": version, "edits": [
-        {"version": r.version, "ops": r.ops, "change_id": r.change_id} for r in revisions]})
+    """Anyone connected catches up on a note's edits since a version (or, when those are no
+    longer kept, gets its text to rebase onto). Broadcast: nothing."""
+    history = ops.note_history(db.session, actor, payload.get("theme_id"),
+                               payload.get("since"), payload.get("pending"))
+    reply: dict[str, Any] = {"theme_id": payload["theme_id"], "version": history.version}
+    if history.edits is None:
+        reply.update(edits=None, text=history.text, html=room_html(history.text or ""),
+                     pending_applied=history.pending_applied)
+    else:
+        reply["edits"] = [{"version": r.version, "ops": r.ops, "change_id": r.change_id}
+                          for r in history.edits]
+    return Outcome(reply)
 
 
 # --- participants --------------------------------------------------------------------------

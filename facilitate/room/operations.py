@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..errors import Collector, Conflict, Forbidden, Invalid, NotFound
+from ..errors import Collector, Conflict, Forbidden, Gone, Invalid, NotFound
 from ..models import (
     ANSWER_LEVELS,
     CLIENT_ID_MAX_CHARS,
@@ -48,6 +48,10 @@ PRESENCE_TTL = timedelta(seconds=6)
 #: stuck in a reconnect loop, or someone flooding.
 CONNECTIONS_PER_PERSON = 10
 STATEMENT_VALUES = range(1, 6)
+#: Edits of a note kept for transforming stale edits and for `note.history`; older ones are
+#: folded into the note's text (its checkpoint), so a long session's note does not keep
+#: thousands of revisions. A client further behind than this gets the text and rebases.
+NOTE_HISTORY_KEPT = 500
 _CHANGE_ID = re.compile(rf"[A-Za-z0-9_-]{{8,{CLIENT_ID_MAX_CHARS}}}")
 
 
@@ -516,13 +520,17 @@ def edit_note(s: Session, actor: Actor, theme_id: Any, base_version: Any, ops: A
     if base_version > note.version:
         raise Invalid(_l("Muistiinpanolla ei ole versiota %(version)s.", version=base_version),
                       field="base_version")
+    # Only up to the version read: under READ COMMITTED a later statement may already see
+    # revisions another edit committed since, which the text read does not contain.
+    since_base = list(s.scalars(select(NoteRevision.ops).where(
+        NoteRevision.note_id == note.id, NoteRevision.version > base_version,
+        NoteRevision.version <= note.version).order_by(NoteRevision.version)))
+    if len(since_base) != note.version - base_version:
+        raise Gone(_l("Muokkaus perustuu muistiinpanon versioon %(version)s, jonka jälkeisiä "
+                      "muutoksia ei enää säilytetä. Hae muistiinpano uudelleen.",
+                      version=base_version), field="base_version")
     try:
-        # Only up to the version read: under READ COMMITTED a later statement may already see
-        # revisions another edit committed since, which the text read does not contain.
-        for applied in s.scalars(select(NoteRevision.ops).where(
-                NoteRevision.note_id == note.id, NoteRevision.version > base_version,
-                NoteRevision.version <= note.version)
-                .order_by(NoteRevision.version)):
+        for applied in since_base:
             _, ops = textops.transform(applied, ops)
         text = textops.apply(note.text, ops)
     except textops.OpsError as error:
@@ -542,25 +550,50 @@ def edit_note(s: Session, actor: Actor, theme_id: Any, base_version: Any, ops: A
                             registration_id=actor.registration_id,
                             coordinator_id=actor.coordinator_id)
     s.add(revision)
+    s.execute(delete(NoteRevision).where(NoteRevision.note_id == note.id,
+                                         NoteRevision.version <= version - NOTE_HISTORY_KEPT)
+              .execution_options(synchronize_session=False))
     s.flush()
     s.refresh(note)
     return note, revision
 
 
-def note_history(s: Session, actor: Actor, theme_id: Any, since: Any
-                 ) -> tuple[int, list[NoteRevision]]:
+@dataclass(frozen=True)
+class NoteHistory:
+    """What a client catching up on a note needs: the edits since its version, or, when those
+    are no longer kept, the note's text to rebase onto."""
+
+    version: int
+    #: the edits after `since`, in order; None when some of them were folded away
+    edits: list[NoteRevision] | None
+    #: the text at `version`, given only when `edits` is None
+    text: str | None = None
+    #: whether the client's edit in flight (`pending`) is already in `text`
+    pending_applied: bool | None = None
+
+
+def note_history(s: Session, actor: Actor, theme_id: Any, since: Any,
+                 pending: Any = None) -> NoteHistory:
     """The note's version and the edits applied after `since`, for a client catching up."""
     theme = _theme(s, actor, theme_id)
     if isinstance(since, bool) or not isinstance(since, int) or since < 0:
         raise Invalid(_l("Muistiinpanon versio puuttuu tai on virheellinen."), field="since")
+    if pending is not None:
+        pending = parse_change_id(pending)
     note = s.scalar(select(Note).where(Note.theme_id == theme.id))
     if note is None:
-        return 0, []
+        return NoteHistory(0, [])
     revisions = list(s.scalars(select(NoteRevision).where(
         NoteRevision.note_id == note.id, NoteRevision.version > since,
         NoteRevision.version <= note.version)
         .order_by(NoteRevision.version)))
-    return note.version, revisions
+    if len(revisions) == max(note.version - since, 0):
+        return NoteHistory(note.version, revisions)
+    # An edit whose base is this old can no longer be applied, so if it is not in the text
+    # now it never will be: the client can safely rebase it.
+    applied = pending is not None and find_applied(s, actor, pending, "note.edit") is not None
+    return NoteHistory(note.version, None, note.text,
+                       applied if pending is not None else None)
 
 
 def latest_note_edit(s: Session, actor: Actor, theme_id: int, version: int

@@ -24,6 +24,7 @@ from facilitate.models import (
     Theme,
     Vote,
 )
+from facilitate.room.operations import NOTE_HISTORY_KEPT, Actor, edit_note
 
 Client = Callable[..., Any]
 
@@ -282,6 +283,43 @@ def test_moving_a_contribution_and_choosing_note_takers(
     assert history == {"ok": True, "theme_id": room.theme_ids[0], "version": 1, "edits": [
         {"version": 1, "ops": ["Muistiin *tärkeä*"], "change_id": note_id}]}
     assert fresh(Registration, bertta_id).is_note_taker is True
+
+
+def test_an_edit_based_before_the_kept_history_is_gone_and_history_gives_the_text(
+        room: Any, bertta: Any, coordinator: Any) -> None:
+    theme, bertta_id = room.theme_ids[0], room.registration_ids["bertta"]
+    assert coordinator.change("note_taker.set", registration_id=bertta_id, on=True)["ok"]
+    first = uuid.uuid4().hex
+    assert bertta.change("note.edit", first, theme_id=theme, base_version=0, ops=["alku"])["ok"]
+    # more edits than the server keeps, made by someone else
+    others = Actor(workshop_id=room.workshop_id, registration_id=bertta_id)
+    for version in range(1, NOTE_HISTORY_KEPT + 2):
+        edit_note(db.session, others, theme, version, ["x", 3 + version], f"other-{version:04d}")
+    db.session.commit()
+    version = NOTE_HISTORY_KEPT + 2
+
+    late = uuid.uuid4().hex
+    refused = bertta.change("note.edit", late, theme_id=theme, base_version=1, ops=[4, "!"])
+    assert refused["ok"] is False and refused["error"] == "gone"
+    assert refused["field"] == "base_version" and "versioon 1" in refused["message"]
+    db.session.expire_all()
+    note = db.session.scalar(select(Note).where(Note.theme_id == theme))
+    assert note is not None and note.version == version, "nothing was applied"
+
+    text = "x" * (version - 1) + "alku"
+    for pending, applied in ((first, True), (late, False)):
+        history = bertta.call("note.history", {"theme_id": theme, "since": 1,
+                                               "pending": pending})
+        assert history == {"ok": True, "theme_id": theme, "version": version, "edits": None,
+                           "text": text, "html": f"<p>{text}</p>",
+                           "pending_applied": applied}
+    history = bertta.call("note.history", {"theme_id": theme, "since": 1})
+    assert history["edits"] is None and history["pending_applied"] is None
+    recent = bertta.call("note.history", {"theme_id": theme, "since": version - 1})
+    assert [edit["version"] for edit in recent["edits"]] == [version]
+    # rebased onto that text, the edit is applied
+    assert bertta.change("note.edit", theme_id=theme, base_version=version,
+                         ops=[len(text), "!"])["ok"]
 
 
 def test_closing_the_room_freezes_it_and_keeps_everything(
