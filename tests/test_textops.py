@@ -138,39 +138,62 @@ def test_transform_refuses_edits_of_different_texts() -> None:
 # --- note editors against a simulated server -----------------------------------------------
 
 
+#: what Server.edit answers when the edit's base is older than the kept history
+GONE = "gone"
+
+
 @dataclass
 class Server:
-    """The server's side of note.edit and note.history, as operations.edit_note does it."""
+    """The server's side of note.edit and note.history, as operations.edit_note does it,
+    keeping the last `kept` edits (operations.NOTE_HISTORY_KEPT) when it is set."""
 
     text: str
-    #: applied edits in order: (version, ops as applied, change id)
+    #: applied edits in order, the folded ones removed: (version, ops as applied, change id)
     history: list[tuple[int, textops.Ops, str]] = field(default_factory=list)
+    kept: int | None = None
+    version: int = 0
+    #: every change id applied, as the idempotency table keeps them
+    applied: list[str] = field(default_factory=list)
     #: resends answered from the idempotency table
     replays: int = 0
     #: edits that arrived based on an older version and were transformed
     stale: int = 0
-
-    @property
-    def version(self) -> int:
-        return len(self.history)
+    #: edits refused as based on folded history, and catch-ups answered with the text
+    gone: int = 0
+    rebases: int = 0
 
     def edit(self, base_version: int, ops: textops.Ops, change_id: str
-             ) -> tuple[int, textops.Ops, str] | None:
-        """Apply an edit (None for a replayed change id, as the idempotency table does)."""
-        if any(applied_id == change_id for _version, _ops, applied_id in self.history):
+             ) -> tuple[int, textops.Ops, str] | str | None:
+        """Apply an edit: the broadcast, None for a replayed change id (as the idempotency
+        table does), or GONE for a base older than the kept history."""
+        if change_id in self.applied:
             self.replays += 1
             return None
         assert 0 <= base_version <= self.version
+        since = self.history[len(self.history) - (self.version - base_version):]
+        if len(since) != self.version - base_version:
+            self.gone += 1
+            return GONE
         ops = validate(ops)
         self.stale += base_version < self.version
-        for _version, applied, _id in self.history[base_version:]:
+        for _version, applied, _id in since:
             _, ops = transform(applied, ops)
         self.text = apply(self.text, ops)
-        self.history.append((self.version + 1, ops, change_id))
+        self.version += 1
+        self.applied.append(change_id)
+        self.history.append((self.version, ops, change_id))
+        if self.kept is not None:
+            del self.history[:-self.kept]
         return self.history[-1]
 
-    def since(self, version: int) -> list[tuple[int, textops.Ops, str]]:
-        return self.history[version:]
+    def since(self, version: int, pending: str | None = None
+              ) -> list[tuple[int, textops.Ops, str]] | tuple[int, str, bool]:
+        """note.history: the edits after `version`, or (version, text, pending applied)."""
+        edits = self.history[len(self.history) - (self.version - version):]
+        if len(edits) == self.version - version:
+            return edits if version < self.version else []
+        self.rebases += 1
+        return self.version, self.text, pending in self.applied
 
 
 @dataclass
@@ -186,8 +209,13 @@ class Client:
     connected: bool = True
 
     def catch_up(self, server: Server) -> None:
-        """note.history since the confirmed version, processed in order."""
-        for version, ops, change_id in server.since(self.editor.version):
+        """note.history since the confirmed version, processed in order, as notes.js does."""
+        flight = self.editor.in_flight
+        history = server.since(self.editor.version, flight and flight.change_id)
+        if isinstance(history, tuple):
+            self.editor.rebase(*history)
+            return
+        for version, ops, change_id in history:
             assert self.editor.receive(version, ops, change_id)
 
     def deliver(self, server: Server) -> None:
@@ -195,14 +223,22 @@ class Client:
         if not self.editor.receive(version, ops, change_id):
             self.catch_up(server)  # a gap: ask for the history
 
+    def refused(self, change_id: str, server: Server) -> None:
+        """The edit in flight came back `gone`: take it back and catch up."""
+        flight = self.editor.in_flight
+        if flight is not None and flight.change_id == change_id:
+            self.editor.unsend()
+        self.catch_up(server)
+
 
 class Simulation:
     """Several note-takers typing into one note through the server, in a random order."""
 
     def __init__(self, rng: random.Random, clients: int, start: str, *,
-                 words_only: bool = True, disconnects: bool = False) -> None:
+                 words_only: bool = True, disconnects: bool = False,
+                 kept: int | None = None) -> None:
         self.rng = rng
-        self.server = Server(start)
+        self.server = Server(start, kept=kept)
         self.clients = [Client(NoteEditor(start, 0)) for _ in range(clients)]
         self.words_only = words_only
         self.disconnects = disconnects
@@ -232,8 +268,12 @@ class Simulation:
             client.outbox.append((sent.base_version, sent.sent_ops, sent.change_id))
 
     def apply_one(self, client: Client) -> None:
-        applied = self.server.edit(*client.outbox.pop(0))
-        if applied is not None:
+        sent = client.outbox.pop(0)
+        applied = self.server.edit(*sent)
+        if applied == GONE:
+            if client.connected:
+                client.refused(sent[2], self.server)
+        elif applied is not None:
             for other in self.clients:
                 if other.connected:
                     other.inbox.append(applied)
@@ -342,13 +382,56 @@ def test_note_editors_converge_across_lost_broadcasts_and_reconnects() -> None:
         _assert_converged(simulation)
         resends += simulation.resends
         replays += simulation.server.replays
-        ids = [change_id for _version, _ops, change_id in simulation.server.history]
+        ids = simulation.server.applied
         assert len(ids) == len(set(ids)), "an edit was applied twice"
         words = Counter(simulation.server.text.split())
         for client in simulation.clients:
             for word in client.typed:
                 assert words[word] == 1, (run, word, simulation.server.text)
     assert resends > 20 and replays > 5, (resends, replays)
+
+
+def test_note_editors_converge_when_history_is_folded_away_and_lose_no_typing() -> None:
+    """With a server keeping only the last few edits, clients that fall behind get `gone` for
+    their edits and the text instead of history, and rebase: everyone converges, and every
+    character typed is in the note exactly once (words may land beside, not inside, what
+    changed meanwhile, so the check is on characters)."""
+    rng = random.Random(31337)
+    gone = rebases = 0
+    for run in range(80):
+        simulation = Simulation(rng, clients=2 + run % 3, start="Muistio: ", disconnects=True,
+                                kept=1 + run % 4)
+        simulation.run(rng.randint(60, 160))
+        _assert_converged(simulation)
+        typed = "".join(f"{word} " for client in simulation.clients for word in client.typed)
+        assert Counter(simulation.server.text) == Counter("Muistio: " + typed), run
+        gone += simulation.server.gone
+        rebases += simulation.server.rebases
+    assert gone > 20 and rebases > 20, (gone, rebases)
+
+
+def test_rebasing_onto_the_text_keeps_the_edit_in_flight_unless_the_server_has_it() -> None:
+    confirmed = "Muistio: kunta "
+    for applied, expected in [(False, "Alku. Muistio: kunta, alue yö "),
+                              (True, "Alku. Muistio: kunta, alue yö ")]:
+        editor = NoteEditor(confirmed, 4)
+        editor.local = "Muistio: kunta, alue "
+        assert editor.next_edit("anna-0001") is not None
+        editor.local = "Muistio: kunta, alue yö "
+        server = "Alku. " + ("Muistio: kunta, alue " if applied else confirmed)
+        change = editor.rebase(600, server, applied)
+        assert editor.version == 600 and editor.confirmed == server
+        assert editor.in_flight is None
+        assert editor.local == expected
+        assert change is not None and apply("Muistio: kunta, alue yö ", change) == expected
+        assert editor.rebase(600, "other", False) is None, "not newer: ignored"
+    editor = NoteEditor(confirmed, 4)
+    editor.local = "Muistio: kunta yö "
+    assert editor.next_edit("anna-0002") is not None
+    editor.unsend()
+    assert editor.in_flight is None and editor.local == "Muistio: kunta yö "
+    sent = editor.next_edit("anna-0003")
+    assert sent is not None and apply(confirmed, sent.sent_ops) == "Muistio: kunta yö "
 
 
 def test_a_resent_edit_whose_broadcast_was_lost_is_confirmed_from_the_history() -> None:

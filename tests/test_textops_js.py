@@ -7,6 +7,8 @@ import json
 import random
 import shutil
 import subprocess
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,29 +20,68 @@ from facilitate.room import textops
 
 CHECK = Path(__file__).parent / "js" / "textops_check.mjs"
 PAIRS = 300
-EDITOR_RUNS = 60
+EDITOR_RUNS = 100
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None,
                                 reason="node is not on PATH; textops.js cannot be checked")
 
 
+#: edits the simulated server keeps, so that clients fall behind it and rebase
+_KEPT = 2
+
+
 @dataclass
 class _Server:
-    """The server's side of the protocol: transform stale edits against the history."""
+    """The server's side of the protocol: transform stale edits against the last _KEPT edits;
+    an edit based before them is `gone`, and history from before them is the text."""
 
     text: str
     history: list[tuple[int, textops.Ops, str]] = field(default_factory=list)
+    version: int = 0
+    applied: set[str] = field(default_factory=set)
 
-    @property
-    def version(self) -> int:
-        return len(self.history)
+    def _since(self, base: int) -> list[tuple[int, textops.Ops, str]] | None:
+        edits = [edit for edit in self.history if edit[0] > base]
+        return edits if len(edits) == self.version - base else None
 
-    def edit(self, base: int, ops: textops.Ops, change_id: str) -> tuple[int, textops.Ops, str]:
-        for _version, applied, _id in self.history[base:]:
+    def edit(self, base: int, ops: textops.Ops, change_id: str
+             ) -> tuple[int, textops.Ops, str] | None:
+        """The broadcast, or None when the edit is `gone`."""
+        since = self._since(base)
+        if since is None:
+            return None
+        for _version, applied, _id in since:
             _, ops = textops.transform(applied, ops)
         self.text = textops.apply(self.text, ops)
-        self.history.append((self.version + 1, ops, change_id))
+        self.version += 1
+        self.applied.add(change_id)
+        self.history = [*self.history[-_KEPT + 1:], (self.version, ops, change_id)]
         return self.history[-1]
+
+    def catch_up(self, editor: textops.NoteEditor
+                 ) -> Iterator[tuple[dict[str, Any], bool | None]]:
+        """note.history for the editor, applied to it step by step; each step and its result."""
+        edits = self._since(editor.version)
+        if edits is None:
+            pending = editor.in_flight and editor.in_flight.change_id in self.applied
+            editor.rebase(self.version, self.text, pending)
+            yield {"do": "rebase", "version": self.version, "text": self.text,
+                   "pending_applied": pending}, None
+            return
+        for version, ops, change_id in edits:
+            result = editor.receive(version, ops, change_id)
+            yield {"do": "receive", "version": version, "ops": ops, "change_id": change_id}, result
+
+
+def _state(editor: textops.NoteEditor, result: bool | None) -> dict[str, Any]:
+    flight = editor.in_flight
+    return {
+        "result": result, "confirmed": editor.confirmed, "version": editor.version,
+        "local": editor.local, "buffer": editor.buffer,
+        "in_flight": flight and {"change_id": flight.change_id,
+                                 "base_version": flight.base_version,
+                                 "sent_ops": flight.sent_ops, "ops": flight.ops},
+    }
 
 
 def _editor_run(rng: random.Random, run: int) -> dict[str, Any]:
@@ -52,45 +93,64 @@ def _editor_run(rng: random.Random, run: int) -> dict[str, Any]:
     inbox: list[list[tuple[int, textops.Ops, str]]] = [[], []]  # broadcasts not yet received
     steps: list[dict[str, Any]] = []
     states: list[dict[str, Any]] = []
+
+    def record(who: int, done: Iterable[tuple[dict[str, Any], bool | None]]) -> None:
+        """Keep the first client's steps, each with its state right after it."""
+        for step, result in done:
+            if who == 0:
+                steps.append(step)
+                states.append(_state(clients[0], result))
+
+    offline = [False, False]
     count = 0
-    for _ in range(rng.randint(10, 40)):
-        who = rng.randint(0, 1)
+    for _ in range(rng.randint(50, 300)):
+        who = 0 if rng.random() < 0.3 else 1  # the first one listens more than it types
         editor = clients[who]
         roll = rng.random()
-        result: bool | None = None
-        if roll < 0.35:
+        if roll < 0.2:
             editor.local = random_change(rng, editor.local)
-            step: dict[str, Any] = {"do": "type", "local": editor.local}
-        elif roll < 0.55:
+            record(who, [({"do": "type", "local": editor.local}, None)])
+        elif roll < 0.4:
             count += 1
             change_id = f"run{run}-edit{count}"
             sent = editor.next_edit(change_id)
-            result = sent is not None
-            if sent:
+            if sent and not offline[who]:
                 outbox[who].append((sent.base_version, sent.sent_ops, sent.change_id))
-            step = {"do": "next_edit", "change_id": change_id}
-        elif roll < 0.75 and (outbox[0] or outbox[1]):
+            record(who, [({"do": "next_edit", "change_id": change_id}, sent is not None)])
+        elif roll < 0.6 and (outbox[0] or outbox[1]):
             sender = 0 if outbox[0] and (not outbox[1] or rng.random() < 0.5) else 1
-            broadcast = server.edit(*outbox[sender].pop(0))
-            inbox[0].append(broadcast)
-            inbox[1].append(broadcast)
-            continue
+            sent = outbox[sender].pop(0)
+            if sent[2] in server.applied:
+                continue  # a resend the idempotency table answers: no broadcast
+            broadcast = server.edit(*sent)
+            if broadcast is None and offline[sender]:
+                continue  # the refusal is lost with the connection; the resend gets another
+            if broadcast is None:  # gone: take the edit back and catch up
+                flight = clients[sender].in_flight
+                if flight is not None and flight.change_id == sent[2]:
+                    clients[sender].unsend()
+                    record(sender, [({"do": "unsend"}, None)])
+                record(sender, server.catch_up(clients[sender]))
+            else:
+                for client in (0, 1):
+                    if not offline[client]:
+                        inbox[client].append(broadcast)
+        elif 0.6 <= roll < (0.63 if offline[who] else 0.65):
+            offline[who] = not offline[who]
+            if offline[who]:
+                inbox[who].clear()  # the broadcasts on the way are lost with the connection
+            else:  # back: resend the edit in flight with its id, and catch up
+                flight = editor.in_flight
+                if flight is not None:
+                    outbox[who].append((flight.base_version, flight.sent_ops, flight.change_id))
+                record(who, server.catch_up(editor))
         elif inbox[who]:
             version, ops, change_id = inbox[who].pop(0)
             result = editor.receive(version, ops, change_id)
-            step = {"do": "receive", "version": version, "ops": ops, "change_id": change_id}
-        else:
-            continue
-        if who == 0:
-            steps.append(step)
-            flight = editor.in_flight
-            states.append({
-                "result": result, "confirmed": editor.confirmed, "version": editor.version,
-                "local": editor.local, "buffer": editor.buffer,
-                "in_flight": flight and {"change_id": flight.change_id,
-                                         "base_version": flight.base_version,
-                                         "sent_ops": flight.sent_ops, "ops": flight.ops},
-            })
+            record(who, [({"do": "receive", "version": version, "ops": ops,
+                           "change_id": change_id}, result)])
+            if not result:  # a gap: ask for the history
+                record(who, server.catch_up(editor))
     return {"case": {"text": start, "version": 0, "steps": steps}, "states": states}
 
 
@@ -172,6 +232,9 @@ def test_note_editors_agree_step_by_step(results) -> None:
     steps = sum(len(run) for run in expected["editors"])
     assert steps > 300
     assert any(state["in_flight"] for run in expected["editors"] for state in run)
+    done = Counter(step["do"] for run in _cases(random.Random(20261123))[0]["editors"]
+                   for step in run["steps"])
+    assert done["rebase"] > 15 and done["unsend"] >= 2, done
     for index, (got, want) in enumerate(zip(answers["editors"], expected["editors"],
                                             strict=True)):
         assert got == want, f"editor run {index}"

@@ -266,6 +266,37 @@ class NoteEditor:
         self.version = version
         return True
 
+    def unsend(self) -> None:
+        """The server refused the edit in flight as too old (`gone`): it was never applied, so
+        it goes back into the unsent typing, to be sent again once caught up."""
+        if self.in_flight is not None:
+            self.buffer = compose(self.in_flight.ops, self.buffer)
+            self.in_flight = None
+
+    def rebase(self, version: int, text: str, pending_applied: bool | None) -> Ops | None:
+        """Adopt the server's `text` at `version` when the edits leading there are no longer
+        kept, keeping what is unsent (and the edit in flight, unless `pending_applied` says
+        the server has it). Returns the change of the local text, or None if `version` is not
+        newer than ours.
+
+        Without the edits, the server's side is taken as one replacement of the text the two
+        sides share (a diff): nothing typed here is lost, though it may land next to, rather
+        than inside, what changed there.
+        """
+        if version <= self.version:
+            return None
+        if self.in_flight is not None and pending_applied:
+            shared, mine = self.sent_text(), self.buffer
+        elif self.in_flight is not None:
+            shared, mine = self.confirmed, compose(self.in_flight.ops, self.buffer)
+        else:
+            shared, mine = self.confirmed, self.buffer
+        theirs, self.buffer = transform(diff(shared, text), mine)
+        self.in_flight = None
+        self.confirmed, self.version = text, version
+        self._local = apply(text, self.buffer)
+        return theirs
+
     def _rebase_remote(self, remote: Ops) -> Ops:
         """Advance the confirmed text, the edit in flight and the unsent typing past `remote`;
         return it as it applies to the local text."""

@@ -16,10 +16,16 @@ from sqlalchemy import func, select
 from facilitate import create_app
 from facilitate.config import TestingConfig
 from facilitate.extensions import db
-from facilitate.models import Contribution, Workshop
+from facilitate.models import Contribution, Note, NoteRevision, Workshop
 from facilitate.plans import get_plan
-from facilitate.registration.operations import register
-from facilitate.room.operations import open_room, set_phase
+from facilitate.registration.operations import find_registration, register
+from facilitate.room.operations import (
+    NOTE_HISTORY_KEPT,
+    Actor,
+    edit_note,
+    open_room,
+    set_phase,
+)
 from facilitate.series.operations import create_series, create_workshop, open_registration
 from facilitate.timeutil import now_utc
 
@@ -205,3 +211,53 @@ def test_a_contribution_written_offline_arrives_once_when_the_network_returns(
     axe_check(anna)
     axe_check(bertta)
     visits.assert_all_checked(at_least=2)
+
+
+def test_notes_typed_offline_survive_an_absence_longer_than_the_kept_history(
+        new_page: Callable[..., Page], workshop: dict[str, Any], axe_check: AxeCheck,
+        visits: Any) -> None:
+    s = db.session
+    room_workshop = s.get_one(Workshop, workshop["id"])
+    theme = next(theme for theme in room_workshop.themes if theme.title == THEME)
+    open_room(s, room_workshop)
+    set_phase(s, room_workshop, "theme", theme)
+    anna = find_registration(s, workshop["tokens"]["anna"])
+    for token in workshop["tokens"].values():
+        find_registration(s, token).is_note_taker = True
+    s.commit()
+    bertta = new_page()
+    bertta.goto(f"/room/{workshop['tokens']['bertta']}")
+    ready(bertta)
+    notes = bertta.get_by_label("Muistiinpanot (Markdown)")
+    notes.click()
+    notes.press_sequentially("Bertta aloitti. ", delay=10)
+    expect(bertta.locator(".note-state")).to_contain_text("Tallennettu.")
+
+    # Bertta's network drops and she writes on; meanwhile Anna makes more edits than the
+    # server keeps, so Bertta's client can no longer be given the edits it missed.
+    bertta.context.set_offline(True)
+    expect(bertta.locator("#room-connection")).to_have_attribute("data-state", "offline")
+    notes.press_sequentially("Kirjoitettu ilman verkkoa.", delay=10)
+    actor = Actor(workshop_id=room_workshop.id, registration_id=anna.id)
+    edits = NOTE_HISTORY_KEPT + 20
+    for index in range(edits):
+        note = s.scalar(select(Note).where(Note.theme_id == theme.id))
+        assert note is not None
+        edit_note(s, actor, theme.id, note.version, [f"a{index} ", len(note.text)],
+                  f"anna-edit-{index:04d}")
+    s.commit()
+
+    # Back online: her client takes the note as it is now and sends what she wrote on top.
+    bertta.context.set_offline(False)
+    expect(bertta.locator("#room-connection")).to_have_attribute("data-state", "online")
+    annas = "".join(f"a{index} " for index in reversed(range(edits)))
+    expected = f"{annas}Bertta aloitti. Kirjoitettu ilman verkkoa."
+    expect(notes).to_have_value(expected)
+    expect(bertta.locator(".note-state")).to_contain_text("Tallennettu.")
+    s.expire_all()
+    note = s.scalar(select(Note).where(Note.theme_id == theme.id))
+    assert note is not None and note.text == expected
+    assert s.scalar(select(func.count()).select_from(NoteRevision).where(
+        NoteRevision.note_id == note.id)) == NOTE_HISTORY_KEPT
+    axe_check(bertta)
+    visits.assert_all_checked(at_least=1)

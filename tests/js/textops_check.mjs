@@ -38,6 +38,10 @@ function replay(steps) {
       editor.local = step.local;
     } else if (step.do === "next_edit") {
       result = editor.nextEdit(step.change_id) !== null;
+    } else if (step.do === "unsend") {
+      editor.unsend();
+    } else if (step.do === "rebase") {
+      editor.rebase(step.version, step.text, step.pending_applied);
     } else {
       result = editor.receive(step.version, step.ops, step.change_id);
     }

@@ -34,7 +34,7 @@ export class NoteSync {
     this.fetching = false;
     this.fetchAgain = false;
     this.composing = false;
-    this.queued = []; // remote edits that arrived while an IME composition was open
+    this.queued = []; // remote changes (as functions) that came during an IME composition
     this.refused = false; // the last edit was refused: wait for new typing before resending
     this.readOnly = false;
   }
@@ -78,7 +78,7 @@ export class NoteSync {
     textarea.addEventListener("compositionend", () => {
       this.composing = false;
       this.typed();
-      for (const edit of this.queued.splice(0)) this.remote(edit);
+      for (const apply of this.queued.splice(0)) apply();
     });
     this.showState();
   }
@@ -101,7 +101,7 @@ export class NoteSync {
   remote({ version, ops, change_id: id, html }) {
     if (!this.editor) return;
     if (this.composing) {
-      this.queued.push({ version, ops, change_id: id, html });
+      this.queued.push(() => this.remote({ version, ops, change_id: id, html }));
       return;
     }
     if (this.textarea) this.editor.local = this.textarea.value;
@@ -124,10 +124,13 @@ export class NoteSync {
       return;
     }
     this.fetching = true;
+    const pending = this.editor.inFlight?.changeId;
     const ack = await this.conn.request("note.history",
-      { theme_id: this.themeId, since: this.editor.version });
+      { theme_id: this.themeId, since: this.editor.version, pending });
     this.fetching = false;
-    if (ack.ok) {
+    if (ack.ok && ack.edits === null) {
+      this.rebase(ack, pending);
+    } else if (ack.ok) {
       const edits = [...(ack.edits ?? [])].sort((a, b) => a.version - b.version);
       for (const edit of edits) this.remote(edit);
     }
@@ -137,6 +140,21 @@ export class NoteSync {
     } else {
       this.sendNext();
     }
+  }
+
+  /** The server no longer keeps the edits since our version: adopt its text, keep ours. */
+  rebase(history, pending) {
+    if (this.composing) {
+      this.queued.push(() => this.rebase(history, pending));
+      return;
+    }
+    const { version, text, html, pending_applied: applied } = history;
+    if (this.textarea) this.editor.local = this.textarea.value;
+    const own = applied && this.editor.inFlight?.changeId === pending;
+    if (this.editor.rebase(version, text, own) === null) return;
+    this.showLocal(this.editor.lastLocalOps);
+    this.onHtml?.(html);
+    this.save();
   }
 
   sendNext() {
@@ -166,6 +184,14 @@ export class NoteSync {
     if (ack.error === "timeout" || ack.error === "offline") {
       if (ack.error === "timeout" && this.conn.ready) this.emit(edit); // same id: no double
       return; // otherwise resume() resends it after reconnecting
+    }
+    if (ack.error === "gone") {
+      // Based on history the server no longer keeps: never applied, so send it again on
+      // top of the note as it is now.
+      this.editor.unsend();
+      this.save();
+      this.fetchHistory();
+      return;
     }
     if ((ack.error === "busy" || ack.error === "server_error") && attempt < BUSY_RETRIES) {
       // The server was busy or failed once: the same id again, a little later, applies it once.

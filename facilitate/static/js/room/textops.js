@@ -314,6 +314,42 @@ export class NoteEditor {
     return true;
   }
 
+  /**
+   * The server refused the edit in flight as too old (`gone`): it was never applied, so it
+   * goes back into the unsent typing, to be sent again once caught up.
+   */
+  unsend() {
+    if (this.inFlight !== null) {
+      this.buffer = compose(this.inFlight.ops, this.buffer);
+      this.inFlight = null;
+    }
+  }
+
+  /**
+   * Adopt the server's `text` at `version` when the edits leading there are no longer kept,
+   * keeping what is unsent (and the edit in flight, unless `pendingApplied` says the server
+   * has it). Returns the change of the local text (also in `lastLocalOps`), or null if
+   * `version` is not newer than ours. The server's side is taken as one replacement of the
+   * text both share (a diff): nothing typed here is lost, though it may land beside, rather
+   * than inside, what changed there.
+   */
+  rebase(version, text, pendingApplied) {
+    this.lastLocalOps = null;
+    if (version <= this.version) return null;
+    let shared = this.confirmed;
+    let mine = this.buffer;
+    if (this.inFlight !== null && pendingApplied) shared = this.sentText();
+    else if (this.inFlight !== null) mine = compose(this.inFlight.ops, this.buffer);
+    const [theirs, buffer] = transform(diff(shared, text), mine);
+    this.buffer = buffer;
+    this.inFlight = null;
+    this.confirmed = text;
+    this.version = version;
+    this.localText = apply(text, buffer);
+    this.lastLocalOps = theirs;
+    return theirs;
+  }
+
   // Advance the confirmed text, the edit in flight and the unsent typing past `remote`;
   // return it as it applies to the local text.
   rebaseRemote(remote) {
