@@ -125,8 +125,10 @@ def test_two_note_takers_typing_in_the_same_note_lose_nothing(
                                   .where(NoteRevision.note_id == note.id))
     assert revisions == note.version
     # The edits really crossed: many arrived while the receiver had one of its own in flight.
+    # How many depends on the machine's speed (70-130 of 400 words here), so the bar is low
+    # enough for a fast one and far above the none a serialised exchange would give.
     assert note.version >= 200, note.version  # hundreds of edits, not a few big ones
-    assert cecilia.crossed + coordinator.crossed >= 100, (cecilia.crossed, coordinator.crossed)
+    assert cecilia.crossed + coordinator.crossed >= 40, (cecilia.crossed, coordinator.crossed)
     # A reader who only watches ends with the same text, rendered.
     last = reader.wait_for("note.edited", lambda d: d["version"] == note.version)
     assert "cecilia000" in last["html"] and "niina000" in last["html"]
