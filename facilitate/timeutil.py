@@ -25,6 +25,19 @@ def to_local(moment: datetime) -> datetime:
     return moment.astimezone(LOCAL_TZ)
 
 
+def iso(value: date | datetime | time | None) -> str | None:
+    """ISO 8601 for the API and the room: moments in UTC to the millisecond with a Z (as a
+    browser's Date parses them), dates as YYYY-MM-DD, wall-clock times as HH:MM (the form
+    the API accepts back, so a GET's value can be PATCHed unchanged)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return value.isoformat()
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores aware datetimes as naive UTC (SQLite keeps no zone) and returns them aware."""
 

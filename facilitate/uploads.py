@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
-from flask import current_app
+import filetype
+from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from .errors import Invalid
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: The largest request a view taking slides accepts: a presentation with images.
+SLIDES_MAX_BYTES = 25 * 1024 * 1024
 
 SLIDES_TYPES = {
     ".pdf": "application/pdf",
@@ -30,6 +38,28 @@ class StoredFile:
     size: int
 
 
+def accepts_files(max_bytes: int) -> Callable[[F], F]:
+    """Mark a view that takes uploads: its requests may be up to `max_bytes` long."""
+
+    def mark(view: F) -> F:
+        view.upload_max_bytes = max_bytes  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def init_app(app: Flask) -> None:
+    """Raise the request size limit for views marked with accepts_files. Call before the CSRF
+    protection is set up: its check reads the form, so the limit must be known by then."""
+
+    @app.before_request
+    def _upload_limit() -> None:
+        view = app.view_functions.get(request.endpoint or "")
+        limit = getattr(view, "upload_max_bytes", None)
+        if limit is not None:
+            request.max_content_length = limit
+
+
 def folder() -> Path:
     """The configured uploads folder, created on first use."""
     path = Path(current_app.config["UPLOADS_DIR"])
@@ -38,15 +68,23 @@ def folder() -> Path:
 
 
 def save_slides(upload: FileStorage) -> StoredFile:
-    """Keep a talk's slides; only presentation formats are accepted."""
+    """Keep a talk's slides; only presentation formats are accepted, by name and by content."""
     suffix = Path(upload.filename or "").suffix.lower()
-    if suffix not in SLIDES_TYPES:
+    if suffix not in SLIDES_TYPES or _content_type(upload) != SLIDES_TYPES[suffix]:
         raise Invalid(_l("Diojen pitää olla PDF-, PowerPoint- tai ODP-tiedosto."), field="slides")
     stored_as = f"{secrets.token_hex(16)}{suffix}"
     target = folder() / stored_as
     upload.save(target)
     return StoredFile(stored_as, Path(upload.filename).name, SLIDES_TYPES[suffix],
                       target.stat().st_size)
+
+
+def _content_type(upload: FileStorage) -> str | None:
+    """The type the file's first bytes say it is (filetype reads at most 8 KiB)."""
+    head = upload.stream.read(8192)
+    upload.stream.seek(0)
+    kind = filetype.guess(head)
+    return kind.mime if kind is not None else None
 
 
 def path_of(stored_as: str) -> Path:

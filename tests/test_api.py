@@ -972,3 +972,11 @@ def test_half_a_surrogate_pair_is_refused_in_every_text_field(
     wishes = len(registration.wishes)
     after = [_count(model) for model in (Registration, Wish, Series, Theme, Prompt)]
     assert after == [counts[0] + 1, counts[1] + wishes, *counts[2:]]
+
+
+def test_a_wrong_method_on_the_api_says_which_are_allowed(client):
+    refused = client.delete("/api/v1/organisations")
+    assert refused.status_code == 405
+    assert set(refused.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert refused.json == {"error": "method_not_allowed",
+                            "message": "Tätä toimintoa ei voi tehdä tällä osoitteella."}

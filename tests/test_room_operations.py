@@ -798,7 +798,8 @@ def test_a_participants_snapshot_shows_only_what_participants_may_see(
     assert snapshot["presence"] == [
         {"organisation": "Satakunnan hyvinvointialue", "count": 1},
         {"organisation": "Varsinais-Suomen hyvinvointialue (Varha)", "count": 1}]
-    assert snapshot["limits"] == {"contribution_chars": 2000, "note_bytes": 100_000}
+    assert snapshot["limits"] == {"contribution_chars": 2000, "note_bytes": 100_000,
+                                  "statement_values": [1, 2, 3, 4, 5]}
 
 
 def test_a_coordinators_snapshot_has_everything(

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import zipfile
+from pathlib import Path
 
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from facilitate.extensions import db
 from facilitate.models import Presentation
@@ -72,6 +77,60 @@ def test_slides_must_be_a_presentation(coordinator_client, make_workshop):
         is None
 
 
+def _presentation_zip(first: str, content: str) -> bytes:
+    # the first entries are what tells an OOXML or OpenDocument presentation from other zips
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(first, content)
+        archive.writestr("content.xml", "<c/>")
+    return out.getvalue()
+
+
+def test_slides_are_checked_by_their_content_not_only_their_name(coordinator_client,
+                                                                 make_workshop):
+    workshop = make_workshop()
+    url = f"/manage/workshops/{workshop.id}"
+    coordinator_client.get(url)
+    odp = _presentation_zip("mimetype", "application/vnd.oasis.opendocument.presentation")
+    pptx = _presentation_zip("ppt/presentation.xml", "<p/>")
+    docx = _presentation_zip("word/document.xml", "<w/>")
+    for title, content, name, accepted in (
+            ("Exe nimellä pdf", b"MZ\x90\x00" + bytes(200), "alustus.pdf", False),
+            ("Word nimellä pptx", docx, "alustus.pptx", False),
+            ("ODP nimellä pdf", odp, "alustus.pdf", False),
+            ("Oikea ODP", odp, "alustus.odp", True),
+            ("Oikea PPTX", pptx, "Alustus.PPTX", True)):
+        response = coordinator_client.post(f"{url}/presentations", {
+            "title": title, "slides": (io.BytesIO(content), name)},
+            content_type="multipart/form-data")
+        assert response.status_code == (302 if accepted else 422), title
+        if not accepted:
+            assert "Diojen pitää olla PDF-" in response.get_data(as_text=True)
+        saved = db.session.scalar(select(Presentation).where(Presentation.title == title))
+        assert (saved is not None) == accepted, title
+    assert len(list(Path(coordinator_client.application.config["UPLOADS_DIR"]).iterdir())) == 2
+
+
+def test_only_the_slides_form_takes_large_bodies(coordinator_client, make_workshop):
+    workshop = make_workshop()
+    url = f"/manage/workshops/{workshop.id}"
+    coordinator_client.get(url)
+    # encoded in memory: the test client's own spooling to a temporary file never closes it
+    boundary, body = encode_multipart({
+        "csrf_token": coordinator_client.token, "title": "Iso esitys",
+        "slides": FileStorage(io.BytesIO(b"%PDF-1.7\n" + bytes(2 * 1024 * 1024)), "iso.pdf")})
+    response = coordinator_client.client.post(
+        f"{url}/presentations", data=body,
+        content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 302
+    # any other form is refused before its CSRF check reads it, and nothing changes
+    response = coordinator_client.post(url, {"title": "x" * (1024 * 1024 + 1)})
+    assert response.status_code == 413
+    assert "Tiedosto tai lomake on liian suuri." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert workshop.title != "x" * (1024 * 1024 + 1)
+
+
 def test_slides_of_a_private_series_are_hidden(coordinator_client, client, make_series,
                                                make_workshop):
     workshop = make_workshop(make_series(is_public=False))
@@ -117,3 +176,20 @@ def test_attendee_list_as_csv(coordinator_client, make_workshop, register):
     assert "Maija;maija@example.fi;Varsinais-Suomen hyvinvointialue (Varha);" in text
     assert "Työnkuvat | Mitoitus" in text
     assert "'=HYPERLINK" in text  # never a live formula
+
+
+def test_no_cell_of_the_attendee_list_is_a_formula(coordinator_client, make_workshop,
+                                                    register) -> None:
+    workshop = make_workshop()
+    # a valid address (RFC 5322 allows = + - | ' / ! in its local part) that is a formula
+    register(workshop, name="@SUM(1+1)", email="=1+2+cmd|'/Ccalc'!A0@example.fi",
+             wishes=["-2+3", "+tärkeä"])
+    register(workshop, name="Tavallinen", email="-x@example.fi", wishes=["=A1"])
+    response = coordinator_client.get(f"/manage/workshops/{workshop.id}/registrations.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")),
+                           delimiter=";"))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert len(rows) == 3 and "'=1+2+cmd|'/ccalc'!a0@example.fi" in cells  # stored in lower case
+    assert "'@SUM(1+1)" in cells and "'-x@example.fi" in cells
+    for cell in cells:
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell

@@ -6,12 +6,13 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 
 from ..errors import Invalid
 from ..extensions import db
 from ..models import WISH_MAX_CHARS, PromptKind, Workshop
 from ..series.operations import get_workshop, registration_state
-from ..web import commit, coordinator_required
+from ..web import commit
 from . import operations as ops
 from .forms import int_list, optional_int, prompt_data, theme_data
 
@@ -36,14 +37,14 @@ def _back(workshop: Workshop, anchor: str | None = None) -> Any:
 
 
 @bp.route("/agenda")
-@coordinator_required
+@login_required
 def builder(workshop_id: int) -> Any:
     """Wishes on one side, the agenda on the other."""
     return _builder(get_workshop(db.session, workshop_id))
 
 
 @bp.route("/agenda/group", methods=["POST"])
-@coordinator_required
+@login_required
 def group(workshop_id: int) -> Any:
     """Group the ticked wishes into an existing theme or a new one."""
     workshop = get_workshop(db.session, workshop_id)
@@ -62,7 +63,7 @@ def group(workshop_id: int) -> Any:
 
 
 @bp.route("/agenda/ungroup", methods=["POST"])
-@coordinator_required
+@login_required
 def ungroup(workshop_id: int) -> Any:
     """Return a wish to the ungrouped list."""
     workshop = get_workshop(db.session, workshop_id)
@@ -73,7 +74,7 @@ def ungroup(workshop_id: int) -> Any:
 
 
 @bp.route("/themes", methods=["POST"])
-@coordinator_required
+@login_required
 def new_theme(workshop_id: int) -> Any:
     """Add an empty theme at the end of the agenda."""
     workshop = get_workshop(db.session, workshop_id)
@@ -89,7 +90,7 @@ def new_theme(workshop_id: int) -> Any:
 
 
 @bp.route("/themes/<int:theme_id>/move", methods=["POST"])
-@coordinator_required
+@login_required
 def move_theme(workshop_id: int, theme_id: int) -> Any:
     """Move a theme one step up or down."""
     workshop = get_workshop(db.session, workshop_id)
@@ -103,7 +104,7 @@ def move_theme(workshop_id: int, theme_id: int) -> Any:
 
 
 @bp.route("/themes/<int:theme_id>", methods=["GET", "POST"])
-@coordinator_required
+@login_required
 def edit_theme(workshop_id: int, theme_id: int) -> Any:
     """Edit a theme's texts and its prompts."""
     workshop = get_workshop(db.session, workshop_id)
@@ -130,7 +131,7 @@ def _theme_page(workshop: Workshop, theme: Any, errors: dict[str, Any], form: An
 
 
 @bp.route("/themes/<int:theme_id>/delete", methods=["POST"])
-@coordinator_required
+@login_required
 def delete_theme(workshop_id: int, theme_id: int) -> Any:
     """Delete a theme; its wishes return to the ungrouped list."""
     workshop = get_workshop(db.session, workshop_id)
@@ -144,7 +145,7 @@ def delete_theme(workshop_id: int, theme_id: int) -> Any:
 
 
 @bp.route("/themes/<int:theme_id>/prompts", methods=["POST"])
-@coordinator_required
+@login_required
 def new_prompt(workshop_id: int, theme_id: int) -> Any:
     """Add a prompt under a theme."""
     workshop = get_workshop(db.session, workshop_id)
@@ -162,7 +163,7 @@ def new_prompt(workshop_id: int, theme_id: int) -> Any:
 
 
 @bp.route("/themes/<int:theme_id>/prompts/<int:prompt_id>", methods=["POST"])
-@coordinator_required
+@login_required
 def change_prompt(workshop_id: int, theme_id: int, prompt_id: int) -> Any:
     """Save, move or delete a prompt."""
     workshop = get_workshop(db.session, workshop_id)

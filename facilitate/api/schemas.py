@@ -4,7 +4,6 @@ JSON each model is returned as."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, time
 from typing import Any
 
 from flask import url_for
@@ -29,6 +28,7 @@ from ..models import (
     Workshop,
 )
 from ..series.operations import registration_state
+from ..timeutil import iso
 
 #: The largest id a path or body may name; larger numbers overflow the database's integer.
 MAX_ID = 2**31 - 1
@@ -293,16 +293,6 @@ BODIES = (
 
 
 # --- responses: one function per model --------------------------------------------------
-
-
-def iso(value: date | datetime | time | None) -> str | None:
-    """ISO 8601: dates as YYYY-MM-DD, datetimes with their offset, times as HH:MM."""
-    if value is None:
-        return None
-    if isinstance(value, time):
-        # The form the API accepts back, so a GET's value can be PATCHed unchanged.
-        return value.strftime("%H:%M")
-    return value.isoformat()
 
 
 def organisation_json(organisation: Organisation) -> dict[str, Any]:

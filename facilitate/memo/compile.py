@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from ..export.charts import Chart
 from ..models import (
     MEMO_FORMATS,
+    STATEMENT_SCALE,
     Answer,
     Attachment,
     Contribution,
@@ -278,7 +279,7 @@ def _result(prompt: tuple[int, PromptKind, str, list[str]], counts: dict[int, in
             ) -> Result | None:
     prompt_id, kind, text, options = prompt
     if kind == PromptKind.STATEMENT:
-        values = [counts.get(value, 0) for value in range(1, 6)]
+        values = [counts.get(value, 0) for value in STATEMENT_SCALE]
         labels: tuple[str, ...] | list[str] = finnish.STATEMENT_LABELS
         sentence = finnish.statement_sentence(text, values)
     else:

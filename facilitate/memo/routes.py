@@ -22,7 +22,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
@@ -32,7 +32,7 @@ from ..export.html import render_body
 from ..extensions import db
 from ..models import MEMO_MAX_CHARS, TEXT_MAX_CHARS, TITLE_MAX_CHARS, Workshop
 from ..series.operations import get_series_by_slug, get_workshop
-from ..web import commit, coordinator_required
+from ..web import commit
 from . import operations as ops
 from .finnish import find_placeholders
 
@@ -55,7 +55,7 @@ def base_url() -> str:
 
 
 @bp.route("/manage/workshops/<int:workshop_id>/memo", methods=["GET", "POST"])
-@coordinator_required
+@login_required
 def editor(workshop_id: int) -> Any:
     """The memo's newest version in a Markdown editor with a preview, and its versions."""
     s = db.session
@@ -101,7 +101,7 @@ def _editor_page(workshop: Any, markdown: str, based_on: int, *, errors: Any = N
 
 
 @bp.route("/manage/workshops/<int:workshop_id>/memo/preview", methods=["POST"])
-@coordinator_required
+@login_required
 def preview(workshop_id: int) -> Any:
     """The editor's live preview: sanitised HTML of the Markdown being typed."""
     get_workshop(db.session, workshop_id)
@@ -114,7 +114,7 @@ def preview(workshop_id: int) -> Any:
 
 
 @bp.route("/manage/workshops/<int:workshop_id>/memo/recompile", methods=["POST"])
-@coordinator_required
+@login_required
 def recompile(workshop_id: int) -> Any:
     """Compile the memo afresh from the workshop as a new version."""
     workshop = get_workshop(db.session, workshop_id)
@@ -145,7 +145,7 @@ def _back_to_attachments(workshop: Workshop, anchor: str) -> Any:
 
 
 @bp.route("/manage/workshops/<int:workshop_id>/memo/attachments", methods=["GET", "POST"])
-@coordinator_required
+@login_required
 def attachments(workshop_id: int) -> Any:
     """The memo's attachments, each in its own form, and a form that adds one."""
     s = db.session
@@ -164,7 +164,7 @@ def attachments(workshop_id: int) -> Any:
 
 @bp.route("/manage/workshops/<int:workshop_id>/memo/attachments/<int:attachment_id>",
           methods=["POST"])
-@coordinator_required
+@login_required
 def update_attachment(workshop_id: int, attachment_id: int) -> Any:
     """Save an attachment's title and text."""
     s = db.session
@@ -181,7 +181,7 @@ def update_attachment(workshop_id: int, attachment_id: int) -> Any:
 
 @bp.route("/manage/workshops/<int:workshop_id>/memo/attachments/<int:attachment_id>/delete",
           methods=["POST"])
-@coordinator_required
+@login_required
 def delete_attachment(workshop_id: int, attachment_id: int) -> Any:
     """Delete an attachment; the page asked for confirmation first."""
     workshop = get_workshop(db.session, workshop_id)
@@ -193,7 +193,7 @@ def delete_attachment(workshop_id: int, attachment_id: int) -> Any:
 
 @bp.route("/manage/workshops/<int:workshop_id>/memo/attachments/<int:attachment_id>/move",
           methods=["POST"])
-@coordinator_required
+@login_required
 def move_attachment(workshop_id: int, attachment_id: int) -> Any:
     """Move an attachment one place up or down."""
     workshop = get_workshop(db.session, workshop_id)
@@ -211,7 +211,7 @@ def move_attachment(workshop_id: int, attachment_id: int) -> Any:
 
 @bp.route("/manage/workshops/<int:workshop_id>/memo/versions/<int:number>/publish",
           methods=["POST"])
-@coordinator_required
+@login_required
 def publish(workshop_id: int, number: int) -> Any:
     """Publish a version: its files are written and readers find it in the archive."""
     s = db.session
@@ -231,7 +231,7 @@ def publish(workshop_id: int, number: int) -> Any:
 
 
 @bp.route("/manage/workshops/<int:workshop_id>/memo/compare")
-@coordinator_required
+@login_required
 def compare(workshop_id: int) -> Any:
     """Two versions side by side, line by line."""
     s = db.session
@@ -246,7 +246,7 @@ def compare(workshop_id: int) -> Any:
 
 
 @bp.route("/manage/workshops/<int:workshop_id>/memo/versions/<int:number>.md")
-@coordinator_required
+@login_required
 def version_source(workshop_id: int, number: int) -> Any:
     """Any version's Markdown, published or not, for coordinators."""
     workshop = get_workshop(db.session, workshop_id)

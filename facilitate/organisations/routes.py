@@ -6,24 +6,25 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 
 from ..errors import Invalid
 from ..extensions import db
-from ..web import commit, coordinator_required
+from ..web import commit
 from . import operations as ops
 
 bp = Blueprint("organisations", __name__, url_prefix="/manage/organisations")
 
 
 @bp.route("/")
-@coordinator_required
+@login_required
 def index() -> Any:
     """Every organisation, with the phrase memos use for it."""
     return render_template("organisations/index.html", organisations=ops.list_all(db.session))
 
 
 @bp.route("/<int:organisation_id>", methods=["GET", "POST"])
-@coordinator_required
+@login_required
 def edit(organisation_id: int) -> Any:
     """Set a non-county organisation's name, kind, memo phrase and listing."""
     organisation = ops.get_organisation(db.session, organisation_id)

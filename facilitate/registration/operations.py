@@ -276,12 +276,17 @@ def registrations_table(registrations: list[Registration]) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(TABLE_HEADER)
     for r in registrations:
-        writer.writerow([_cell(r.name), r.email, _cell(r.organisation.display_name),
-                         format_moment(r.created_at),
-                         _cell(" | ".join(w.text.replace("\n", " ") for w in r.wishes))])
+        writer.writerow([_cell(text) for text in (
+            r.name, r.email, r.organisation.display_name, str(format_moment(r.created_at)),
+            " | ".join(w.text.replace("\n", " ") for w in r.wishes))])
     return "\ufeff" + out.getvalue()
 
 
+#: What makes a spreadsheet read a cell as a formula (OWASP's list): = + - @, and a tab or
+#: carriage return before them. An e-mail address may start with any of = + - (RFC 5322).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(text: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    # Every cell, not only the free-text ones: a quote first makes it plain text.
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text

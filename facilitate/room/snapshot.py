@@ -21,6 +21,7 @@ from ..formatting import format_when
 from ..models import (
     CONTRIBUTION_MAX_CHARS,
     NOTE_MAX_BYTES,
+    STATEMENT_SCALE,
     Answer,
     Contribution,
     Coordinator,
@@ -39,19 +40,12 @@ from ..models import (
     organisation_label,
 )
 from ..text import render_markdown
-from ..timeutil import now_utc
+from ..timeutil import iso, now_utc
 from .operations import PRESENCE_TTL, Actor, peek_room
 from .wire import Fragment, encode
 
 #: How old the presence in a snapshot may be (seconds); presence.changed corrects it.
 PRESENCE_MAX_AGE = 0.5
-
-
-def iso(moment: datetime | None) -> str | None:
-    """A UTC moment as the browser's Date parses it."""
-    if moment is None:
-        return None
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def room_payload(room: Room) -> dict[str, Any]:
@@ -171,7 +165,7 @@ def results_of(s: Session, prompt_ids: list[int]) -> dict[int, dict[int, int]]:
 def results_payload(prompt: Prompt, counts: dict[int, int]) -> dict[str, Any]:
     """A distribution in scale (1–5) or option order."""
     if prompt.kind == PromptKind.STATEMENT:
-        values = [counts.get(value, 0) for value in range(1, 6)]
+        values = [counts.get(value, 0) for value in STATEMENT_SCALE]
     else:
         values = [counts.get(index, 0) for index in range(len(prompt.options))]
     return {"counts": values, "total": sum(values)}
@@ -274,7 +268,8 @@ def build_shared(s: Session, workshop_id: int, coordinator: bool) -> dict[str, A
         "contributions": [
             contribution_payload(c, votes.get(c.id, 0), author=authors.get(c.registration_id))
             for c in s.scalars(query.order_by(Contribution.id))],
-        "limits": {"contribution_chars": CONTRIBUTION_MAX_CHARS, "note_bytes": NOTE_MAX_BYTES},
+        "limits": {"contribution_chars": CONTRIBUTION_MAX_CHARS, "note_bytes": NOTE_MAX_BYTES,
+                   "statement_values": list(STATEMENT_SCALE)},
     }
     if coordinator:
         shared["registrations"] = [{

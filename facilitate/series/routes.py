@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from .. import uploads
 from ..errors import Invalid
@@ -25,7 +25,7 @@ from ..memo.operations import published_memos
 from ..models import Presentation
 from ..plans import PlanError, get_plan, load_plans
 from ..registration.operations import list_registrations, registrations_table
-from ..web import commit, coordinator_required
+from ..web import commit
 from . import operations as ops
 from .forms import series_data, workshop_data
 
@@ -59,14 +59,14 @@ def _today() -> Any:
 
 
 @bp.route("/manage/")
-@coordinator_required
+@login_required
 def manage() -> Any:
     """Coordinator's start page: every series."""
     return render_template("series/manage.html", series_list=ops.list_series(db.session))
 
 
 @bp.route("/manage/series/new", methods=["GET", "POST"])
-@coordinator_required
+@login_required
 def new_series() -> Any:
     """Create a series."""
     errors: dict[str, Any] = {}
@@ -84,7 +84,7 @@ def new_series() -> Any:
 
 
 @bp.route("/manage/series/<int:series_id>/edit", methods=["GET", "POST"])
-@coordinator_required
+@login_required
 def edit_series(series_id: int) -> Any:
     """Edit a series' texts."""
     series = ops.get_series(db.session, series_id)
@@ -113,7 +113,7 @@ def _plans() -> dict[str, Any]:
 
 
 @bp.route("/manage/series/<int:series_id>")
-@coordinator_required
+@login_required
 def manage_series(series_id: int) -> Any:
     """A series' workshops and the form to add one from a plan."""
     return _manage_series_page(ops.get_series(db.session, series_id), {}, {}, 200)
@@ -127,7 +127,7 @@ def _manage_series_page(series: Any, form: Any, errors: dict[str, Any], status: 
 
 
 @bp.route("/manage/series/<int:series_id>/workshops", methods=["POST"])
-@coordinator_required
+@login_required
 def new_workshop(series_id: int) -> Any:
     """Create a workshop, optionally from a session plan."""
     series = ops.get_series(db.session, series_id)
@@ -152,7 +152,7 @@ def new_workshop(series_id: int) -> Any:
 
 
 @bp.route("/manage/workshops/<int:workshop_id>", methods=["GET", "POST"])
-@coordinator_required
+@login_required
 def manage_workshop(workshop_id: int) -> Any:
     """Edit a workshop, control its registration, see who has registered."""
     workshop = ops.get_workshop(db.session, workshop_id)
@@ -180,7 +180,7 @@ def _workshop_page(workshop: Any, errors: dict[str, Any], form: Any, status: int
 
 
 @bp.route("/manage/workshops/<int:workshop_id>/registration", methods=["POST"])
-@coordinator_required
+@login_required
 def registration_window(workshop_id: int) -> Any:
     """Open or close registration by hand."""
     workshop = ops.get_workshop(db.session, workshop_id)
@@ -204,7 +204,8 @@ def registration_window(workshop_id: int) -> Any:
 
 
 @bp.route("/manage/workshops/<int:workshop_id>/presentations", methods=["POST"])
-@coordinator_required
+@login_required
+@uploads.accepts_files(uploads.SLIDES_MAX_BYTES)
 def add_presentation(workshop_id: int) -> Any:
     """Add an opening talk (alustus), with slides if a file is given."""
     workshop = ops.get_workshop(db.session, workshop_id)
@@ -224,7 +225,7 @@ def add_presentation(workshop_id: int) -> Any:
 
 @bp.route("/manage/workshops/<int:workshop_id>/presentations/<int:presentation_id>/delete",
           methods=["POST"])
-@coordinator_required
+@login_required
 def delete_presentation(workshop_id: int, presentation_id: int) -> Any:
     """Remove an opening talk and its slides."""
     workshop = ops.get_workshop(db.session, workshop_id)
@@ -236,7 +237,7 @@ def delete_presentation(workshop_id: int, presentation_id: int) -> Any:
 
 
 @bp.route("/manage/workshops/<int:workshop_id>/registrations.csv")
-@coordinator_required
+@login_required
 def registrations_csv(workshop_id: int) -> Any:
     """The attendee list as CSV (semicolons and a BOM, as Finnish Excel opens it)."""
     workshop = ops.get_workshop(db.session, workshop_id)

@@ -3,12 +3,13 @@
 import { h, replaceKeepingFocus } from "./dom.js";
 import { t, tn } from "./strings.js";
 
-export const STATEMENT_STEPS = [1, 2, 3, 4, 5];
-
-/** The answer choices of a statement or poll prompt: (value, label) pairs. */
-export function choices(prompt) {
+/**
+ * The answer choices of a statement or poll prompt: (value, label) pairs. A statement's values
+ * are the server's scale (snapshot.limits.statement_values).
+ */
+export function choices(prompt, limits) {
   return prompt.kind === "statement"
-    ? STATEMENT_STEPS.map((value) => [value, t(`statement_${value}`)])
+    ? limits.statement_values.map((value) => [value, t(`statement_${value}`)])
     : (prompt.options ?? []).map((label, index) => [index, label]);
 }
 
@@ -17,7 +18,8 @@ export function answerFieldset(app, prompt) {
   const name = `answer-${prompt.id}`;
   const fieldset = h("fieldset", { class: "answers", "data-prompt-id": prompt.id },
     h("legend", {}, t(prompt.kind === "statement" ? "your_position" : "your_choice")),
-    choices(prompt).map(([value, label]) => h("div", { class: "field checkbox" },
+    choices(prompt, app.state.snap.limits).map(([value, label]) => h("div",
+      { class: "field checkbox" },
       h("input", { type: "radio", name, id: `${name}-${value}`, value,
         "data-key": `${name}-${value}`, checked: prompt.my_answer === value }),
       h("label", { for: `${name}-${value}` }, label))));
@@ -37,7 +39,7 @@ export function checkAnswer(fieldset, value) {
 }
 
 /** The distribution of answers, or a line saying why it is not shown. */
-export function renderResults(container, prompt, { console: isConsole = false } = {}) {
+export function renderResults(container, prompt, limits, { console: isConsole = false } = {}) {
   const results = prompt.results;
   if (!results) {
     replaceKeepingFocus(container, h("p", { class: "help" },
@@ -46,7 +48,7 @@ export function renderResults(container, prompt, { console: isConsole = false } 
   }
   const counts = results.counts ?? results;
   const total = results.total ?? counts.reduce((sum, n) => sum + n, 0);
-  const rows = choices(prompt).map(([value, label], index) => {
+  const rows = choices(prompt, limits).map(([value, label], index) => {
     const n = counts[index] ?? 0;
     const percent = total ? Math.round((100 * n) / total) : 0;
     const fill = h("span", { class: "bar-fill" });

@@ -88,7 +88,7 @@ export class ThemeBlock {
       }
       const results = h("div", { class: "results-area", id: `${id}-results` });
       this.results.set(prompt.id, results);
-      renderResults(results, prompt, { console: this.console });
+      renderResults(results, prompt, this.app.state.snap.limits, { console: this.console });
       parts.push(results);
     }
     return h("section", { class: "prompt stack", id, "data-prompt-id": prompt.id,
@@ -184,7 +184,9 @@ export class ThemeBlock {
     const prompt = this.theme.prompts.find((p) => p.id === promptId);
     if (!prompt) return;
     const results = this.results.get(promptId);
-    if (results) renderResults(results, prompt, { console: this.console });
+    if (results) {
+      renderResults(results, prompt, this.app.state.snap.limits, { console: this.console });
+    }
     const fieldset = this.answerSets.get(promptId);
     if (fieldset && !fieldset.contains(document.activeElement)) {
       checkAnswer(fieldset, prompt.my_answer);
