@@ -862,7 +862,9 @@ async def measure(target: str, n: int, args: argparse.Namespace, workdir: Path,
                   drain_timeout=args.drain_timeout, join_gate=args.join_gate)
              for r, url in enumerate(urls)]
     env = {k: v for k, v in os.environ.items() if k != "SOCKETIO_MESSAGE_QUEUE"}
-    env |= {"SOCKETIO_ASYNC_MODE": "eventlet", "PYTHONUNBUFFERED": "1"}
+    # Every client connects from 127.0.0.1, which a deployment's per-address limit on room
+    # connections would refuse after 300 (facilitate/ratelimits.py).
+    env |= {"SOCKETIO_ASYNC_MODE": "eventlet", "PYTHONUNBUFFERED": "1", "RATELIMIT_ENABLED": "0"}
     if processes > 1 or args.message_queue:
         env |= {"SOCKETIO_MESSAGE_QUEUE": REDIS_URL,
                 "SOCKETIO_CHANNEL": f"facilitate-bench-{uuid.uuid4().hex[:8]}"}

@@ -140,7 +140,8 @@ def main() -> None:
     options = parser.parse_args()
     _create_database(options.database_url)
     env = dict(os.environ, DATABASE_URL=options.database_url,
-               SOCKETIO_MESSAGE_QUEUE=options.message_queue, PYTHONUNBUFFERED="1")
+               SOCKETIO_MESSAGE_QUEUE=options.message_queue, TRUSTED_PROXIES="1",
+               PYTHONUNBUFFERED="1")
     subprocess.run(_facilitate("db", "upgrade"), env=env, check=True)
     subprocess.run(_facilitate("demo"), env=env, check=True)
     ports = [options.first_process_port + i for i in range(options.processes)]

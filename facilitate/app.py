@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, g, request, session
 from markupsafe import Markup
 
 from . import config as config_module
+from . import ratelimits, uploads
 from .extensions import babel, csrf, db, login_manager, socketio
 from .room import wire
 from .room.versions import track_room_versions
@@ -30,6 +31,7 @@ def build_app(config: dict[str, Any] | type | None = None) -> Flask:
     track_room_versions(db.session)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
+    uploads.init_app(app)
     csrf.init_app(app)
     _init_login(app)
     socketio.init_app(
@@ -45,6 +47,7 @@ def build_app(config: dict[str, Any] | type | None = None) -> Flask:
         max_http_buffer_size=1024 * 1024,
         json=wire,
     )
+    ratelimits.init_app(app)  # after Socket.IO, so its proxy fix covers the sockets too
     from .accounts.routes import bp as accounts_bp
     from .agenda.routes import bp as agenda_bp
     from .api.routes import bp as api_bp
@@ -82,8 +85,23 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load(user_id: str) -> Coordinator | None:
-        coordinator = db.session.get(Coordinator, int(user_id)) if user_id.isdigit() else None
-        return coordinator if coordinator and coordinator.is_active else None
+        # The cookie alone is not enough: the sign-in it names must still be on (logout,
+        # expiry and ending it from another browser turn it off on the server).
+        from .accounts.operations import active_sign_in
+        from .accounts.routes import SIGN_IN_KEY
+
+        # Mark the sign-in used only at the start of a request's unit of work, so that the
+        # commit carries nothing else (a loader called later just reads).
+        fresh = not db.session().in_transaction()
+        sign_in = active_sign_in(db.session, session.get(SIGN_IN_KEY),
+                                 idle=app.config["SIGN_IN_IDLE"],
+                                 longest=app.config["SIGN_IN_LONGEST"], record=fresh)
+        if fresh:
+            db.session.commit()
+        if sign_in is None or str(sign_in.coordinator_id) != user_id:
+            return None
+        g.sign_in_id = sign_in.id
+        return sign_in.coordinator
 
     @login_manager.unauthorized_handler
     def _unauthorized() -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,26 @@ class Config:
     PARTICIPANT_TOKEN_DAYS_AFTER_WORKSHOP: int = int(
         os.environ.get("PARTICIPANT_TOKEN_DAYS_AFTER_WORKSHOP", "60")
     )
-    MAX_CONTENT_LENGTH: int = 25 * 1024 * 1024  # slides can be large; nothing else is
+    #: Every request body (forms, the API) at most 1 MiB, read before the CSRF check; only the
+    #: views that take files allow more (uploads.accepts_files).
+    MAX_CONTENT_LENGTH: int = 1024 * 1024
+    #: Rate limits (facilitate/ratelimits.py): counted in Redis when one is named here or as
+    #: the message queue, so that every process counts together; in memory otherwise.
+    RATELIMIT_ENABLED: bool = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI: str = (os.environ.get("RATELIMIT_STORAGE_URI")
+                                  or os.environ.get("SOCKETIO_MESSAGE_QUEUE") or "memory://")
+    #: A moving window: a fixed one would let twice the limit through around its edge.
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = True
+    #: Deployments sharing one Redis keep their counts apart, as their rooms (SOCKETIO_CHANNEL).
+    RATELIMIT_KEY_PREFIX: str = os.environ.get("SOCKETIO_CHANNEL", "facilitate")
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted
+    #: (1 behind the shipped nginx); 0 when clients connect directly.
+    TRUSTED_PROXIES: int = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    #: A coordinator's sign-in ends after this long without a request, and this long after it
+    #: began, whatever happens (facilitate/accounts/operations.py).
+    SIGN_IN_IDLE: timedelta = timedelta(minutes=int(os.environ.get("SIGN_IN_IDLE_MINUTES", "240")))
+    SIGN_IN_LONGEST: timedelta = timedelta(hours=int(os.environ.get("SIGN_IN_MAX_HOURS", "12")))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE: bool = _env_bool("SESSION_COOKIE_SECURE", False)
@@ -54,6 +74,7 @@ class TestingConfig(Config):
     SECRET_KEY = "test-secret-key"
     SOCKETIO_ASYNC_MODE = "threading"
     SOCKETIO_MESSAGE_QUEUE = None
+    RATELIMIT_STORAGE_URI = "memory://"
     SESSION_COOKIE_SECURE = False
 
 

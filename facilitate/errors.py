@@ -83,7 +83,7 @@ class Gone(DomainError):
 
 
 class TooManyAttempts(DomainError):
-    """Too many failures in a short time; try again later."""
+    """Too many attempts in a short time (a rate limit); try again later."""
 
     status = 429
     code = "too_many_attempts"

@@ -1,4 +1,5 @@
-"""Unbound extensions, bound to an app in create_app: database, Socket.IO, Babel, login, CSRF."""
+"""Unbound extensions, bound to an app in create_app: database, Socket.IO, Babel, login, CSRF,
+rate limits."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_socketio import SocketIO
 from flask_wtf import CSRFProtect
@@ -78,3 +81,5 @@ socketio = SocketIO()
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+#: Limits are declared in facilitate/ratelimits.py; the default key is the client address.
+limiter = Limiter(get_remote_address)

@@ -7,6 +7,7 @@ import enum
 import secrets
 from datetime import date, datetime, time
 
+from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -46,6 +47,8 @@ TEXT_MAX_CHARS = 20000
 POLL_OPTIONS_MAX = 12
 CONTRIBUTION_MAX_CHARS = 2000
 NOTE_MAX_BYTES = 100_000
+#: A statement's answers, from 1 (fully disagree) to 5 (fully agree).
+STATEMENT_SCALE = range(1, 6)
 CLIENT_ID_MAX_CHARS = 64
 
 
@@ -98,7 +101,7 @@ def _enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
                 values_callable=lambda members: [m.value for m in members])
 
 
-class Coordinator(Base):
+class Coordinator(UserMixin, Base):
     """A THL staff member who logs in to prepare and run workshops."""
 
     __tablename__ = "coordinator"
@@ -110,28 +113,27 @@ class Coordinator(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
-    # Flask-Login protocol
-    @property
-    def is_authenticated(self) -> bool:
-        return True
 
-    @property
-    def is_anonymous(self) -> bool:
-        return False
+class SignIn(Base):
+    """One login of a coordinator, from one browser: what the session cookie points at, so
+    that logging out (or expiry, or ending it from another browser) ends it on the server."""
 
-    def get_id(self) -> str:
-        return str(self.id)
-
-
-class LoginAttempt(Base):
-    """A failed coordinator login; recent ones slow down password guessing."""
-
-    __tablename__ = "login_attempt"
+    __tablename__ = "sign_in"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: the address tried, lower-cased (whether or not an account has it)
-    email: Mapped[str] = mapped_column(String(EMAIL_MAX_CHARS), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+    coordinator_id: Mapped[int] = mapped_column(
+        ForeignKey("coordinator.id", ondelete="CASCADE"), index=True
+    )
+    #: random, kept in the signed session cookie
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: shown to the coordinator so that they recognise their own browsers
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+    coordinator: Mapped[Coordinator] = relationship()
 
 
 class Organisation(Base):

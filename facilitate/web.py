@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -16,7 +15,6 @@ from flask import (
     session,
 )
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -49,31 +47,20 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def coordinator_required(view: F) -> F:
-    """Pages and API calls only a logged-in coordinator may use."""
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
-        return view(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
 def commit() -> None:
     """Commit the request's unit of work once, after the operation has flushed it."""
     db.session.commit()
 
 
 def _error_response(status: int, code: str, message: Any,
-                    extra: dict[str, Any] | None = None) -> Any:
+                    extra: dict[str, Any] | None = None,
+                    headers: list[tuple[str, str]] | None = None) -> Any:
     db.session.rollback()
     if wants_json():
         body = {"error": code, "message": str(message)}
         body.update(extra or {})
-        return jsonify(body), status
-    return render_template("error.html", status=status, message=message), status
+        return jsonify(body), status, headers or []
+    return render_template("error.html", status=status, message=message), status, headers or []
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -98,10 +85,20 @@ def register_error_handlers(app: Flask) -> None:
         405: _l("Tätä toimintoa ei voi tehdä tällä osoitteella."),
         413: _l("Tiedosto tai lomake on liian suuri."),
         415: _l("Lähetä tiedot JSON-muodossa."),
+        429: _l("Liian monta pyyntöä lyhyessä ajassa. Yritä hetken kuluttua uudelleen."),
     }
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Any:
+        if error.response is not None:  # a view's own answer, e.g. the login page on a 429
+            return error.response
         status = error.code or 500
-        message = messages.get(status, error.description)
-        return _error_response(status, error.name.lower().replace(" ", "_"), message)
+        # A rate limit's own message (ratelimits.py) says more than the generic one.
+        limit = getattr(error, "limit", None)
+        message = (error.description if limit is not None and limit.error_message
+                   else messages.get(status, error.description))
+        # What the exception says besides its body: Allow on a 405, Retry-After, ...
+        headers = [(name, value) for name, value in error.get_headers()
+                   if name.lower() != "content-type"]
+        return _error_response(status, error.name.lower().replace(" ", "_"), message,
+                               headers=headers)

@@ -107,6 +107,8 @@ class CsrfClient:
         found = self.TOKEN.search(response.get_data(as_text=True))
         if found:
             self.token = found.group(1)
+        elif url.startswith(("/login", "/logout")) and response.status_code == 302:
+            self.token = None  # a new session, with a new token, as a browser's next page has
         return response
 
     def __getattr__(self, name: str) -> Any:

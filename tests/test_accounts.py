@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 
 from facilitate.extensions import db
-from facilitate.models import Coordinator, Series
+from facilitate.models import Coordinator, Series, SignIn
+from facilitate.timeutil import now_utc
 
 
 def test_password_is_hashed_with_argon2(coordinator_exists, password):
@@ -46,7 +51,10 @@ def test_login_returns_to_the_asked_page_but_never_off_site(client, coordinator_
 
 
 def test_logout_is_a_post(coordinator_client):
-    assert coordinator_client.get("/logout").status_code == 405
+    refused = coordinator_client.get("/logout")
+    assert refused.status_code == 405
+    assert set(refused.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
+    assert "Tätä toimintoa ei voi tehdä tällä osoitteella." in refused.get_data(as_text=True)
     assert coordinator_client.post("/logout", {}).status_code == 302
     assert coordinator_client.get("/manage/").status_code == 302
 
@@ -119,23 +127,168 @@ def test_cli_refuses_bad_accounts(app, email, password, message):
     assert db.session.scalar(select(Coordinator.id)) is None
 
 
-def test_repeated_failures_are_throttled(client, coordinator_exists, password):
-    from datetime import timedelta
+class Clock:
+    """Time for the rate limits' memory storage, moved on by the test."""
 
-    from facilitate.accounts.operations import FAILURES_ALLOWED, authenticate
-    from facilitate.timeutil import now_utc
+    def __init__(self) -> None:
+        self.now = time.time()
 
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock()
+    for module in ("limits.storage.memory", "limits.strategies", "facilitate.accounts.routes"):
+        monkeypatch.setattr(f"{module}.time", clock)
+    return clock
+
+
+ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
+COORDINATORS_OWN = {"REMOTE_ADDR": "198.51.100.7"}
+
+
+def _login(client, email: str, password: str, where: dict[str, str]) -> Any:
+    return client.post("/login", {"email": email, "password": password}, environ_base=where)
+
+
+def test_guessing_a_password_elsewhere_never_locks_the_coordinator_out(
+        client, coordinator_exists, password, clock):
     email = coordinator_exists.email
-    for _ in range(FAILURES_ALLOWED):
-        assert client.post("/login", {"email": email, "password": "arvaus"}).status_code == 401
-    # Now even the right password is refused, with a reason.
-    response = client.post("/login", {"email": email.upper(), "password": password})
-    assert response.status_code == 429
-    assert "Liian monta epäonnistunutta kirjautumista" in response.get_data(as_text=True)
-    assert client.get("/manage/").status_code == 302
-    # Another address is not affected, and after the window the right password works again.
-    assert authenticate(db.session, "muu@thl.fi", "x") is None
-    later = now_utc() + timedelta(minutes=16)
-    assert authenticate(db.session, email, password, now=later) is not None
+    for _ in range(5):
+        assert _login(client, email, "arvaus", ATTACKER).status_code == 401
+    # the attacker is stopped, even with the right password, and told when to try again
+    refused = _login(client, email.upper(), password, ATTACKER)
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
+    assert ("Liian monta epäonnistunutta kirjautumista. Yritä uudelleen 15 minuutin "
+            "kuluttua.") in refused.get_data(as_text=True)
+    assert client.get("/manage/").status_code == 302, "not logged in"
+    # the coordinator, at their own computer, mistypes once and gets in
+    assert _login(client, email, "väärin", COORDINATORS_OWN).status_code == 401
+    assert _login(client, email, password, COORDINATORS_OWN).status_code == 302
+    assert client.get("/manage/").status_code == 200
+    client.post("/logout", {})
+    # a success never counts: logging in again and again is fine
+    for _ in range(8):
+        assert _login(client, email, password, COORDINATORS_OWN).status_code == 302
+        client.post("/logout", {})
+    # the attacker's lock ends with its window ...
+    clock.advance(15 * 60 + 1)
+    assert _login(client, email, "arvaus", ATTACKER).status_code == 401
+
+
+def test_an_attacker_who_keeps_coming_back_is_refused_for_the_day(
+        client, coordinator_exists, clock):
+    email = coordinator_exists.email
+    for _round in range(3):
+        for _ in range(5):
+            assert _login(client, email, "arvaus", ATTACKER).status_code == 401
+        assert _login(client, email, "arvaus", ATTACKER).status_code == 429
+        clock.advance(15 * 60 + 1)
+    # the third breach in a day: the window is over, but the back-off keeps them out
+    assert _login(client, email, "arvaus", ATTACKER).status_code == 429
+    clock.advance(24 * 3600 + 1)
+    assert _login(client, email, "arvaus", ATTACKER).status_code == 401
+
+
+def test_password_spraying_from_one_address_is_stopped(client, coordinator_exists, password,
+                                                       clock):
+    for index in range(20):
+        assert _login(client, f"arvattu{index}@thl.fi", "Kesä2026!", ATTACKER).status_code == 401
+    refused = _login(client, "vielä.yksi@thl.fi", "Kesä2026!", ATTACKER)
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    # from another address the real coordinator is not affected
+    assert _login(client, coordinator_exists.email, password, COORDINATORS_OWN).status_code \
+        == 302
+
+
+# --- sign-ins: sessions that end on the server ---------------------------------------------
+
+
+@pytest.fixture
+def new_browser(app, client) -> Any:
+    """More browsers like `client` (each with its own cookies)."""
+    return lambda: type(client)(app.test_client())
+
+
+def _sign_in(new_browser, coordinator, password: str, **environ: str) -> Any:
+    browser = new_browser()
+    response = browser.post("/login", {"email": coordinator.email, "password": password},
+                            environ_base={"HTTP_USER_AGENT": "Testiselain/1.0", **environ})
+    assert response.status_code == 302
+    return browser
+
+
+def _copy_of(app, browser) -> Any:
+    """Another browser holding a copy of this one's session cookie."""
+    copy = app.test_client()
+    copy.set_cookie("session", browser.client.get_cookie("session").value)
+    return copy
+
+
+def test_logout_ends_the_sign_in_so_a_copied_cookie_stops_working(
+        app, new_browser, coordinator_exists, password):
+    browser = _sign_in(new_browser, coordinator_exists, password)
+    copy = _copy_of(app, browser)
+    assert copy.get("/manage/").status_code == 200
+    browser.post("/logout", {})
+    assert copy.get("/manage/").status_code == 302, "the copy still worked after logout"
+    assert copy.get("/api/v1/series").status_code == 401
+    sign_in = db.session.scalar(select(SignIn))
+    assert sign_in is not None and sign_in.ended_at is not None
+
+
+@pytest.mark.parametrize("column", ["last_seen_at", "created_at"])
+def test_a_sign_in_expires_when_idle_and_after_its_longest_time(
+        app, new_browser, coordinator_exists, password, column):
+    browser = _sign_in(new_browser, coordinator_exists, password)
+    limit = app.config["SIGN_IN_IDLE" if column == "last_seen_at" else "SIGN_IN_LONGEST"]
+    sign_in = db.session.scalar(select(SignIn))
+    assert sign_in is not None
+    assert browser.get("/manage/").status_code == 200
+    setattr(sign_in, column, now_utc() - limit - timedelta(minutes=1))
     db.session.commit()
-    assert client.post("/login", {"email": email, "password": password}).status_code == 302
+    response = browser.get("/manage/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    db.session.expire_all()
+    assert sign_in.ended_at is not None
+
+
+def test_login_starts_a_fresh_session_but_keeps_the_language(client, coordinator_exists,
+                                                             password):
+    browser = client
+    browser.get("/login?lang=sv")
+    with browser.client.session_transaction() as before:
+        before["left_over"] = "from before the login"
+    browser.post("/login", {"email": coordinator_exists.email, "password": password})
+    with browser.client.session_transaction() as after:
+        assert "left_over" not in after and after["lang"] == "sv"
+    assert 'lang="sv"' in browser.get("/manage/").get_data(as_text=True)
+
+
+def test_a_coordinator_sees_their_sign_ins_and_ends_another(
+        new_browser, coordinator_exists, password, make_coordinator):
+    laptop = _sign_in(new_browser, coordinator_exists, password, REMOTE_ADDR="198.51.100.7")
+    forgotten = _sign_in(new_browser, coordinator_exists, password, REMOTE_ADDR="192.0.2.44")
+    colleague = make_coordinator(email="kollega@thl.fi")
+    theirs = _sign_in(new_browser, colleague, password)
+    page = laptop.get("/account/sign-ins")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "198.51.100.7" in text and "192.0.2.44" in text and "(tämä selain)" in text
+    assert text.count("Testiselain/1.0") == 2, "only the coordinator's own sign-ins"
+    other = db.session.scalar(select(SignIn).where(SignIn.address == "192.0.2.44"))
+    assert other is not None
+    ended = laptop.post(f"/account/sign-ins/{other.id}/end", {})
+    assert ended.status_code == 302
+    assert forgotten.get("/manage/").status_code == 302, "the other browser is logged out"
+    assert laptop.get("/manage/").status_code == 200, "this one is not"
+    # nobody ends someone else's sign-in
+    colleagues = db.session.scalar(select(SignIn).where(SignIn.coordinator_id == colleague.id))
+    assert laptop.post(f"/account/sign-ins/{colleagues.id}/end", {}).status_code == 404
+    assert theirs.get("/manage/").status_code == 200

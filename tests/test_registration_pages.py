@@ -260,3 +260,30 @@ def test_far_away_years_are_refused(coordinator_client, make_workshop):
                                                  "registration_deadline": deadline})
         assert response.status_code == 422
         assert "Vuoden pitää olla välillä 2000–2100." in response.get_data(as_text=True)
+
+
+def test_one_address_cannot_flood_the_registration(client, make_workshop):
+    workshop = make_workshop()
+    url = f"/invite/{workshop.invitation_token}"
+    flood = {"REMOTE_ADDR": "203.0.113.9"}
+    client.get(url)
+    for index in range(10):
+        response = client.post(url, _form(email=f"robotti{index}@example.fi"),
+                               environ_base=flood)
+        assert response.status_code == 302, index
+    refused = client.post(url, _form(email="robotti10@example.fi"), environ_base=flood)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert ("Liian monta ilmoittautumista lyhyessä ajassa. Yritä hetken kuluttua uudelleen."
+            in refused.get_data(as_text=True))
+    # the API shares the budget: the same address is refused there too ...
+    api = client.client.post(f"/api/v1/invitations/{workshop.invitation_token}/registrations",
+                             json={"name": "Robotti", "email": "robotti11@example.fi",
+                                   "organisation": "varsinaissuomi", "wishes": []},
+                             environ_base=flood)
+    assert api.status_code == 429
+    assert api.json["error"] == "too_many_requests" and "Retry-After" in api.headers
+    assert _count(Registration) == 10
+    # ... and a leader registering from elsewhere is not affected
+    assert client.post(url, _form(), environ_base={"REMOTE_ADDR": "198.51.100.20"}) \
+        .status_code == 302
+    assert _count(Registration) == 11

@@ -2,19 +2,50 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_limiter import RequestLimit
+from flask_login import current_user, login_required, login_user, logout_user
 
-from ..errors import TooManyAttempts
-from ..extensions import db
+from ..extensions import db, limiter
+from ..models import SignIn
+from ..ratelimits import (
+    LOGIN_BACKOFF,
+    LOGIN_FAILURES_PER_ACCOUNT,
+    LOGIN_FAILURES_PER_CLIENT,
+    account_and_client,
+    client_address,
+    failed_login,
+)
 from ..web import commit
-from .operations import authenticate
+from .operations import (
+    authenticate,
+    end_other_sign_in,
+    end_sign_in,
+    open_sign_ins,
+    start_sign_in,
+)
 
 bp = Blueprint("accounts", __name__)
+
+#: Where the session cookie keeps the key of its sign-in (models.SignIn).
+SIGN_IN_KEY = "sign_in"
 
 
 def _safe_next(target: str | None) -> str:
@@ -25,30 +56,84 @@ def _safe_next(target: str | None) -> str:
     return url_for("series.manage")
 
 
-@bp.route("/login", methods=["GET", "POST"])
-def login() -> Any:
-    """Log in with email and password."""
-    error, status = None, 200
-    if request.method == "POST":
-        try:
-            coordinator = authenticate(db.session, request.form.get("email", ""),
-                                       request.form.get("password", ""))
-        except TooManyAttempts as refused:
-            error, status = refused.message, refused.status
-        else:
-            commit()  # the failure record, or a password rehash after a parameter change
-            if coordinator is not None:
-                login_user(coordinator)
-                flash(_("Olet kirjautunut sisään."), "success")
-                return redirect(_safe_next(request.args.get("next")))
-            error, status = _("Sähköpostiosoite tai salasana on väärin."), 401
+def _login_page(error: Any = None, status: int = 200) -> Any:
     return render_template("accounts/login.html", error=error,
                            email=request.form.get("email", "")), status
 
 
+def _too_many(limit: RequestLimit) -> Response:
+    """The login page again, saying when to try next (Flask-Limiter adds Retry-After)."""
+    minutes = max(1, round((limit.reset_at - time.time()) / 60))
+    return make_response(_login_page(_("Liian monta epäonnistunutta kirjautumista. Yritä "
+                                       "uudelleen %(minutes)s minuutin kuluttua.",
+                                       minutes=minutes), 429))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_FAILURES_PER_ACCOUNT, key_func=account_and_client, methods=["POST"],
+               deduct_when=failed_login, on_breach=_too_many, meta_limits=[LOGIN_BACKOFF])
+@limiter.limit(LOGIN_FAILURES_PER_CLIENT, methods=["POST"], deduct_when=failed_login,
+               on_breach=_too_many, meta_limits=[LOGIN_BACKOFF])
+def login() -> Any:
+    """Log in with email and password."""
+    if request.method == "GET":
+        return _login_page()
+    coordinator = authenticate(db.session, request.form.get("email", ""),
+                               request.form.get("password", ""))
+    commit()  # a password rehash after a parameter change
+    if coordinator is None:
+        return _login_page(_("Sähköpostiosoite tai salasana on väärin."), 401)
+    # A fresh session, so nothing from before the login (fixation) carries over; the
+    # chosen language does.
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    sign_in = start_sign_in(db.session, coordinator,
+                            user_agent=request.headers.get("User-Agent", ""),
+                            address=client_address())
+    commit()
+    session[SIGN_IN_KEY] = sign_in.key
+    login_user(coordinator)
+    flash(_("Olet kirjautunut sisään."), "success")
+    return redirect(_safe_next(request.args.get("next")))
+
+
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
-    """Log out (POST, so that no link or image can log a coordinator out)."""
+    """Log out (POST, so that no link or image can log a coordinator out); the sign-in ends
+    on the server too, so a copy of the cookie no longer works."""
+    if current_user.is_authenticated:
+        sign_in = db.session.get(SignIn, g.sign_in_id)
+        if sign_in is not None:
+            end_sign_in(db.session, sign_in)
+            commit()
     logout_user()
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
     flash(_("Olet kirjautunut ulos."), "success")
     return redirect(url_for("series.index"))
+
+
+@bp.get("/account/sign-ins")
+@login_required
+def sign_ins() -> Any:
+    """The coordinator's sign-ins that still work (this browser and others), to end any."""
+    return render_template("accounts/sign_ins.html", current_id=g.sign_in_id,
+                           sign_ins=open_sign_ins(db.session, current_user,
+                                                  idle=current_app.config["SIGN_IN_IDLE"],
+                                                  longest=current_app.config["SIGN_IN_LONGEST"]))
+
+
+@bp.post("/account/sign-ins/<int:sign_in_id>/end")
+@login_required
+def end_sign_in_elsewhere(sign_in_id: int) -> Any:
+    """End one of the coordinator's other sign-ins (a forgotten browser, a lost laptop)."""
+    end_other_sign_in(db.session, current_user, sign_in_id)
+    commit()
+    if sign_in_id == g.sign_in_id:
+        return logout()
+    flash(_("Kirjautuminen päätettiin: sillä selaimella pitää kirjautua uudelleen."), "success")
+    return redirect(url_for("accounts.sign_ins"))

@@ -274,6 +274,11 @@ _ERRORS = {
     410: ("Gone", "The participant's link has expired after the workshop"),
     413: ("PayloadTooLarge", "The body is larger than 1 MiB"),
     415: ("UnsupportedMediaType", "The body is not sent as application/json"),
+    429: (
+        "TooManyRequests",
+        "Too many requests from this client address (see facilitate/ratelimits.py); "
+        "the Retry-After header says how many seconds to wait",
+    ),
     422: (
         "Invalid",
         "A field is missing, unknown, of the wrong type or breaks a rule; "
@@ -316,7 +321,7 @@ def _operation(
     tag: str,
 ) -> dict[str, Any]:
     unsafe = method in UNSAFE
-    statuses = set(errors)
+    statuses = set(errors) | {429}
     if access == "coordinator":
         statuses.add(401)
         if unsafe:

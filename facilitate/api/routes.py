@@ -11,18 +11,19 @@ from typing import Any, TypeVar
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from werkzeug.exceptions import UnsupportedMediaType
 
 from ..agenda import operations as agenda_ops
 from ..errors import DomainError, Invalid
-from ..extensions import csrf, db
+from ..extensions import csrf, db, limiter
 from ..models import Registration
 from ..plans import PlanError, get_plan
+from ..ratelimits import API_PER_CLIENT, registration_limit
 from ..registration import operations as registration_ops
 from ..series import operations as series_ops
-from ..web import commit, coordinator_required
+from ..web import commit
 from . import schemas
 from .openapi import DOCUMENT_JSON
 from .schemas import (
@@ -37,6 +38,7 @@ from .schemas import (
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+limiter.limit(API_PER_CLIENT)(bp)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,7 +46,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 ACCESS_ATTRIBUTE = "api_access"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: JSON bodies are small (the longest text is 20 000 characters); slides never come this way.
-MAX_BODY_BYTES = 1024 * 1024
 _BEARER = re.compile(r"Bearer +(\S+)", re.IGNORECASE)
 
 
@@ -53,7 +54,7 @@ _BEARER = re.compile(r"Bearer +(\S+)", re.IGNORECASE)
 
 def coordinator(view: F) -> F:
     """Only a logged-in coordinator; unsafe methods also need the X-CSRFToken header."""
-    wrapped = coordinator_required(view)
+    wrapped = login_required(view)
     setattr(wrapped, ACCESS_ATTRIBUTE, "coordinator")
     return wrapped
 
@@ -94,7 +95,6 @@ def participant(view: Callable[..., Any]) -> Callable[..., Any]:
 
 @bp.before_request
 def _limits_and_csrf() -> None:
-    request.max_content_length = MAX_BODY_BYTES
     view = current_app.view_functions.get(request.endpoint or "")
     # Only the session cookie can be ridden by another site; a bearer token cannot, and an
     # anonymous request gets its 401 from the view.
@@ -185,6 +185,7 @@ def organisations() -> Response:
 
 @bp.post("/invitations/<invitation_token>/registrations")
 @public
+@registration_limit
 def register(invitation_token: str) -> tuple[Response, int]:
     """Anyone with the invitation link: sign up, or update the sign-up of the same address
     (which replaces the private link)."""

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..models import WISH_MAX_CHARS, Registration
+from ..ratelimits import registration_limit
 from ..series.operations import get_workshop_by_invitation, registration_state
 from ..web import commit
 from . import operations as ops
@@ -43,6 +44,7 @@ def _registration(token: str) -> Registration:
 
 
 @bp.route("/invite/<invitation_token>", methods=["GET", "POST"])
+@registration_limit
 def register_form(invitation_token: str) -> Any:
     """The registration form, reachable only through the workshop's invitation link."""
     workshop = get_workshop_by_invitation(db.session, invitation_token)

@@ -22,7 +22,7 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ..errors import Busy, DomainError, Forbidden, Invalid, NotFound
+from ..errors import Busy, DomainError, Forbidden, Invalid, NotFound, TooManyAttempts
 from ..extensions import db, socketio
 from ..models import (
     Contribution,
@@ -34,8 +34,9 @@ from ..models import (
     Theme,
     Workshop,
 )
+from ..ratelimits import room_connect_allowed
 from ..registration.operations import find_registration
-from ..timeutil import now_utc
+from ..timeutil import iso, now_utc
 from ..web import select_locale
 from . import operations as ops
 from .presence import presence_writer
@@ -43,7 +44,6 @@ from .snapshot import (
     authors_of,
     build_snapshot,
     contribution_payload,
-    iso,
     note_payload,
     presence_for,
     results_of,
@@ -292,6 +292,9 @@ def connect(auth: Any = None) -> None:
     try:
         locale = select_locale()
         with force_locale(locale):
+            if not room_connect_allowed():
+                raise TooManyAttempts(_l("Liian monta yhteydenottoa tästä osoitteesta. Yritä "
+                                         "hetken kuluttua uudelleen."))
             actor = _authenticate(auth)
             if connections_per_person[actor.key] >= ops.CONNECTIONS_PER_PERSON:
                 raise Busy(_l("Liian monta avointa yhteyttä samalla linkillä. Sulje muita "

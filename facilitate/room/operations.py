@@ -17,6 +17,7 @@ from ..models import (
     CLIENT_ID_MAX_CHARS,
     CONTRIBUTION_MAX_CHARS,
     NOTE_MAX_BYTES,
+    STATEMENT_SCALE,
     Answer,
     AppliedChange,
     Contribution,
@@ -47,7 +48,6 @@ PRESENCE_TTL = timedelta(seconds=6)
 #: Open connections one person may have to one process (tabs, devices); more is a client
 #: stuck in a reconnect loop, or someone flooding.
 CONNECTIONS_PER_PERSON = 10
-STATEMENT_VALUES = range(1, 6)
 #: Edits of a note kept for transforming stale edits and for `note.history`; older ones are
 #: folded into the note's text (its checkpoint), so a long session's note does not keep
 #: thousands of revisions. A client further behind than this gets the text and rebases.
@@ -471,7 +471,7 @@ def set_answer(s: Session, actor: Actor, prompt_id: Any, value: Any) -> Answer:
     prompt = _prompt(s, actor, prompt_id)
     _require_unlocked(prompt.theme)
     if prompt.kind == PromptKind.STATEMENT:
-        allowed = STATEMENT_VALUES
+        allowed = STATEMENT_SCALE
     elif prompt.kind == PromptKind.POLL:
         allowed = range(len(prompt.options))
     else:

@@ -77,6 +77,13 @@ def test_every_other_page_passes_axe(new_page: Callable[[], Page], axe_check: Ax
         "yksityisen toimijan puolelta")
     axe_check(coordinator)
 
+    # The coordinator's sign-ins, reached from the header with the keyboard.
+    coordinator.get_by_role("link", name="Kirjautumiset").focus()
+    coordinator.keyboard.press("Enter")
+    expect(coordinator.get_by_role("heading", level=1, name="Kirjautumiset")).to_be_visible()
+    expect(coordinator.get_by_role("row").filter(has_text="tämä selain")).to_have_count(1)
+    axe_check(coordinator)
+
     # A participant reaches the room's waiting page from their own page.
     participant = new_page()
     participant.goto(invitation)

@@ -694,3 +694,43 @@ def test_notes_reach_readers_as_sanitised_markdown(
     assert "<strong>Tärkeä</strong>" in html
     assert "<script" not in html and "javascript:" not in html and "onclick" not in html
     assert anna.call("sync", {})["snapshot"]["themes"][0]["note"]["html"] == html
+
+
+@pytest.fixture
+def limited_server(database_url: str, tmp_path: Any) -> Any:
+    """A server with the rate limits on, behind a (pretend) proxy that names the client."""
+    from room_client import serving
+
+    yield from serving(tmp_path, database_url, RATELIMIT_ENABLED="1", TRUSTED_PROXIES="1")
+
+
+def test_one_address_opening_connections_too_fast_is_refused_clearly(
+        room: Any, limited_server: Any) -> None:
+    import socketio
+
+    from facilitate.ratelimits import ROOM_CONNECTS_PER_CLIENT
+
+    allowed = int(ROOM_CONNECTS_PER_CLIENT.split()[0])
+
+    def connect(token: str, address: str) -> tuple[bool, list[Any]]:
+        client = socketio.Client(reconnection=False)
+        reasons: list[Any] = []
+        client.on("connect_error", reasons.append)
+        try:
+            client.connect(limited_server.url, auth={"token": token}, transports=["websocket"],
+                           headers={"X-Forwarded-For": address}, wait_timeout=10)
+        except socketio.exceptions.ConnectionError:
+            return False, reasons
+        client.disconnect()
+        return True, reasons
+
+    # guessing private links counts as much as using one
+    for _ in range(allowed):
+        connected, reasons = connect("arvattu-linkki", "203.0.113.7")
+        assert not connected and reasons[-1]["data"] == {"error": "not_found"}
+    connected, reasons = connect(room.tokens["anna"], "203.0.113.7")
+    assert not connected
+    assert reasons[-1] == {"message": "Liian monta yhteydenottoa tästä osoitteesta. Yritä "
+                           "hetken kuluttua uudelleen.", "data": {"error": "too_many_attempts"}}
+    # from another address the room is open as usual
+    assert connect(room.tokens["anna"], "198.51.100.30")[0]
