@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, request, session
+from flask_login import current_user
 from markupsafe import Markup
 
 from . import config as config_module
@@ -102,6 +103,13 @@ def _init_login(app: Flask) -> None:
             return None
         g.sign_in_id = sign_in.id
         return sign_in.coordinator
+
+    @app.before_request
+    def _load_coordinator() -> None:
+        # Load the coordinator before the view begins its unit of work, so that marking the
+        # sign-in used is a commit of its own.
+        if request.endpoint != "static":
+            current_user._get_current_object()
 
     @login_manager.unauthorized_handler
     def _unauthorized() -> Any:

@@ -48,6 +48,9 @@ class Config:
     #: A moving window: a fixed one would let twice the limit through around its edge.
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = True
+    #: Redis down: count in this process's memory meanwhile rather than refuse every request.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     #: Deployments sharing one Redis keep their counts apart, as their rooms (SOCKETIO_CHANNEL).
     RATELIMIT_KEY_PREFIX: str = os.environ.get("SOCKETIO_CHANNEL", "facilitate")
     #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted

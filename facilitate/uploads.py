@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import filetype
 from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
 from .errors import Invalid
@@ -49,14 +50,16 @@ def accepts_files(max_bytes: int) -> Callable[[F], F]:
 
 
 def init_app(app: Flask) -> None:
-    """Raise the request size limit for views marked with accepts_files. Call before the CSRF
-    protection is set up: its check reads the form, so the limit must be known by then."""
+    """Raise the request size limit for views marked with accepts_files, for signed-in
+    coordinators only. Call before the CSRF protection is set up: its check reads the form,
+    so the limit must be known by then."""
 
     @app.before_request
     def _upload_limit() -> None:
         view = app.view_functions.get(request.endpoint or "")
         limit = getattr(view, "upload_max_bytes", None)
-        if limit is not None:
+        # Anyone else stops at MAX_CONTENT_LENGTH: a stranger cannot make us read 25 MiB.
+        if limit is not None and current_user.is_authenticated:
             request.max_content_length = limit
 
 

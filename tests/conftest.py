@@ -60,13 +60,14 @@ def app(database_url: str, seeded_organisation_ids: set[int], tmp_path: Any) -> 
     }))
 
 
-    @app.before_request
     def _fresh_g() -> None:
         # Requests made while a test holds an app context share its `g`; a real request never
         # does. Flask-WTF caches the CSRF token and Flask-Login the user there, so one client's
-        # identity would leak into the next client's request.
+        # identity would leak into the next client's request. First, before the app's hooks.
         for name in list(g):
             g.pop(name)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
 
     with app.app_context():
         yield app

@@ -173,7 +173,7 @@ def test_guessing_a_password_elsewhere_never_locks_the_coordinator_out(
     assert _login(client, email, password, COORDINATORS_OWN).status_code == 302
     assert client.get("/manage/").status_code == 200
     client.post("/logout", {})
-    # a success never counts: logging in again and again is fine
+    # a success clears the account's count: logging in again and again is fine
     for _ in range(8):
         assert _login(client, email, password, COORDINATORS_OWN).status_code == 302
         client.post("/logout", {})
@@ -205,6 +205,33 @@ def test_password_spraying_from_one_address_is_stopped(client, coordinator_exist
     # from another address the real coordinator is not affected
     assert _login(client, coordinator_exists.email, password, COORDINATORS_OWN).status_code \
         == 302
+
+
+def test_guesses_sent_at_once_are_counted_before_any_password_is_checked(app, clock):
+    from facilitate.ratelimits import login_try
+
+    # Six requests in flight together, none answered yet: the sixth is already refused.
+    with app.test_request_context("/login", method="POST", environ_base=ATTACKER):
+        assert [login_try("niina@thl.fi") for _ in range(5)] == [None] * 5
+        assert login_try("niina@thl.fi") == pytest.approx(clock.now + 15 * 60)
+    with app.test_request_context("/login", method="POST", environ_base=COORDINATORS_OWN):
+        assert login_try("niina@thl.fi") is None
+
+
+def test_sign_ins_and_registrations_go_on_when_the_rate_limit_storage_is_down(
+        app, client, coordinator_exists, password, make_workshop):
+    from facilitate.extensions import limiter
+
+    app.config["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:9/0"  # nothing listens there
+    limiter.init_app(app)
+    assert _login(client, coordinator_exists.email, "väärin", ATTACKER).status_code == 401
+    assert _login(client, coordinator_exists.email, password, ATTACKER).status_code == 302
+    workshop = make_workshop()
+    client.get(f"/invite/{workshop.invitation_token}")
+    response = client.post(f"/invite/{workshop.invitation_token}",
+                           {"name": "Maija Meikäläinen", "email": "maija@example.fi",
+                            "organisation": "varsinaissuomi", "other_organisation": ""})
+    assert response.status_code == 302
 
 
 # --- sign-ins: sessions that end on the server ---------------------------------------------
@@ -241,6 +268,19 @@ def test_logout_ends_the_sign_in_so_a_copied_cookie_stops_working(
     assert copy.get("/api/v1/series").status_code == 401
     sign_in = db.session.scalar(select(SignIn))
     assert sign_in is not None and sign_in.ended_at is not None
+
+
+def test_logging_in_again_in_one_browser_ends_its_earlier_sign_in(
+        app, new_browser, coordinator_exists, password):
+    browser = _sign_in(new_browser, coordinator_exists, password)
+    copy = _copy_of(app, browser)
+    browser.get("/login")
+    assert browser.post("/login", {"email": coordinator_exists.email,
+                                   "password": password}).status_code == 302
+    assert browser.get("/manage/").status_code == 200
+    assert copy.get("/manage/").status_code == 302, "the earlier sign-in still worked"
+    assert [s.ended_at is None for s in db.session.scalars(select(SignIn).order_by(SignIn.id))] \
+        == [False, True]
 
 
 @pytest.mark.parametrize("column", ["last_seen_at", "created_at"])

@@ -111,7 +111,7 @@ def test_slides_are_checked_by_their_content_not_only_their_name(coordinator_cli
     assert len(list(Path(coordinator_client.application.config["UPLOADS_DIR"]).iterdir())) == 2
 
 
-def test_only_the_slides_form_takes_large_bodies(coordinator_client, make_workshop):
+def test_only_the_slides_form_takes_large_bodies(coordinator_client, client, make_workshop):
     workshop = make_workshop()
     url = f"/manage/workshops/{workshop.id}"
     coordinator_client.get(url)
@@ -119,6 +119,11 @@ def test_only_the_slides_form_takes_large_bodies(coordinator_client, make_worksh
     boundary, body = encode_multipart({
         "csrf_token": coordinator_client.token, "title": "Iso esitys",
         "slides": FileStorage(io.BytesIO(b"%PDF-1.7\n" + bytes(2 * 1024 * 1024)), "iso.pdf")})
+    # a stranger is held to the small limit even there
+    client.get("/login")
+    response = client.client.post(f"{url}/presentations", data=body,
+                                  content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 413
     response = coordinator_client.client.post(
         f"{url}/presentations", data=body,
         content_type=f"multipart/form-data; boundary={boundary}")

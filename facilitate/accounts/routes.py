@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,19 +21,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db, limiter
+from ..extensions import db
 from ..models import SignIn
-from ..ratelimits import (
-    LOGIN_BACKOFF,
-    LOGIN_FAILURES_PER_ACCOUNT,
-    LOGIN_FAILURES_PER_CLIENT,
-    account_and_client,
-    client_address,
-    failed_login,
-)
+from ..ratelimits import client_address, login_succeeded, login_try
 from ..web import commit
 from .operations import (
     authenticate,
@@ -61,34 +54,34 @@ def _login_page(error: Any = None, status: int = 200) -> Any:
                            email=request.form.get("email", "")), status
 
 
-def _too_many(limit: RequestLimit) -> Response:
-    """The login page again, saying when to try next (Flask-Limiter adds Retry-After)."""
-    minutes = max(1, round((limit.reset_at - time.time()) / 60))
-    return make_response(_login_page(_("Liian monta epäonnistunutta kirjautumista. Yritä "
-                                       "uudelleen %(minutes)s minuutin kuluttua.",
-                                       minutes=minutes), 429))
+def _too_many(retry_at: float) -> Response:
+    """The login page again, saying when to try next, also in Retry-After."""
+    seconds = max(1, math.ceil(retry_at - time.time()))
+    response = make_response(_login_page(_("Liian monta epäonnistunutta kirjautumista. Yritä "
+                                           "uudelleen %(minutes)s minuutin kuluttua.",
+                                           minutes=max(1, round(seconds / 60))), 429))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(LOGIN_FAILURES_PER_ACCOUNT, key_func=account_and_client, methods=["POST"],
-               deduct_when=failed_login, on_breach=_too_many, meta_limits=[LOGIN_BACKOFF])
-@limiter.limit(LOGIN_FAILURES_PER_CLIENT, methods=["POST"], deduct_when=failed_login,
-               on_breach=_too_many, meta_limits=[LOGIN_BACKOFF])
 def login() -> Any:
-    """Log in with email and password."""
+    """Log in with email and password (tries are limited: facilitate/ratelimits.py)."""
     if request.method == "GET":
         return _login_page()
-    coordinator = authenticate(db.session, request.form.get("email", ""),
-                               request.form.get("password", ""))
+    email = request.form.get("email", "")
+    retry_at = login_try(email)
+    if retry_at is not None:
+        return _too_many(retry_at)
+    coordinator = authenticate(db.session, email, request.form.get("password", ""))
     commit()  # a password rehash after a parameter change
     if coordinator is None:
         return _login_page(_("Sähköpostiosoite tai salasana on väärin."), 401)
+    login_succeeded(email)
+    _end_this_browsers_sign_in()
     # A fresh session, so nothing from before the login (fixation) carries over; the
     # chosen language does.
-    language = session.get("lang")
-    session.clear()
-    if language:
-        session["lang"] = language
+    _clear_session()
     sign_in = start_sign_in(db.session, coordinator,
                             user_agent=request.headers.get("User-Agent", ""),
                             address=client_address())
@@ -103,18 +96,27 @@ def login() -> Any:
 def logout() -> Any:
     """Log out (POST, so that no link or image can log a coordinator out); the sign-in ends
     on the server too, so a copy of the cookie no longer works."""
+    _end_this_browsers_sign_in()
+    logout_user()
+    _clear_session()
+    flash(_("Olet kirjautunut ulos."), "success")
+    return redirect(url_for("series.index"))
+
+
+def _end_this_browsers_sign_in() -> None:
+    """End the sign-in this browser's cookie names, if it is still on."""
     if current_user.is_authenticated:
         sign_in = db.session.get(SignIn, g.sign_in_id)
         if sign_in is not None:
             end_sign_in(db.session, sign_in)
             commit()
-    logout_user()
+
+
+def _clear_session() -> None:
     language = session.get("lang")
     session.clear()
     if language:
         session["lang"] = language
-    flash(_("Olet kirjautunut ulos."), "success")
-    return redirect(url_for("series.index"))
 
 
 @bp.get("/account/sign-ins")
