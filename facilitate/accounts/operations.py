@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -86,18 +87,37 @@ def active_sign_in(s: Session, key: str | None, *, idle: timedelta, longest: tim
     expired one ended); the caller commits."""
     if not key:
         return None
-    now = now or now_utc()
     sign_in = s.scalar(select(SignIn).where(SignIn.key == key, SignIn.ended_at.is_(None)))
-    if sign_in is None or not sign_in.coordinator.is_active:
+    if sign_in is None or not _still_on(s, sign_in, idle=idle, longest=longest,
+                                        now=now or now_utc(), record=record):
         return None
+    return sign_in
+
+
+def sign_ins_still_on(s: Session, ids: Collection[int], *, idle: timedelta,
+                      longest: timedelta, now: datetime | None = None) -> set[int]:
+    """Of these sign-ins (the live room's coordinator connections), the ones still on, marked
+    used: an open room connection is use. Expired ones are ended; the caller commits."""
+    if not ids:
+        return set()
+    now = now or now_utc()
+    found = s.scalars(select(SignIn).where(SignIn.id.in_(ids), SignIn.ended_at.is_(None)))
+    return {sign_in.id for sign_in in found
+            if _still_on(s, sign_in, idle=idle, longest=longest, now=now, record=True)}
+
+
+def _still_on(s: Session, sign_in: SignIn, *, idle: timedelta, longest: timedelta,
+              now: datetime, record: bool) -> bool:
+    if not sign_in.coordinator.is_active:
+        return False
     if now - sign_in.last_seen_at > idle or now - sign_in.created_at > longest:
         if record:
             end_sign_in(s, sign_in, now=now, reason="expired")
-        return None
+        return False
     if record and now - sign_in.last_seen_at > SEEN_EVERY:
         sign_in.last_seen_at = now
         s.flush()
-    return sign_in
+    return True
 
 
 def end_sign_in(s: Session, sign_in: SignIn, *, now: datetime | None = None,

@@ -15,13 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from ..accounts.operations import sign_ins_still_on
 from ..errors import Busy, DomainError, Forbidden, Invalid, NotFound, TooManyAttempts
 from ..extensions import db, socketio
 from ..models import (
@@ -105,10 +106,12 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Connection:
-    """A joined socket: who it is and which language they read."""
+    """A joined socket: who it is, which language they read and, for a coordinator, the
+    sign-in it lasts as long as (models.SignIn)."""
 
     actor: ops.Actor
     locale: str
+    sign_in_id: int | None = None
 
 
 #: Sockets joined in this process. Connection state only: the room itself lives in the database.
@@ -305,7 +308,8 @@ def connect(auth: Any = None) -> None:
             join_room(coordinators_room(actor.workshop_id) if actor.is_coordinator
                       else participants_room(actor.workshop_id))
             snapshot = build_snapshot(s, actor)
-            connections[request.sid] = Connection(actor, locale)  # type: ignore[attr-defined]
+            connections[request.sid] = Connection(  # type: ignore[attr-defined]
+                actor, locale, g.sign_in_id if actor.is_coordinator else None)
             connections_per_person[actor.key] += 1
             presence_writer.entered(request.sid, actor)  # type: ignore[attr-defined]
             # Straight to the socket, which is on this process: through the message queue
@@ -377,15 +381,25 @@ def _start_heartbeat() -> None:
 
 
 def _heartbeat(app: Any) -> None:
-    """Keep this process's connections marked alive; drop rows of processes that died."""
+    """Keep this process's connections marked alive; drop rows of processes that died, and
+    the sockets of coordinators whose sign-in has ended."""
     while True:
         socketio.sleep(ops.HEARTBEAT_SECONDS)
         with app.app_context():
             try:
                 gone = ops.refresh_presence(db.session, list(connections))
+                coordinators = {sid: conn.sign_in_id for sid, conn in list(connections.items())
+                                if conn.sign_in_id is not None}
+                on = sign_ins_still_on(db.session, set(coordinators.values()),
+                                       idle=app.config["SIGN_IN_IDLE"],
+                                       longest=app.config["SIGN_IN_LONGEST"])
                 db.session.commit()
                 for workshop_id in gone:
                     send_presence(workshop_id)
+                for sid, sign_in_id in coordinators.items():
+                    if sign_in_id not in on:
+                        log.info("room socket %s let go: its sign-in %s ended", sid, sign_in_id)
+                        socketio.server.disconnect(sid)
             except Exception:
                 db.session.rollback()
                 log.exception("presence heartbeat failed")
@@ -616,7 +630,8 @@ def _resend_note_taker(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadc
 def open_room(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """The coordinator opens (or reopens) the room. Broadcast: `room.changed`."""
     ops.require_coordinator(actor)
-    room = ops.open_room(db.session, db.session.get_one(Workshop, actor.workshop_id))
+    room = ops.open_room(db.session, db.session.get_one(Workshop, actor.workshop_id),
+                         by=actor.coordinator_id)
     return Outcome({"status": room.status.value}, broadcasts=_room_changed(room))
 
 
@@ -624,7 +639,8 @@ def open_room(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outc
 def close_room(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
     """The coordinator closes the room; it becomes read-only. Broadcast: `room.changed`."""
     ops.require_coordinator(actor)
-    room = ops.close_room(db.session, db.session.get_one(Workshop, actor.workshop_id))
+    room = ops.close_room(db.session, db.session.get_one(Workshop, actor.workshop_id),
+                         by=actor.coordinator_id)
     return Outcome({"status": room.status.value}, broadcasts=_room_changed(room))
 
 

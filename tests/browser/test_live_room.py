@@ -213,9 +213,35 @@ def test_a_contribution_written_offline_arrives_once_when_the_network_returns(
     visits.assert_all_checked(at_least=2)
 
 
+def test_a_refusal_that_passes_is_tried_again_until_the_room_lets_the_person_in(
+        new_page: Callable[..., Page], workshop: dict[str, Any], live_server: str) -> None:
+    from room_client import RoomClient
+
+    from facilitate.room.operations import CONNECTIONS_PER_PERSON
+
+    s = db.session
+    open_room(s, s.get_one(Workshop, workshop["id"]))
+    s.commit()
+    token = workshop["tokens"]["anna"]
+    tabs = [RoomClient(live_server, {"token": token}).connect()
+            for _ in range(CONNECTIONS_PER_PERSON)]
+    try:
+        page = new_page()
+        page.goto(f"/room/{token}")
+        status = page.locator("#room-connection")
+        expect(status).to_contain_text("Liian monta avointa yhteyttä samalla linkillä.")
+        expect(status).to_have_attribute("data-state", "offline")  # not given up
+        tabs.pop().disconnect()
+        expect(status).to_have_attribute("data-state", "online", timeout=15000)
+    finally:
+        for tab in tabs:
+            tab.disconnect()
+
+
+@pytest.mark.parametrize("composing", [False, True], ids=["typing", "ime-composition"])
 def test_notes_typed_offline_survive_an_absence_longer_than_the_kept_history(
         new_page: Callable[..., Page], workshop: dict[str, Any], axe_check: AxeCheck,
-        visits: Any) -> None:
+        visits: Any, composing: bool) -> None:
     s = db.session
     room_workshop = s.get_one(Workshop, workshop["id"])
     theme = next(theme for theme in room_workshop.themes if theme.title == THEME)
@@ -238,6 +264,8 @@ def test_notes_typed_offline_survive_an_absence_longer_than_the_kept_history(
     bertta.context.set_offline(True)
     expect(bertta.locator("#room-connection")).to_have_attribute("data-state", "offline")
     notes.press_sequentially("Kirjoitettu ilman verkkoa.", delay=10)
+    if composing:  # an input method (e.g. for a diacritic) is composing as the network returns
+        notes.dispatch_event("compositionstart")
     actor = Actor(workshop_id=room_workshop.id, registration_id=anna.id)
     edits = NOTE_HISTORY_KEPT + 20
     for index in range(edits):
@@ -248,8 +276,16 @@ def test_notes_typed_offline_survive_an_absence_longer_than_the_kept_history(
     s.commit()
 
     # Back online: her client takes the note as it is now and sends what she wrote on top.
+    sent: list[str] = []
+    bertta.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(
+        frame if isinstance(frame, str) else "")))
     bertta.context.set_offline(False)
     expect(bertta.locator("#room-connection")).to_have_attribute("data-state", "online")
+    if composing:
+        bertta.wait_for_timeout(1500)
+        edits_sent = sum('"note.edit"' in frame for frame in sent)
+        assert edits_sent <= 1, f"{edits_sent} edits sent during the composition"
+        notes.dispatch_event("compositionend")
     annas = "".join(f"a{index} " for index in reversed(range(edits)))
     expected = f"{annas}Bertta aloitti. Kirjoitettu ilman verkkoa."
     expect(notes).to_have_value(expected)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -668,6 +669,40 @@ def test_a_flood_of_connections_from_one_link_is_refused_clearly(
             assert time.monotonic() < deadline, "a closed tab did not free its place"
             time.sleep(0.1)
     assert again.change("contribution.add", theme_id=room.theme_ids[0], text="Pääsin")["ok"]
+
+
+def test_a_coordinators_socket_lasts_as_long_as_their_sign_in(
+        room: Any, room_server: Any, coordinator: Any, coordinator_cookie: str) -> None:
+    import socketio
+    from room_client import RoomClient
+
+    from facilitate.models import SignIn
+    from facilitate.timeutil import now_utc
+
+    coordinator.snapshot()
+    sign_in = db.session.scalar(select(SignIn))
+    assert sign_in is not None
+    # an open room is use: the heartbeat keeps the sign-in from going idle
+    sign_in.last_seen_at = now_utc() - timedelta(minutes=30)
+    db.session.commit()
+    deadline = time.monotonic() + 10
+    while fresh(SignIn, sign_in.id).last_seen_at < now_utc() - timedelta(minutes=1):
+        assert time.monotonic() < deadline, "the room did not mark the sign-in used"
+        time.sleep(0.2)
+    # ended elsewhere (logout in another tab): the socket is let go, and may not come back
+    fresh(SignIn, sign_in.id).ended_at = now_utc()
+    db.session.commit()
+    deadline = time.monotonic() + 10
+    while coordinator.sio.connected:
+        assert time.monotonic() < deadline, "the socket outlived its sign-in"
+        time.sleep(0.1)
+    again = RoomClient(room_server.url, {"workshop_id": room.workshop_id},
+                       cookie=coordinator_cookie)
+    reasons: list[Any] = []
+    again.sio.on("connect_error", reasons.append)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        again.connect()
+    assert reasons[-1]["data"] == {"error": "forbidden"}
 
 
 def test_coordinators_are_not_counted_in_presence(

@@ -12,6 +12,9 @@ const RETRIES = 2; // a slow server gets the same change again; its id makes tha
 export const RECONNECT = {
   reconnectionDelay: 1000, randomizationFactor: 0.75, reconnectionDelayMax: 20000,
 };
+// Refusals that pass (too many connects from one address, too many tabs, a server fault):
+// tried again on the same back-off; any other refusal (a bad link, logged out) is final.
+const PASSING_REFUSALS = new Set(["too_many_attempts", "busy", "server_error"]);
 
 export class Connection {
   /**
@@ -31,22 +34,29 @@ export class Connection {
     // room before it reads the snapshot, so one of these may be newer than the snapshot and
     // is applied after it (applying one the snapshot already has changes nothing).
     this.early = [];
+    this.refusals = 0; // passing refusals in a row, for the back-off
     this.socket = io({ auth, query: { workshop: String(workshopId) }, ...RECONNECT });
     // socket.io delivers the snapshot (sent while connecting) before its own "connect".
     this.socket.on("connect", () => {
       if (!this.ready) handlers.onState("connecting");
     });
     this.socket.on("snapshot", (snapshot) => this.receiveSnapshot(snapshot));
-    this.socket.on("disconnect", () => {
+    this.socket.on("disconnect", (reason) => {
       this.ready = false;
       this.early = [];
       handlers.onState("offline");
+      // The server let go of this socket (e.g. the coordinator's sign-in ended elsewhere):
+      // connect once more, so the answer says why.
+      if (reason === "io server disconnect") this.socket.connect();
     });
     this.socket.on("connect_error", (error) => {
       this.ready = false;
-      // A refusal (bad link, logged out) is final; a network failure is retried by socket.io.
+      // A network failure is retried by socket.io; a refusal, only if it passes.
       if (this.socket.active) handlers.onState("offline");
-      else handlers.onState("refused", refusalMessage(error));
+      else if (PASSING_REFUSALS.has(error?.data?.error)) {
+        handlers.onState("offline", refusalMessage(error));
+        this.connectLater();
+      } else handlers.onState("refused", refusalMessage(error));
     });
     this.socket.onAny((event, payload) => {
       if (event === "snapshot") return;
@@ -60,8 +70,20 @@ export class Connection {
     });
   }
 
+  /** Connect again after a passing refusal, later each time (as socket.io's own back-off). */
+  connectLater() {
+    const { reconnectionDelay, randomizationFactor, reconnectionDelayMax } = RECONNECT;
+    const base = Math.min(reconnectionDelayMax, reconnectionDelay * 2 ** this.refusals);
+    this.refusals += 1;
+    const delay = base * (1 + randomizationFactor * (2 * Math.random() - 1));
+    setTimeout(() => {
+      if (!this.socket.connected) this.socket.connect();
+    }, delay);
+  }
+
   receiveSnapshot(snapshot) {
     this.ready = true;
+    this.refusals = 0;
     this.handlers.onState("online");
     this.handlers.onSnapshot(snapshot);
     const early = this.early;

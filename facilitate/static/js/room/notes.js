@@ -77,8 +77,9 @@ export class NoteSync {
     });
     textarea.addEventListener("compositionend", () => {
       this.composing = false;
-      this.typed();
+      // What arrived meanwhile first, so the composed text is sent on top of it.
       for (const apply of this.queued.splice(0)) apply();
+      this.typed();
     });
     this.showState();
   }
@@ -158,7 +159,10 @@ export class NoteSync {
   }
 
   sendNext() {
-    if (!this.editor || this.fetching || this.refused || this.readOnly || !this.conn.ready) {
+    // Not during a composition either: an edit sent before a queued rebase is applied would
+    // be based on history the server no longer keeps, refused as gone, and sent again.
+    if (!this.editor || this.fetching || this.refused || this.readOnly || !this.conn.ready
+        || this.composing || this.queued.length) {
       this.showState();
       return;
     }
