@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import date, datetime, time
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -134,6 +135,29 @@ class SignIn(Base):
     address: Mapped[str] = mapped_column(String(64), default="")
 
     coordinator: Mapped[Coordinator] = relationship()
+
+
+class AuditEntry(Base):
+    """One coordinator action that changed what others see or what is published; written once,
+    never changed (audit/operations.py refuses updates and deletes)."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+    #: who did it; the name is kept as it was, so the entry outlives the account
+    coordinator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coordinator.id", ondelete="SET NULL"), index=True)
+    who: Mapped[str] = mapped_column(String(200))
+    #: the workshop it concerned (None: the series, or gone since)
+    workshop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop.id", ondelete="SET NULL"), index=True)
+    #: one of audit.operations.ACTIONS
+    action: Mapped[str] = mapped_column(String(40))
+    #: what was acted on (titles, ids, before and after), for the log's sentence
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    workshop: Mapped[Workshop | None] = relationship(lazy="joined")
 
 
 class Organisation(Base):

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..audit import operations as audit
 from ..errors import Collector, Invalid, NotFound
 from ..models import (
     POLL_OPTIONS_MAX,
@@ -99,10 +100,11 @@ def update_theme(s: Session, theme: Theme, data: dict[str, Any]) -> Theme:
     return theme
 
 
-def delete_theme(s: Session, theme: Theme) -> None:
+def delete_theme(s: Session, theme: Theme, *, by: int | None = None) -> None:
     """Remove a theme; its wishes go back to the ungrouped list, nothing a participant wrote
     is lost."""
     workshop = theme.workshop
+    audit.record(s, "theme.delete", by=by, workshop_id=workshop.id, theme=theme.title)
     for wish in list(theme.wishes):
         wish.theme = None
     workshop.themes.remove(theme)  # delete-orphan: removing it deletes it and its prompts
@@ -228,9 +230,11 @@ def update_prompt(s: Session, prompt: Prompt, data: dict[str, Any]) -> Prompt:
     return prompt
 
 
-def delete_prompt(s: Session, prompt: Prompt) -> None:
+def delete_prompt(s: Session, prompt: Prompt, *, by: int | None = None) -> None:
     """Remove a prompt from its theme."""
     theme = prompt.theme
+    audit.record(s, "prompt.delete", by=by, workshop_id=theme.workshop_id,
+                 prompt=audit.quote(prompt.text))
     theme.prompts.remove(prompt)  # delete-orphan
     _renumber(theme.prompts)
     s.flush()

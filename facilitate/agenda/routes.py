@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from ..errors import Invalid
 from ..extensions import db
@@ -137,7 +137,7 @@ def delete_theme(workshop_id: int, theme_id: int) -> Any:
     workshop = get_workshop(db.session, workshop_id)
     theme = ops.get_theme(db.session, workshop, theme_id)
     title = theme.title
-    ops.delete_theme(db.session, theme)
+    ops.delete_theme(db.session, theme, by=current_user.id)
     commit()
     flash(_("Teema ”%(title)s” poistettiin; sen toiveet palasivat ryhmittelemättömiin.",
             title=title), "success")
@@ -172,7 +172,7 @@ def change_prompt(workshop_id: int, theme_id: int, prompt_id: int) -> Any:
     action = request.form.get("action", "save")
     try:
         if action == "delete":
-            ops.delete_prompt(db.session, prompt)
+            ops.delete_prompt(db.session, prompt, by=current_user.id)
         elif action in ("up", "down"):
             ops.move_prompt(db.session, prompt, -1 if action == "up" else 1)
         else:

@@ -231,7 +231,8 @@ def get_series(series_id: int) -> Response:
 def update_series(series_id: int) -> Response:
     """Coordinator: change the given fields of a series."""
     series = series_ops.get_series(db.session, series_id)
-    series_ops.update_series(db.session, series, body(schemas.SERIES_UPDATE))
+    series_ops.update_series(db.session, series, body(schemas.SERIES_UPDATE),
+                             by=current_user.id)
     commit()
     return jsonify(series_json(series))
 
@@ -273,7 +274,8 @@ def get_workshop(workshop_id: int) -> Response:
 def update_workshop(workshop_id: int) -> Response:
     """Coordinator: change the given fields of a workshop."""
     workshop = series_ops.get_workshop(db.session, workshop_id)
-    series_ops.update_workshop(db.session, workshop, body(schemas.WORKSHOP_UPDATE))
+    series_ops.update_workshop(db.session, workshop, body(schemas.WORKSHOP_UPDATE),
+                               by=current_user.id)
     commit()
     return jsonify(workshop_json(workshop))
 
@@ -285,7 +287,7 @@ def open_registration(workshop_id: int) -> Response:
     workshop = series_ops.get_workshop(db.session, workshop_id)
     deadline = body(schemas.REGISTRATION_OPEN).get("deadline")
     try:
-        series_ops.open_registration(db.session, workshop, deadline)
+        series_ops.open_registration(db.session, workshop, deadline, by=current_user.id)
     except Invalid as error:
         # The operation names the column; the caller sent "deadline".
         raise Invalid(error.message, field="deadline") from None
@@ -299,7 +301,7 @@ def close_registration(workshop_id: int) -> Response:
     """Coordinator: close registration by hand."""
     workshop = series_ops.get_workshop(db.session, workshop_id)
     body(schemas.EMPTY)
-    series_ops.close_registration(db.session, workshop)
+    series_ops.close_registration(db.session, workshop, by=current_user.id)
     commit()
     return jsonify(workshop_json(workshop))
 
@@ -409,7 +411,8 @@ def update_theme(workshop_id: int, theme_id: int) -> Response:
 def delete_theme(workshop_id: int, theme_id: int) -> tuple[str, int]:
     """Coordinator: delete a theme and its prompts; its wishes become ungrouped."""
     workshop = series_ops.get_workshop(db.session, workshop_id)
-    agenda_ops.delete_theme(db.session, agenda_ops.get_theme(db.session, workshop, theme_id))
+    agenda_ops.delete_theme(db.session, agenda_ops.get_theme(db.session, workshop, theme_id),
+                            by=current_user.id)
     commit()
     return _no_content()
 
@@ -470,7 +473,7 @@ def update_prompt(workshop_id: int, theme_id: int, prompt_id: int) -> Response:
 def delete_prompt(workshop_id: int, theme_id: int, prompt_id: int) -> tuple[str, int]:
     """Coordinator: remove a prompt from its theme."""
     prompt = agenda_ops.get_prompt(db.session, _theme(workshop_id, theme_id), prompt_id)
-    agenda_ops.delete_prompt(db.session, prompt)
+    agenda_ops.delete_prompt(db.session, prompt, by=current_user.id)
     commit()
     return _no_content()
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ..audit import operations as audit
 from ..errors import Collector, Conflict, Invalid, NotFound
 from ..export import Document, render
 from ..formatting import format_day
@@ -155,8 +156,11 @@ def publish_version(s: Session, workshop: Workshop, version: MemoVersion,
         _write_atomically(Path(exports_dir) / relative, content)
         version.files.append(MemoFile(format=fmt, path=relative, size=len(content),
                                       sha256=hashlib.sha256(content).hexdigest()))
+    correction = latest_published(s, workshop) is not None
     version.published_at = now or now_utc()
     version.published_by_id = coordinator.id
+    audit.record(s, "memo.correct" if correction else "memo.publish", by=coordinator.id,
+                 workshop_id=workshop.id, version=version.number)
     s.flush()
     return version
 
@@ -265,10 +269,13 @@ def update_attachment(s: Session, workshop: Workshop, attachment_id: object, tit
     return attachment
 
 
-def delete_attachment(s: Session, workshop: Workshop, attachment_id: object) -> str:
+def delete_attachment(s: Session, workshop: Workshop, attachment_id: object, *,
+                      by: int | None = None) -> str:
     """Remove an attachment (the later ones move up a number); returns its title."""
     attachment = get_attachment(s, workshop, attachment_id)
     title = attachment.title
+    audit.record(s, "attachment.delete", by=by, workshop_id=workshop.id,
+                 attachment=audit.quote(title))
     s.delete(attachment)
     s.flush()
     _renumber(s, workshop, list_attachments(s, workshop))

@@ -185,7 +185,7 @@ def update_attachment(workshop_id: int, attachment_id: int) -> Any:
 def delete_attachment(workshop_id: int, attachment_id: int) -> Any:
     """Delete an attachment; the page asked for confirmation first."""
     workshop = get_workshop(db.session, workshop_id)
-    title = ops.delete_attachment(db.session, workshop, attachment_id)
+    title = ops.delete_attachment(db.session, workshop, attachment_id, by=current_user.id)
     commit()
     flash(_("Liite ”%(title)s” poistettiin.", title=title), "success")
     return _back_to_attachments(workshop, "attachments-heading")

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from ..audit import operations as audit
 from ..errors import Collector, Conflict, Forbidden, Gone, Invalid, NotFound
 from ..models import (
     ANSWER_LEVELS,
@@ -245,9 +246,12 @@ def require_note_taker(s: Session, actor: Actor) -> None:
 # --- the coordinator's controls ------------------------------------------------------------
 
 
-def open_room(s: Session, workshop: Workshop, now: datetime | None = None) -> Room:
-    """Open the room (again, if it was closed by mistake)."""
+def open_room(s: Session, workshop: Workshop, now: datetime | None = None, *,
+              by: int | None = None) -> Room:
+    """Open the room (again, if it was closed by mistake); `by` is the coordinator."""
     room = get_room(s, workshop.id)
+    if room.status != RoomStatus.OPEN:
+        audit.record(s, "room.open", by=by, workshop_id=workshop.id)
     room.status = RoomStatus.OPEN
     room.opened_at = room.opened_at or now or now_utc()
     room.closed_at = None
@@ -255,11 +259,13 @@ def open_room(s: Session, workshop: Workshop, now: datetime | None = None) -> Ro
     return room
 
 
-def close_room(s: Session, workshop: Workshop, now: datetime | None = None) -> Room:
+def close_room(s: Session, workshop: Workshop, now: datetime | None = None, *,
+               by: int | None = None) -> Room:
     """Close the room: it becomes read-only and the timer stops; everything stays for the memo."""
     room = get_room(s, workshop.id)
     if room.status == RoomStatus.CLOSED:  # closing twice keeps the first closing time
         return room
+    audit.record(s, "room.close", by=by, workshop_id=workshop.id)
     room.status = RoomStatus.CLOSED
     room.closed_at = now or now_utc()
     room.timer_ends_at = room.timer_seconds = None
@@ -267,7 +273,8 @@ def close_room(s: Session, workshop: Workshop, now: datetime | None = None) -> R
     return room
 
 
-def set_phase(s: Session, workshop: Workshop, phase: Any, theme: Theme | None = None) -> Room:
+def set_phase(s: Session, workshop: Workshop, phase: Any, theme: Theme | None = None, *,
+              by: int | None = None) -> Room:
     """Move the room to the opening, a theme, or the closing; a running timer stops."""
     try:
         phase = RoomPhase(phase)
@@ -277,8 +284,12 @@ def set_phase(s: Session, workshop: Workshop, phase: Any, theme: Theme | None = 
         raise Invalid(_l("Valitse teema."), field="theme_id")
     require_not_closed(s, workshop.id)
     room = get_room(s, workshop.id)
+    theme_id = theme.id if phase == RoomPhase.THEME and theme else None
+    if (room.phase, room.theme_id) != (phase, theme_id):
+        audit.record(s, "room.phase", by=by, workshop_id=workshop.id, phase=phase.value,
+                     **({"theme": theme.title} if theme_id and theme else {}))
     room.phase = phase
-    room.theme_id = theme.id if phase == RoomPhase.THEME and theme else None
+    room.theme_id = theme_id
     room.timer_ends_at = room.timer_seconds = None
     s.flush()
     return room
@@ -287,7 +298,8 @@ def set_phase(s: Session, workshop: Workshop, phase: Any, theme: Theme | None = 
 def set_phase_for(s: Session, actor: Actor, phase: Any, theme_id: Any) -> Room:
     """set_phase with the payload's theme checked against the actor's workshop."""
     theme = _theme(s, actor, theme_id) if phase == RoomPhase.THEME.value else None
-    return set_phase(s, s.get_one(Workshop, actor.workshop_id), phase, theme)
+    return set_phase(s, s.get_one(Workshop, actor.workshop_id), phase, theme,
+                     by=actor.coordinator_id)
 
 
 def start_timer(s: Session, actor: Actor, seconds: Any, now: datetime | None = None) -> Room:
@@ -318,15 +330,22 @@ def lock_theme(s: Session, actor: Actor, theme_id: Any, locked: Any) -> Theme:
     theme = _theme(s, actor, theme_id)
     locked = parse_flag(locked, "locked")
     require_not_closed(s, actor.workshop_id)
+    if theme.is_locked != locked:
+        audit.record(s, "theme.lock" if locked else "theme.unlock", by=actor.coordinator_id,
+                     workshop_id=actor.workshop_id, theme=theme.title)
     theme.is_locked = locked
     s.flush()
     return theme
 
 
-def reveal_prompt(s: Session, prompt: Prompt, revealed: bool) -> Prompt:
+def reveal_prompt(s: Session, prompt: Prompt, revealed: bool, *,
+                  by: int | None = None) -> Prompt:
     """Show (or hide again) a statement's or poll's distribution to participants."""
     if prompt.kind not in (PromptKind.STATEMENT, PromptKind.POLL):
         raise Invalid(_l("Vain väitteen tai kyselyn tulokset voi näyttää."), field="prompt_id")
+    if prompt.is_revealed != revealed:
+        audit.record(s, "prompt.reveal" if revealed else "prompt.unreveal", by=by,
+                     workshop_id=prompt.theme.workshop_id, prompt=audit.quote(prompt.text))
     prompt.is_revealed = revealed
     s.flush()
     return prompt
@@ -337,7 +356,7 @@ def reveal_prompt_for(s: Session, actor: Actor, prompt_id: Any, revealed: Any) -
     prompt = _prompt(s, actor, prompt_id)
     revealed = parse_flag(revealed, "revealed")
     require_not_closed(s, actor.workshop_id)
-    return reveal_prompt(s, prompt, revealed)
+    return reveal_prompt(s, prompt, revealed, by=actor.coordinator_id)
 
 
 def hide_contribution(s: Session, actor: Actor, contribution_id: Any, hidden: Any
@@ -346,6 +365,10 @@ def hide_contribution(s: Session, actor: Actor, contribution_id: Any, hidden: An
     contribution = _contribution(s, actor, contribution_id)
     hidden = parse_flag(hidden, "hidden")
     require_not_closed(s, actor.workshop_id)
+    if contribution.is_hidden != hidden:
+        audit.record(s, "contribution.hide" if hidden else "contribution.show",
+                     by=actor.coordinator_id, workshop_id=actor.workshop_id,
+                     contribution=audit.quote(contribution.text))
     contribution.is_hidden = hidden
     s.flush()
     return contribution
@@ -358,6 +381,9 @@ def move_contribution(s: Session, actor: Actor, contribution_id: Any, theme_id: 
     theme = _theme(s, actor, theme_id)
     require_not_closed(s, actor.workshop_id)
     if contribution.theme_id != theme.id:
+        audit.record(s, "contribution.move", by=actor.coordinator_id,
+                     workshop_id=actor.workshop_id, contribution=audit.quote(contribution.text),
+                     theme=theme.title)
         contribution.theme_id = theme.id
         contribution.prompt_id = None
         contribution.level = None
@@ -372,6 +398,9 @@ def set_note_taker(s: Session, actor: Actor, registration_id: Any, on: Any) -> R
         raise NotFound(_l("Osallistujaa ei löydy tästä tilaisuudesta."), field="registration_id")
     on = parse_flag(on, "on")
     require_not_closed(s, actor.workshop_id)
+    if registration.is_note_taker != on:
+        audit.record(s, "note_taker.on" if on else "note_taker.off", by=actor.coordinator_id,
+                     workshop_id=actor.workshop_id, participant=registration.name)
     registration.is_note_taker = on
     s.flush()
     return registration

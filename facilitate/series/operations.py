@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ..audit import operations as audit
 from ..errors import Collector, Conflict, Invalid, NotFound
 from ..models import (
     FORMAT_MAX_CHARS,
@@ -119,9 +120,13 @@ def create_series(s: Session, data: dict[str, Any]) -> Series:
     return series
 
 
-def update_series(s: Session, series: Series, data: dict[str, Any]) -> Series:
+def update_series(s: Session, series: Series, data: dict[str, Any], *,
+                  by: int | None = None) -> Series:
     """Change the given fields; the address stays, so links already shared keep working."""
-    for field, value in _clean_series_fields(data, partial=True).items():
+    changed = _changed(series, _clean_series_fields(data, partial=True))
+    if changed:
+        audit.record(s, "series.update", by=by, series=series.title, fields=sorted(changed))
+    for field, value in changed.items():
         setattr(series, field, value)
     s.flush()
     return series
@@ -288,12 +293,21 @@ def apply_plan(s: Session, workshop: Workshop, plan: SessionPlan) -> None:
     s.flush()
 
 
-def update_workshop(s: Session, workshop: Workshop, data: dict[str, Any]) -> Workshop:
+def update_workshop(s: Session, workshop: Workshop, data: dict[str, Any], *,
+                    by: int | None = None) -> Workshop:
     """Change the given fields of a workshop."""
-    for field, value in _clean_workshop_fields(data, partial=True, current=workshop).items():
+    changed = _changed(workshop, _clean_workshop_fields(data, partial=True, current=workshop))
+    if changed:
+        audit.record(s, "workshop.update", by=by, workshop_id=workshop.id,
+                     fields=sorted(changed))
+    for field, value in changed.items():
         setattr(workshop, field, value)
     s.flush()
     return workshop
+
+
+def _changed(row: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    return {field: value for field, value in fields.items() if getattr(row, field) != value}
 
 
 def registration_state(workshop: Workshop, now: datetime | None = None) -> RegistrationState:
@@ -309,7 +323,7 @@ def registration_state(workshop: Workshop, now: datetime | None = None) -> Regis
 
 
 def open_registration(s: Session, workshop: Workshop, deadline: Any = None,
-                      now: datetime | None = None) -> Workshop:
+                      now: datetime | None = None, *, by: int | None = None) -> Workshop:
     """Open (or reopen) registration; a deadline, if given, must lie in the future."""
     now = now or now_utc()
     errors = Collector()
@@ -321,6 +335,7 @@ def open_registration(s: Session, workshop: Workshop, deadline: Any = None,
     if workshop_deadline is not None and workshop_deadline <= now:
         raise Invalid(_l("Ilmoittautumisen takarajan pitää olla tulevaisuudessa."),
                       field="registration_deadline")
+    audit.record(s, "registration.open", by=by, workshop_id=workshop.id)
     workshop.registration_deadline = workshop_deadline
     workshop.registration_opened_at = now
     workshop.registration_closed_at = None
@@ -328,11 +343,13 @@ def open_registration(s: Session, workshop: Workshop, deadline: Any = None,
     return workshop
 
 
-def close_registration(s: Session, workshop: Workshop, now: datetime | None = None) -> Workshop:
+def close_registration(s: Session, workshop: Workshop, now: datetime | None = None, *,
+                       by: int | None = None) -> Workshop:
     """Close registration by hand; what participants saved stays as it is."""
     now = now or now_utc()
     if registration_state(workshop, now) is not RegistrationState.OPEN:
         raise Conflict(_l("Ilmoittautuminen ei ole auki."))
+    audit.record(s, "registration.close", by=by, workshop_id=workshop.id)
     workshop.registration_closed_at = now
     s.flush()
     return workshop
@@ -355,11 +372,14 @@ def add_presentation(s: Session, workshop: Workshop, data: dict[str, Any],
     return talk
 
 
-def delete_presentation(s: Session, workshop: Workshop, presentation_id: int) -> str | None:
+def delete_presentation(s: Session, workshop: Workshop, presentation_id: int, *,
+                        by: int | None = None) -> str | None:
     """Remove a talk; returns its slides' stored name so the caller can delete the file."""
     talk = next((t for t in workshop.presentations if t.id == presentation_id), None)
     if talk is None:
         raise NotFound(_l("Alustusta ei löydy."))
+    audit.record(s, "presentation.delete", by=by, workshop_id=workshop.id,
+                 presentation=audit.quote(talk.title))
     stored = talk.slides_stored_as
     workshop.presentations.remove(talk)  # delete-orphan
     for position, other in enumerate(workshop.presentations):

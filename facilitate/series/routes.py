@@ -91,7 +91,7 @@ def edit_series(series_id: int) -> Any:
     errors: dict[str, Any] = {}
     if request.method == "POST":
         try:
-            ops.update_series(db.session, series, series_data(request.form))
+            ops.update_series(db.session, series, series_data(request.form), by=current_user.id)
             commit()
             flash(_("Muutokset tallennettiin."), "success")
             return redirect(url_for("series.manage_series", series_id=series.id))
@@ -159,7 +159,8 @@ def manage_workshop(workshop_id: int) -> Any:
     errors: dict[str, Any] = {}
     if request.method == "POST":
         try:
-            ops.update_workshop(db.session, workshop, workshop_data(request.form))
+            ops.update_workshop(db.session, workshop, workshop_data(request.form),
+                                by=current_user.id)
             commit()
             flash(_("Muutokset tallennettiin."), "success")
             return redirect(url_for("series.manage_workshop", workshop_id=workshop.id))
@@ -188,14 +189,14 @@ def registration_window(workshop_id: int) -> Any:
     if action == "open":
         try:
             ops.open_registration(db.session, workshop,
-                                  request.form.get("registration_deadline"))
+                                  request.form.get("registration_deadline"), by=current_user.id)
         except Invalid as error:
             db.session.rollback()
             db.session.refresh(workshop)
             return _workshop_page(workshop, error.errors, None, 422)
         flash(_("Ilmoittautuminen on auki. Jaa kutsulinkki osallistujille."), "success")
     elif action == "close":
-        ops.close_registration(db.session, workshop)
+        ops.close_registration(db.session, workshop, by=current_user.id)
         flash(_("Ilmoittautuminen suljettiin."), "success")
     else:
         abort(400)
@@ -229,7 +230,8 @@ def add_presentation(workshop_id: int) -> Any:
 def delete_presentation(workshop_id: int, presentation_id: int) -> Any:
     """Remove an opening talk and its slides."""
     workshop = ops.get_workshop(db.session, workshop_id)
-    stored = ops.delete_presentation(db.session, workshop, presentation_id)
+    stored = ops.delete_presentation(db.session, workshop, presentation_id,
+                                     by=current_user.id)
     commit()
     uploads.discard(stored)  # only once the row is gone, so no row points at a missing file
     flash(_("Alustus poistettiin."), "success")

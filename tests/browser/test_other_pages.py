@@ -56,6 +56,14 @@ def test_every_other_page_passes_axe(new_page: Callable[[], Page], axe_check: Ax
     invitation = coordinator.get_by_label("Kutsulinkki osallistujille").input_value()
     axe_check(coordinator)
 
+    # The workshop's audit log says that registration was opened, and by whom.
+    coordinator.get_by_role("link", name="Tapahtumaloki").click()
+    expect(coordinator.get_by_role("row").filter(has_text="avasi ilmoittautumisen")) \
+        .to_have_count(1)
+    axe_check(coordinator)
+    coordinator.go_back()
+    axe_check(coordinator)
+
     # The theme editor, with a poll that has too few options.
     coordinator.get_by_role("link", name="Toiveet ja ohjelma").click()
     axe_check(coordinator)

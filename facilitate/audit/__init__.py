@@ -1,0 +1,1 @@
+"""The audit log: what coordinators did that others see or that is published."""

@@ -1,0 +1,92 @@
+"""Recording coordinator actions (append-only) and reading them back as sentences."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from ..models import AuditEntry, Coordinator
+
+log = logging.getLogger("facilitate.audit")
+
+#: Every action the log records, with the sentence it reads as (details fill it in).
+ACTIONS: dict[str, Any] = {
+    "room.open": _l("avasi huoneen"),
+    "room.close": _l("sulki huoneen"),
+    "room.phase": _l("siirtyi vaiheeseen: %(step)s"),  # step: a theme or one of _STEPS
+    "theme.lock": _l("lukitsi teeman %(theme)s"),
+    "theme.unlock": _l("avasi teeman %(theme)s lukituksen"),
+    "prompt.reveal": _l("näytti tulokset: %(prompt)s"),
+    "prompt.unreveal": _l("piilotti tulokset: %(prompt)s"),
+    "contribution.hide": _l("piilotti puheenvuoron %(contribution)s"),
+    "contribution.show": _l("palautti näkyviin puheenvuoron %(contribution)s"),
+    "contribution.move": _l("siirsi puheenvuoron %(contribution)s teemaan %(theme)s"),
+    "note_taker.on": _l("antoi muistiinpanijan roolin: %(participant)s"),
+    "note_taker.off": _l("poisti muistiinpanijan roolin: %(participant)s"),
+    "series.update": _l("muutti sarjan %(series)s asetuksia"),
+    "workshop.update": _l("muutti tilaisuuden tietoja"),
+    "registration.open": _l("avasi ilmoittautumisen"),
+    "registration.close": _l("sulki ilmoittautumisen"),
+    "presentation.delete": _l("poisti alustuksen %(presentation)s"),
+    "theme.delete": _l("poisti teeman %(theme)s"),
+    "prompt.delete": _l("poisti kysymyksen %(prompt)s"),
+    "memo.publish": _l("julkaisi muistion (versio %(version)s)"),
+    "memo.correct": _l("julkaisi muistion korjauksen (versio %(version)s)"),
+    "attachment.delete": _l("poisti liitteen %(attachment)s"),
+}
+
+_STEPS = {"opening": _l("Alustukset"), "closing": _l("Lopetus")}
+
+#: What a quoted text in an entry keeps (a contribution, a title): enough to recognise it.
+QUOTE_CHARS = 80
+
+
+def quote(text: str) -> str:
+    """A short quotation of a text for an entry."""
+    text = " ".join(text.split())
+    return f"”{text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS - 1] + '…'}”"
+
+
+def record(s: Session, action: str, *, by: int | None, workshop_id: int | None = None,
+           **details: Any) -> AuditEntry:
+    """Log that coordinator `by` (None: the command line) did `action`; the caller commits."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    coordinator = s.get(Coordinator, by) if by is not None else None
+    entry = AuditEntry(coordinator_id=by, who=coordinator.name if coordinator else "",
+                       workshop_id=workshop_id, action=action, details=details)
+    s.add(entry)
+    s.flush()
+    log.info("audit: coordinator %s %s (workshop %s) %s", by, action, workshop_id, details)
+    return entry
+
+
+def describe(entry: AuditEntry) -> str:
+    """The entry's action as a sentence in the current language."""
+    details = dict(entry.details)
+    if entry.action == "room.phase":
+        details["step"] = details.get("theme") or _STEPS[details["phase"]]
+    return str(ACTIONS[entry.action] % details) if details else str(ACTIONS[entry.action])
+
+
+def list_entries(s: Session, *, workshop_id: int | None = None,
+                 limit: int = 500) -> list[AuditEntry]:
+    """The newest entries first, of one workshop or of everything."""
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    if workshop_id is not None:
+        query = query.where(AuditEntry.workshop_id == workshop_id)
+    return list(s.scalars(query))
+
+
+@event.listens_for(Session, "before_flush")
+def _append_only(session: Session, _context: Any, _instances: Any) -> None:
+    # An entry, once written, is evidence: the application never changes or removes one
+    # (its foreign keys are set to NULL by the database when an account or workshop goes).
+    for instance in (*session.dirty, *session.deleted):
+        if isinstance(instance, AuditEntry) and (
+                instance in session.deleted or session.is_modified(instance)):
+            raise RuntimeError("audit entries are append-only")
