@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import difflib
 import pathlib
 import re
 import tomllib
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
+from pydantic.dataclasses import dataclass
+from pydantic_core import PydanticCustomError
 
 from .models import POLL_OPTIONS_MAX, TEXT_MAX_CHARS, TITLE_MAX_CHARS, PromptKind
 
@@ -18,64 +30,155 @@ _SLUG = re.compile(r"[a-z0-9-]+")
 _SLUG_MAX_CHARS = 120
 # Workshop.format is a String(120) column; a longer format would fail only at insert time.
 _FORMAT_MAX_CHARS = 120
-_KIND_MAX_CHARS = 16
 _TIME = re.compile(r"(\d\d):(\d\d)")
+_TIME_WANTED = 'expected a time "HH:MM", e.g. "14:00"'
 
-_PLAN_KEYS = (
-    "title",
-    "description",
-    "format",
-    "starts_at",
-    "ends_at",
-    "source",
-    "presentations",
-    "themes",
-)
-_PRESENTATION_KEYS = ("title", "presenter")
-_THEME_KEYS = ("title", "memo_phrase", "description", "prompts")
-_PROMPT_KEYS = ("kind", "text", "options")
+# A misspelt optional key would otherwise vanish silently and the plan would run without,
+# say, its memo phrase; strings are stripped before their lengths are checked.
+_CONFIG = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-@dataclasses.dataclass(frozen=True)
+def _problem(message: str, at: str | None = None) -> PydanticCustomError:
+    """An error in a plan's words; `at` names the field inside the table being checked."""
+    return PydanticCustomError("plan", "{message}", {"message": message, "at": at})
+
+
+def _single_line(text: str) -> str:
+    # Titles, phrases and options are set inside one line of a memo or a button.
+    if "\n" in text or "\r" in text:
+        raise _problem("must be a single line")
+    return text
+
+
+def _kind(value: object) -> object:
+    if not isinstance(value, str):
+        raise _problem(f"expected a string, got {_toml_type(value)}")
+    if value.strip() not in {kind.value for kind in PromptKind}:
+        expected = ", ".join(kind.value for kind in PromptKind)
+        raise _problem(f"unknown kind {value.strip()!r}; expected one of {expected}")
+    return value
+
+
+def _time(value: object) -> datetime.time | None:
+    if value is None:  # TOML has no null: this is a plan being built from a validated one
+        return None
+    if isinstance(value, datetime.time):
+        # Workshops are scheduled to the minute; seconds here are most likely a typo.
+        if value.second or value.microsecond or value.tzinfo is not None:
+            raise _problem(f"{_TIME_WANTED}, got {value.isoformat()}")
+        return value
+    if not isinstance(value, str):
+        raise _problem(f"{_TIME_WANTED}, got {_toml_type(value)}")
+    match = _TIME.fullmatch(value.strip())
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        raise _problem(f"{_TIME_WANTED}, got {value!r}")
+    return datetime.time(int(match[1]), int(match[2]))
+
+
+_ONE_LINE = AfterValidator(_single_line)
+Title = Annotated[str, StringConstraints(min_length=1, max_length=TITLE_MAX_CHARS), _ONE_LINE]
+Line = Annotated[str, StringConstraints(max_length=TITLE_MAX_CHARS), _ONE_LINE]
+Format = Annotated[str, StringConstraints(max_length=_FORMAT_MAX_CHARS), _ONE_LINE]
+LongText = Annotated[str, StringConstraints(max_length=TEXT_MAX_CHARS)]
+PromptText = Annotated[str, StringConstraints(min_length=1, max_length=TEXT_MAX_CHARS)]
+Time = Annotated[datetime.time | None, BeforeValidator(_time)]
+
+
+@dataclass(frozen=True, kw_only=True, config=_CONFIG)
 class PlanPrompt:
     """A question, statement, poll or level-tagged question under a theme."""
 
-    kind: PromptKind
-    text: str
-    options: tuple[str, ...] = ()
+    kind: Annotated[PromptKind, BeforeValidator(_kind)]
+    text: PromptText
+    options: tuple[Title, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _poll_needs_options(cls, data: Any) -> Any:
+        # Told apart here, before the default fills it in: a poll without the key at all
+        # (unless another key is misspelt, maybe this one: that is the error to report).
+        if isinstance(data, dict) and data.get("kind") == PromptKind.POLL.value \
+                and "options" not in data and set(data) <= set(cls.__dataclass_fields__):
+            raise _problem(f"missing; a poll needs 2 to {POLL_OPTIONS_MAX} options", "options")
+        return data
+
+    @model_validator(mode="after")
+    def _options_fit_the_kind(self) -> PlanPrompt:
+        if self.kind is not PromptKind.POLL:
+            if self.options:
+                raise _problem(f"only poll prompts have options, this one is {self.kind}",
+                               "options")
+            return self
+        if not 2 <= len(self.options) <= POLL_OPTIONS_MAX:
+            raise _problem(f"a poll needs 2 to {POLL_OPTIONS_MAX} options, "
+                           f"got {len(self.options)}", "options")
+        # Options that differ only by case would look like the same choice twice on screen.
+        seen: set[str] = set()
+        for i, option in enumerate(self.options):
+            if option.casefold() in seen:
+                raise _problem(f"duplicate option {option!r}", f"options[{i}]")
+            seen.add(option.casefold())
+        return self
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True, config=_CONFIG)
 class PlanTheme:
     """An agenda item with the prompts participants answer under it."""
 
-    title: str
-    memo_phrase: str
-    description: str
-    prompts: tuple[PlanPrompt, ...]
+    title: Title
+    memo_phrase: Line = ""
+    description: LongText = ""
+    prompts: Annotated[tuple[PlanPrompt, ...], Field(min_length=1)]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True, config=_CONFIG)
 class PlanPresentation:
     """A talk that opens the workshop (alustus)."""
 
-    title: str
-    presenter: str
+    title: Title
+    presenter: Line = ""
 
 
-@dataclasses.dataclass(frozen=True)
-class SessionPlan:
-    """One sessions/<slug>.toml: what a workshop is started from."""
+@dataclass(frozen=True, kw_only=True, config=_CONFIG)
+class PlanFile:
+    """What one sessions/<slug>.toml holds."""
+
+    title: Title
+    description: LongText = ""
+    format: Format = ""
+    starts_at: Time = None
+    ends_at: Time = None
+    source: Line = ""
+    presentations: tuple[PlanPresentation, ...] = ()
+    themes: Annotated[tuple[PlanTheme, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> PlanFile:
+        if self.starts_at is not None and self.ends_at is not None \
+                and self.ends_at <= self.starts_at:
+            raise _problem(f"{_hhmm(self.ends_at)} is not after starts_at "
+                           f"{_hhmm(self.starts_at)}", "ends_at")
+        return self
+
+
+@dataclass(frozen=True, kw_only=True, config=_CONFIG)
+class SessionPlan(PlanFile):
+    """A plan as the app uses it: the file's contents and its name."""
 
     slug: str
-    title: str
-    description: str
-    format: str
-    starts_at: datetime.time | None
-    ends_at: datetime.time | None
-    source: str
-    presentations: tuple[PlanPresentation, ...]
-    themes: tuple[PlanTheme, ...]
+
+
+#: The tables of a plan by their path (without indexes), for naming their allowed keys.
+_TABLES: dict[tuple[str, ...], type] = {
+    (): PlanFile,
+    ("presentations",): PlanPresentation,
+    ("themes",): PlanTheme,
+    ("themes", "prompts"): PlanPrompt,
+}
+#: How an array of tables is written in TOML, for the messages about it.
+_HEADERS = {"presentations": "[[presentations]]", "themes": "[[themes]]",
+            "prompts": "[[themes.prompts]]"}
+_PLAN_FILE = TypeAdapter(PlanFile)
 
 
 class PlanError(ValueError):
@@ -109,7 +212,14 @@ def load_plan(path: pathlib.Path) -> SessionPlan:
             f"{path.name!r}: a plan's file name must be lower-case letters a-z, digits and "
             f"hyphens (at most {_SLUG_MAX_CHARS}) followed by .toml",
         )
-    return _Reader(path).plan(slug, _read_toml(path))
+    try:
+        contents = _PLAN_FILE.validate_python(_read_toml(path))
+    except ValidationError as error:
+        # An unknown key first: it is often the cause of a "missing" one (a misspelling).
+        errors = sorted(error.errors(), key=lambda e: e["type"] != "unexpected_keyword_argument")
+        raise PlanError(path, *_explain(errors[0])) from None
+    return SessionPlan(slug=slug, **{field: getattr(contents, field)
+                                     for field in contents.__dataclass_fields__})
 
 
 def load_plans(directory: pathlib.Path | None = None) -> dict[str, SessionPlan]:
@@ -143,6 +253,50 @@ def get_plan(slug: str, directory: pathlib.Path | None = None) -> SessionPlan:
             f"no plan {slug!r}; available: {', '.join(known) if known else '(none)'}",
         )
     return load_plan(path)
+
+
+def _explain(error: Any) -> tuple[str, str]:
+    """A pydantic error as the field path and the message a person editing TOML reads."""
+    loc = tuple(error["loc"])
+    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    if kind == "plan":
+        return _path(loc + ((ctx["at"],) if ctx.get("at") else ())), ctx["message"]
+    field = _path(loc)
+    header = _HEADERS.get(loc[-1]) if loc and isinstance(loc[-1], str) else None
+    if kind == "unexpected_keyword_argument":
+        allowed = list(_TABLES[_table_of(loc[:-1])].__dataclass_fields__)
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return field, f"unknown key; {hint}expected one of {', '.join(allowed)}"
+    if kind == "missing":
+        return field, f"missing; add at least one {header} table" if header else "missing"
+    if kind == "too_short" and header:
+        return field, f"empty; add at least one {header} table"
+    if kind in ("tuple_type", "list_type"):
+        wanted = f"an array of tables written {header}" if header else "an array of strings"
+        return field, f"expected {wanted}, got {_toml_type(value)}"
+    if kind in ("dataclass_type", "dataclass_args_type", "model_type"):
+        return field, f"expected a table, got {_toml_type(value)}"
+    if kind == "string_type":
+        return field, f"expected a string, got {_toml_type(value)}"
+    if kind == "string_too_short":
+        return field, "must not be empty"
+    if kind == "string_too_long":
+        return field, (f"too long: {len(str(value).strip())} characters, "
+                       f"at most {ctx['max_length']}")
+    return field, error["msg"]
+
+
+def _table_of(loc: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(part for part in loc if isinstance(part, str))
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    """("themes", 2, "prompts", 0, "kind") as themes[2].prompts[0].kind."""
+    field = ""
+    for part in loc:
+        field += f"[{part}]" if isinstance(part, int) else f".{part}" if field else part
+    return field
 
 
 def _display(path: pathlib.Path) -> str:
@@ -198,193 +352,5 @@ def _toml_type(value: object) -> str:
     return type(value).__name__
 
 
-def _join(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key
-
-
 def _hhmm(value: datetime.time) -> str:
     return value.strftime("%H:%M")
-
-
-class _Reader:
-    """Walks one parsed file, so every error can name the file without passing it around."""
-
-    def __init__(self, path: pathlib.Path) -> None:
-        self.path = path
-
-    def error(self, field: str, message: str) -> PlanError:
-        return PlanError(self.path, field, message)
-
-    def plan(self, slug: str, data: dict[str, Any]) -> SessionPlan:
-        self.known_keys(data, "", _PLAN_KEYS)
-        title = self.string(data, "", "title", max_chars=TITLE_MAX_CHARS, required=True)
-        starts_at = self.time(data, "starts_at")
-        ends_at = self.time(data, "ends_at")
-        if starts_at is not None and ends_at is not None and ends_at <= starts_at:
-            raise self.error(
-                "ends_at", f"{_hhmm(ends_at)} is not after starts_at {_hhmm(starts_at)}"
-            )
-        presentations = tuple(
-            self.presentation(table, where)
-            for table, where in self.tables(
-                data, "", "presentations", "[[presentations]]", required=False
-            )
-        )
-        themes = tuple(
-            self.theme(table, where)
-            for table, where in self.tables(data, "", "themes", "[[themes]]")
-        )
-        return SessionPlan(
-            slug=slug,
-            title=title,
-            description=self.string(
-                data, "", "description", max_chars=TEXT_MAX_CHARS, multiline=True
-            ),
-            format=self.string(data, "", "format", max_chars=_FORMAT_MAX_CHARS),
-            starts_at=starts_at,
-            ends_at=ends_at,
-            source=self.string(data, "", "source"),
-            presentations=presentations,
-            themes=themes,
-        )
-
-    def presentation(self, table: dict[str, Any], where: str) -> PlanPresentation:
-        self.known_keys(table, where, _PRESENTATION_KEYS)
-        return PlanPresentation(
-            title=self.string(table, where, "title", required=True),
-            presenter=self.string(table, where, "presenter"),
-        )
-
-    def theme(self, table: dict[str, Any], where: str) -> PlanTheme:
-        self.known_keys(table, where, _THEME_KEYS)
-        title = self.string(table, where, "title", required=True)
-        memo_phrase = self.string(table, where, "memo_phrase")
-        description = self.string(
-            table, where, "description", max_chars=TEXT_MAX_CHARS, multiline=True
-        )
-        prompts = tuple(
-            self.prompt(prompt, prompt_where)
-            for prompt, prompt_where in self.tables(table, where, "prompts", "[[themes.prompts]]")
-        )
-        return PlanTheme(title, memo_phrase, description, prompts)
-
-    def prompt(self, table: dict[str, Any], where: str) -> PlanPrompt:
-        self.known_keys(table, where, _PROMPT_KEYS)
-        raw_kind = self.string(table, where, "kind", max_chars=_KIND_MAX_CHARS, required=True)
-        try:
-            kind = PromptKind(raw_kind)
-        except ValueError:
-            expected = ", ".join(kind.value for kind in PromptKind)
-            raise self.error(
-                _join(where, "kind"), f"unknown kind {raw_kind!r}; expected one of {expected}"
-            ) from None
-        text = self.string(
-            table, where, "text", max_chars=TEXT_MAX_CHARS, required=True, multiline=True
-        )
-        return PlanPrompt(kind, text, self.options(table, where, kind))
-
-    def options(self, table: dict[str, Any], where: str, kind: PromptKind) -> tuple[str, ...]:
-        field = _join(where, "options")
-        raw = table.get("options")
-        if raw is not None and not isinstance(raw, list):
-            raise self.error(field, f"expected an array of strings, got {_toml_type(raw)}")
-        if kind is not PromptKind.POLL:
-            if raw:
-                raise self.error(field, f"only poll prompts have options, this one is {kind}")
-            return ()
-        wanted = f"a poll needs 2 to {POLL_OPTIONS_MAX} options"
-        if raw is None:
-            raise self.error(field, f"missing; {wanted}")
-        if not 2 <= len(raw) <= POLL_OPTIONS_MAX:
-            raise self.error(field, f"{wanted}, got {len(raw)}")
-        options: list[str] = []
-        # Options that differ only by case would look like the same choice twice on screen.
-        seen: set[str] = set()
-        for i, value in enumerate(raw):
-            option = self.clean(f"{field}[{i}]", value, TITLE_MAX_CHARS, required=True)
-            if option.casefold() in seen:
-                raise self.error(f"{field}[{i}]", f"duplicate option {option!r}")
-            seen.add(option.casefold())
-            options.append(option)
-        return tuple(options)
-
-    def known_keys(self, table: dict[str, Any], where: str, allowed: tuple[str, ...]) -> None:
-        # A misspelt optional key would otherwise vanish silently and the plan would run
-        # without, say, its memo phrase.
-        for key in table:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"did you mean {close[0]!r}? " if close else ""
-                raise self.error(
-                    _join(where, key), f"unknown key; {hint}expected one of {', '.join(allowed)}"
-                )
-
-    def tables(
-        self, data: dict[str, Any], where: str, key: str, header: str, *, required: bool = True
-    ) -> list[tuple[dict[str, Any], str]]:
-        """The tables of an array of tables, each with its field path ("themes[2]")."""
-        field = _join(where, key)
-        if key not in data:
-            if required:
-                raise self.error(field, f"missing; add at least one {header} table")
-            return []
-        value = data[key]
-        if not isinstance(value, list):
-            raise self.error(
-                field, f"expected an array of tables written {header}, got {_toml_type(value)}"
-            )
-        if required and not value:
-            raise self.error(field, f"empty; add at least one {header} table")
-        for i, item in enumerate(value):
-            if not isinstance(item, dict):
-                raise self.error(f"{field}[{i}]", f"expected a table, got {_toml_type(item)}")
-        return [(item, f"{field}[{i}]") for i, item in enumerate(value)]
-
-    def string(
-        self,
-        table: dict[str, Any],
-        where: str,
-        key: str,
-        *,
-        max_chars: int = TITLE_MAX_CHARS,
-        required: bool = False,
-        multiline: bool = False,
-    ) -> str:
-        field = _join(where, key)
-        if key not in table:
-            if required:
-                raise self.error(field, "missing")
-            return ""
-        return self.clean(field, table[key], max_chars, required=required, multiline=multiline)
-
-    def clean(
-        self, field: str, value: object, max_chars: int, *, required: bool, multiline: bool = False
-    ) -> str:
-        if not isinstance(value, str):
-            raise self.error(field, f"expected a string, got {_toml_type(value)}")
-        text = value.strip()
-        if required and not text:
-            raise self.error(field, "must not be empty")
-        if len(text) > max_chars:
-            raise self.error(field, f"too long: {len(text)} characters, at most {max_chars}")
-        # Titles, phrases and options are set inside one line of a memo or a button.
-        if not multiline and ("\n" in text or "\r" in text):
-            raise self.error(field, "must be a single line")
-        return text
-
-    def time(self, data: dict[str, Any], key: str) -> datetime.time | None:
-        if key not in data:
-            return None
-        value = data[key]
-        wanted = 'expected a time "HH:MM", e.g. "14:00"'
-        if isinstance(value, datetime.time):
-            # Workshops are scheduled to the minute; seconds here are most likely a typo.
-            if value.second or value.microsecond or value.tzinfo is not None:
-                raise self.error(key, f"{wanted}, got {value.isoformat()}")
-            return value
-        if not isinstance(value, str):
-            raise self.error(key, f"{wanted}, got {_toml_type(value)}")
-        match = _TIME.fullmatch(value.strip())
-        if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-            raise self.error(key, f"{wanted}, got {value!r}")
-        return datetime.time(int(match[1]), int(match[2]))

@@ -106,7 +106,7 @@ def test_leadership_plan_uses_the_memo_phrases_of_seed_002() -> None:
     assert plan.format == "Teams-keskustelu"
     assert (plan.starts_at, plan.ends_at) == (datetime.time(14), datetime.time(16))
     assert plan.presentations == (
-        PlanPresentation("Ajankohtaiset asiat", "YEE-hankkeen projektipäällikkö"),
+        PlanPresentation(title="Ajankohtaiset asiat", presenter="YEE-hankkeen projektipäällikkö"),
     )
 
 
@@ -180,7 +180,8 @@ def test_minimal_plan_gets_defaults(tmp_path: pathlib.Path) -> None:
         ends_at=None,
         source="",
         presentations=(),
-        themes=(PlanTheme("Teema", "", "", (PlanPrompt(PromptKind.OPEN, "Kysymys?"),)),),
+        themes=(PlanTheme(title="Teema",
+                          prompts=(PlanPrompt(kind=PromptKind.OPEN, text="Kysymys?"),)),),
     )
     with pytest.raises(dataclasses.FrozenInstanceError):
         plan.title = "Muu"  # type: ignore[misc]
@@ -208,10 +209,11 @@ def test_strings_are_stripped_and_toml_times_accepted(tmp_path: pathlib.Path) ->
     assert plan.title == "Otsikko"
     assert plan.description == "Kuvaus."
     assert (plan.starts_at, plan.ends_at) == (datetime.time(9, 30), datetime.time(11))
-    assert plan.presentations == (PlanPresentation("Alustus", ""),)
+    assert plan.presentations == (PlanPresentation(title="Alustus"),)
     assert plan.themes[0].title == "Teema"
     assert plan.themes[0].memo_phrase == "teemasta"
-    assert plan.themes[0].prompts == (PlanPrompt(PromptKind.POLL, "Kumpi?", ("A", "B")),)
+    assert plan.themes[0].prompts == (
+        PlanPrompt(kind=PromptKind.POLL, text="Kumpi?", options=("A", "B")),)
 
 
 def test_byte_order_mark_is_accepted(tmp_path: pathlib.Path) -> None:
@@ -224,7 +226,7 @@ def test_non_poll_prompt_may_have_an_empty_options_array(tmp_path: pathlib.Path)
     plan = load_plan(
         _write(tmp_path, _plan_with_prompt('kind = "level"\ntext = "Missä?"\noptions = []'))
     )
-    assert plan.themes[0].prompts[1] == PlanPrompt(PromptKind.LEVEL, "Missä?")
+    assert plan.themes[0].prompts[1] == PlanPrompt(kind=PromptKind.LEVEL, text="Missä?")
 
 
 # --- PlanError ---------------------------------------------------------------------------
