@@ -22,14 +22,12 @@ from pydantic import (
 from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError
 
-from .models import POLL_OPTIONS_MAX, TEXT_MAX_CHARS, TITLE_MAX_CHARS, PromptKind
+from .models import FORMAT_MAX_CHARS, POLL_OPTIONS_MAX, TEXT_MAX_CHARS, TITLE_MAX_CHARS, PromptKind
 
 # The plan's name ends up in URLs, in Workshop.plan (String(120)) and in a file path, so it
 # is kept to characters that can never climb out of the plans folder.
 _SLUG = re.compile(r"[a-z0-9-]+")
 _SLUG_MAX_CHARS = 120
-# Workshop.format is a String(120) column; a longer format would fail only at insert time.
-_FORMAT_MAX_CHARS = 120
 _TIME = re.compile(r"(\d\d):(\d\d)")
 _TIME_WANTED = 'expected a time "HH:MM", e.g. "14:00"'
 
@@ -78,7 +76,7 @@ def _time(value: object) -> datetime.time | None:
 _ONE_LINE = AfterValidator(_single_line)
 Title = Annotated[str, StringConstraints(min_length=1, max_length=TITLE_MAX_CHARS), _ONE_LINE]
 Line = Annotated[str, StringConstraints(max_length=TITLE_MAX_CHARS), _ONE_LINE]
-Format = Annotated[str, StringConstraints(max_length=_FORMAT_MAX_CHARS), _ONE_LINE]
+Format = Annotated[str, StringConstraints(max_length=FORMAT_MAX_CHARS), _ONE_LINE]
 LongText = Annotated[str, StringConstraints(max_length=TEXT_MAX_CHARS)]
 PromptText = Annotated[str, StringConstraints(min_length=1, max_length=TEXT_MAX_CHARS)]
 Time = Annotated[datetime.time | None, BeforeValidator(_time)]

@@ -3,7 +3,7 @@ number of queries however much data there is."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -12,16 +12,24 @@ from sqlalchemy import event
 from facilitate.extensions import db
 
 
+class Statements(list[str]):
+    """The statements sent so far; calling it gives how many."""
+
+    def __call__(self) -> int:
+        return len(self)
+
+
 @contextmanager
-def counted() -> Iterator[Callable[[], int]]:
-    """`with counted() as statements:` … `statements()` is how many were sent so far."""
-    statements: list[str] = []
+def counted() -> Iterator[Statements]:
+    """`with counted() as statements:` … `statements()` is how many were sent so far (and
+    `statements` lists them, for the failure message)."""
+    statements = Statements()
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        yield lambda: len(statements)
+        yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", record)

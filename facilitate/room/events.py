@@ -1,18 +1,16 @@
-"""Socket.IO events of the live room: parse, authorise, call an operation, commit, broadcast.
+"""The live room's Socket.IO handlers: connecting, and one handler per event, each calling an
+operation and saying what to broadcast.
 
 The protocol is documented in docs/realtime.md. Each handler's docstring says who sends the
-event and what is broadcast. Handlers return an Outcome; `room_event` commits it and only then
-broadcasts, so nothing reaches a client that is not in the database.
+event and what is broadcast. Handlers get a typed body (room/payloads.py) and return an
+Outcome; the machinery (room/dispatch.py) commits it and only then broadcasts, so nothing
+reaches a client that is not in the database.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-import time
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, g, request
@@ -20,11 +18,11 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room
-from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..accounts.operations import sign_ins_still_on
-from ..errors import Busy, DomainError, Forbidden, Invalid, NotFound, TooManyAttempts
+from ..errors import Busy, DomainError, Forbidden, NotFound, TooManyAttempts
 from ..extensions import db, socketio
+from ..fields import parse
 from ..models import (
     Contribution,
     Note,
@@ -40,6 +38,20 @@ from ..registration.operations import find_registration
 from ..timeutil import iso, now_utc
 from ..web import select_locale
 from . import operations as ops
+from . import payloads as p
+from .coalesce import Coalescer
+from .dispatch import (
+    Broadcast,
+    Connection,
+    Outcome,
+    Resend,
+    broadcast,
+    connections,
+    connections_per_person,
+    coordinators_room,
+    participants_room,
+    room_event,
+)
 from .presence import presence_writer
 from .snapshot import (
     authors_of,
@@ -59,99 +71,6 @@ log = logging.getLogger("facilitate.room")
 #: How often a prompt's results and a room's presence go out at most (seconds between sends).
 RESULTS_INTERVAL = 0.2
 PRESENCE_INTERVAL = 0.5
-#: Attempts at a change that lost a race for the same row before giving up.
-ATTEMPTS = 5
-
-
-def participants_room(workshop_id: int) -> str:
-    return f"workshop:{workshop_id}"
-
-
-def coordinators_room(workshop_id: int) -> str:
-    return f"workshop:{workshop_id}:coordinators"
-
-
-_SAME = object()
-
-
-@dataclass
-class Broadcast:
-    """One event to a workshop: `public` to participants, `coordinators` (default: the same)
-    to coordinators; None leaves that audience out."""
-
-    event: str
-    public: dict[str, Any] | None
-    coordinators: Any = _SAME
-
-
-def broadcast(workshop_id: int, message: Broadcast) -> None:
-    """The one way anything is sent to a workshop's room."""
-    coordinators = message.public if message.coordinators is _SAME else message.coordinators
-    if message.public is not None:
-        socketio.emit(message.event, message.public, to=participants_room(workshop_id))
-    if coordinators is not None:
-        socketio.emit(message.event, coordinators, to=coordinators_room(workshop_id))
-
-
-@dataclass
-class Outcome:
-    """What a handler did: the acknowledgement (remembered for a resend) and what to send."""
-
-    #: also stored with the change id: a resend is acknowledged with the same
-    ack: dict[str, Any] = field(default_factory=dict)
-    broadcasts: list[Broadcast] = field(default_factory=list)
-    #: work after the broadcasts, outside the transaction (coalesced sends)
-    then: list[Callable[[], None]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Connection:
-    """A joined socket: who it is, which language they read and, for a coordinator, the
-    sign-in it lasts as long as (models.SignIn)."""
-
-    actor: ops.Actor
-    locale: str
-    sign_in_id: int | None = None
-
-
-#: Sockets joined in this process. Connection state only: the room itself lives in the database.
-connections: dict[str, Connection] = {}
-#: Of those, how many each person has (Actor.key → count).
-connections_per_person: Counter[str] = Counter()
-
-
-class Coalescer:
-    """Runs a send at most once per interval per key; a request during the wait is not lost,
-    the send at the end of the wait reads the latest state."""
-
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
-        self._last: dict[Any, float] = {}
-        self._waiting: set[Any] = set()
-
-    def request(self, key: Any, send: Callable[[], None]) -> None:
-        if key in self._waiting:
-            return
-        wait = self._last.get(key, float("-inf")) + self.interval - time.monotonic()
-        if wait <= 0:
-            self._last[key] = time.monotonic()
-            send()
-            return
-        self._waiting.add(key)
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        socketio.start_background_task(self._later, app, key, wait, send)
-
-    def _later(self, app: Any, key: Any, wait: float, send: Callable[[], None]) -> None:
-        socketio.sleep(wait)
-        with app.app_context():
-            self._waiting.discard(key)
-            self._last[key] = time.monotonic()
-            try:
-                send()
-            except Exception:  # a lost update must not kill the server; the next one follows
-                log.exception("coalesced send %r failed", key)
-            finally:
-                db.session.remove()
 
 
 results_sender = Coalescer(RESULTS_INTERVAL)
@@ -181,107 +100,6 @@ def send_presence(workshop_id: int) -> None:
     broadcast(workshop_id, Broadcast(
         "presence.changed", {"presence": presence_for(s, workshop_id, max_age=0)},
         {"presence": presence_for(s, workshop_id, coordinator=True, max_age=0)}))
-
-
-def _error(error: DomainError) -> dict[str, Any]:
-    return {"ok": False, **error.as_json()}
-
-
-def _refuse(event: str, sid: str, conn: Connection | None, error: Any) -> None:
-    who = conn.actor.key if conn else "not joined"
-    log.warning("room event %s from %s (%s) refused: %s", event, sid, who, error)
-
-
-#: What a resent change broadcasts again: (actor, its first acknowledgement) → broadcasts.
-Resend = Callable[[ops.Actor, dict[str, Any]], list[Broadcast]]
-
-
-def room_event(event: str, *, change: bool = True, resend: Resend | None = None
-               ) -> Callable[[Callable[..., Outcome]], Any]:
-    """Register a handler: check the connection and payload, apply a change once, commit it,
-    then broadcast; every failure becomes an error acknowledgement and changes nothing.
-
-    `resend` gives the broadcasts for a change sent again after it was applied: the first
-    broadcast may have died with a process killed between commit and send, so what it changed
-    goes out once more, as it is now.
-    """
-
-    def register(handler: Callable[..., Outcome]) -> Any:
-        @socketio.on(event)
-        @functools.wraps(handler)
-        def wrapper(payload: Any = None) -> dict[str, Any]:
-            sid = request.sid  # type: ignore[attr-defined]
-            conn = connections.get(sid)
-            if conn is None:
-                _refuse(event, sid, conn, "not joined")
-                return _error(Forbidden(_l("Yhteys ei ole liittynyt huoneeseen.")))
-            with force_locale(conn.locale):
-                try:
-                    return _run(handler, event, conn, payload, change, resend)
-                except DomainError as error:
-                    db.session.rollback()
-                    _refuse(event, sid, conn, error)
-                    return _error(error)
-                except Exception:
-                    db.session.rollback()
-                    log.exception("room event %s from %s failed", event, conn.actor.key)
-                    return {"ok": False, "error": "server_error",
-                            "message": str(_l("Palvelimella tapahtui virhe. Yritä uudelleen."))}
-                finally:
-                    db.session.remove()
-
-        return wrapper
-
-    return register
-
-
-def _replayed(conn: Connection, stored: dict[str, Any], resend: Resend | None
-              ) -> dict[str, Any]:
-    for message in resend(conn.actor, stored) if resend else []:
-        broadcast(conn.actor.workshop_id, message)
-    return {"ok": True, **stored, "replayed": True}
-
-
-def _run(handler: Callable[..., Outcome], event: str, conn: Connection, payload: Any,
-         change: bool, resend: Resend | None) -> dict[str, Any]:
-    if not isinstance(payload, dict):
-        raise Invalid(_l("Viestin sisällön pitää olla JSON-olio."))
-    s = db.session
-    change_id = ops.parse_change_id(payload.get("id")) if change else None
-    for attempt in range(ATTEMPTS):
-        try:
-            # A resend is rare: the common path applies at once, and recording the id fails
-            # (IntegrityError, rolled back with the change) if it was applied before.
-            if change_id is not None and attempt > 0:
-                stored = ops.find_applied(s, conn.actor, change_id, event)
-                if stored is not None:
-                    return _replayed(conn, stored, resend)
-            try:
-                outcome = handler(conn.actor, payload, change_id)
-            except DomainError:
-                # refused now, but perhaps applied before the state changed (a resend after
-                # the room closed): then the client gets what it got the first time
-                s.rollback()
-                stored = ops.find_applied(s, conn.actor, change_id, event) if change_id else None
-                if stored is not None:
-                    return _replayed(conn, stored, resend)
-                raise
-            if change_id is not None:
-                ops.record_applied(s, conn.actor, change_id, event, outcome.ack)
-            s.commit()
-            break
-        except (ops.Retry, IntegrityError, OperationalError) as race:
-            # another change took the row first (or SQLite was busy): start over from fresh data
-            s.rollback()
-            if attempt == ATTEMPTS - 1:
-                log.warning("room event %s gave up after %s attempts: %s", event, ATTEMPTS, race)
-                raise Busy(_l("Muutos ei onnistunut kiireen vuoksi. Yritä uudelleen.")) \
-                    from None
-    for message in outcome.broadcasts:
-        broadcast(conn.actor.workshop_id, message)
-    for then in outcome.then:
-        then()
-    return {"ok": True, **outcome.ack}
 
 
 # --- connecting ----------------------------------------------------------------------------
@@ -345,7 +163,7 @@ def _authenticate(auth: Any) -> ops.Actor:
     if "workshop_id" in auth:
         if not current_user.is_authenticated:
             raise Forbidden(_l("Kirjaudu sisään koordinaattorina."))
-        workshop = s.get(Workshop, ops.parse_id(auth["workshop_id"], "workshop_id"))
+        workshop = s.get(Workshop, parse(p.CoordinatorJoin, auth).workshop_id)
         if workshop is None:
             raise NotFound(_l("Tilaisuutta ei löydy."))
         return ops.Actor(workshop_id=workshop.id, coordinator_id=current_user.id)
@@ -407,32 +225,22 @@ def _heartbeat(app: Any) -> None:
                 db.session.remove()
 
 
-@socketio.on("*")
-def unknown_event(event: str, *_args: Any) -> dict[str, Any]:
-    """Any event not listed in docs/realtime.md: refused, nothing changes."""
-    conn = connections.get(request.sid)  # type: ignore[attr-defined]
-    _refuse(event, request.sid, conn, "unknown event")  # type: ignore[attr-defined]
-    with force_locale(conn.locale if conn else "fi"):
-        return {"ok": False, "error": "unknown_event",
-                "message": str(_l("Tuntematon tapahtuma: %(event)s", event=str(event)[:60]))}
-
-
 # --- reading -------------------------------------------------------------------------------
 
 
-@room_event("sync", change=False)
-def sync(actor: ops.Actor, payload: dict[str, Any], _id: None) -> Outcome:
+@room_event("sync", p.Sync)
+def sync(actor: ops.Actor, body: p.Sync, _id: None) -> Outcome:
     """Anyone connected asks for the whole room again. Broadcast: nothing."""
     return Outcome({"snapshot": build_snapshot(db.session, actor)})
 
 
-@room_event("note.history", change=False)
-def note_history(actor: ops.Actor, payload: dict[str, Any], _id: None) -> Outcome:
+@room_event("note.history", p.NoteHistory)
+def note_history(actor: ops.Actor, body: p.NoteHistory, _id: None) -> Outcome:
     """Anyone connected catches up on a note's edits since a version (or, when those are no
     longer kept, gets its text to rebase onto). Broadcast: nothing."""
-    history = ops.note_history(db.session, actor, payload.get("theme_id"),
-                               payload.get("since"), payload.get("pending"))
-    reply: dict[str, Any] = {"theme_id": payload["theme_id"], "version": history.version}
+    history = ops.note_history(db.session, actor, body.theme_id,
+                               body.since, body.pending)
+    reply: dict[str, Any] = {"theme_id": body.theme_id, "version": history.version}
     if history.edits is None:
         reply.update(edits=None, text=history.text, html=room_html(history.text or ""),
                      pending_applied=history.pending_applied)
@@ -506,62 +314,64 @@ def _note_edited_broadcast(note: Note, revision: NoteRevision) -> Broadcast:
                                      "html": note_payload(note)["html"]})
 
 
-@room_event("contribution.add", resend=_resend_contribution("contribution.added"))
-def add_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+@room_event("contribution.add", p.AddContribution,
+            resend=_resend_contribution("contribution.added"))
+def add_contribution(actor: ops.Actor, body: p.AddContribution, change_id: str) -> Outcome:
     """A participant posts under a theme. Broadcast: `contribution.added`."""
-    contribution = ops.add_contribution(db.session, actor, payload.get("theme_id"),
-                                        payload.get("prompt_id"), payload.get("text"),
-                                        payload.get("level"))
+    contribution = ops.add_contribution(db.session, actor, body.theme_id,
+                                        body.prompt_id, body.text,
+                                        body.level)
     mine = {**contribution_payload(contribution, 0), "mine": True, "voted": False}
     return Outcome({"contribution_id": contribution.id, "contribution": mine},
                    broadcasts=[_contribution_broadcast("contribution.added", contribution, 0)])
 
 
-@room_event("contribution.edit", resend=_resend_contribution("contribution.updated"))
-def edit_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+@room_event("contribution.edit", p.EditContribution,
+            resend=_resend_contribution("contribution.updated"))
+def edit_contribution(actor: ops.Actor, body: p.EditContribution, change_id: str) -> Outcome:
     """The author changes their contribution. Broadcast: `contribution.updated`."""
     s = db.session
-    contribution = ops.edit_contribution(s, actor, payload.get("contribution_id"),
-                                         payload.get("text"), payload.get("level"))
+    contribution = ops.edit_contribution(s, actor, body.contribution_id,
+                                         body.text, body.level)
     votes = ops.vote_count(s, contribution.id)
     return Outcome({"contribution_id": contribution.id},
                    broadcasts=[_contribution_broadcast("contribution.updated", contribution,
                                                        votes)])
 
 
-@room_event("contribution.delete", resend=_resend_removal)
-def delete_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+@room_event("contribution.delete", p.DeleteContribution, resend=_resend_removal)
+def delete_contribution(actor: ops.Actor, body: p.DeleteContribution, change_id: str) -> Outcome:
     """The author withdraws their contribution. Broadcast: `contribution.removed`."""
-    contribution_id = ops.delete_contribution(db.session, actor, payload.get("contribution_id"))
+    contribution_id = ops.delete_contribution(db.session, actor, body.contribution_id)
     return Outcome({"contribution_id": contribution_id}, broadcasts=[
         Broadcast("contribution.removed", {"contribution_id": contribution_id})])
 
 
-@room_event("contribution.vote", resend=_resend_votes)
-def vote(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+@room_event("contribution.vote", p.Vote, resend=_resend_votes)
+def vote(actor: ops.Actor, body: p.Vote, change_id: str) -> Outcome:
     """A participant upvotes another's contribution (or takes it back).
     Broadcast: `contribution.votes`."""
-    contribution, votes = ops.vote(db.session, actor, payload.get("contribution_id"),
-                                   payload.get("up"))
-    return Outcome({"contribution_id": contribution.id, "votes": votes, "voted": payload["up"]},
+    contribution, votes = ops.vote(db.session, actor, body.contribution_id,
+                                   body.up)
+    return Outcome({"contribution_id": contribution.id, "votes": votes, "voted": body.up},
                    broadcasts=[_votes_broadcast(contribution, votes)])
 
 
-@room_event("answer.set", resend=_resend_results)
-def set_answer(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+@room_event("answer.set", p.SetAnswer, resend=_resend_results)
+def set_answer(actor: ops.Actor, body: p.SetAnswer, change_id: str) -> Outcome:
     """A participant answers a statement or poll. Broadcast (coalesced): `prompt.results`,
     to coordinators, and to everyone once revealed."""
-    answer = ops.set_answer(db.session, actor, payload.get("prompt_id"), payload.get("value"))
+    answer = ops.set_answer(db.session, actor, body.prompt_id, body.value)
     prompt_id = answer.prompt_id
     return Outcome({"prompt_id": prompt_id, "value": answer.value}, then=[
         lambda: results_sender.request(prompt_id, functools.partial(send_results, prompt_id))])
 
 
-@room_event("note.edit", resend=_resend_note_edit)
-def edit_note(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+@room_event("note.edit", p.EditNote, resend=_resend_note_edit)
+def edit_note(actor: ops.Actor, body: p.EditNote, change_id: str) -> Outcome:
     """A note-taker or coordinator edits a theme's note. Broadcast: `note.edited`."""
-    note, revision = ops.edit_note(db.session, actor, payload.get("theme_id"),
-                                   payload.get("base_version"), payload.get("ops"), change_id)
+    note, revision = ops.edit_note(db.session, actor, body.theme_id,
+                                   body.base_version, body.ops, change_id)
     return Outcome({"theme_id": note.theme_id, "version": revision.version},
                    broadcasts=[_note_edited_broadcast(note, revision)])
 
@@ -626,66 +436,60 @@ def _resend_note_taker(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadc
     return [_participant_changed(registration)] if registration is not None else []
 
 
-@room_event("room.open", resend=_resend_room)
-def open_room(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+@room_event("room.open", p.RoomChange, coordinator_only=True, resend=_resend_room)
+def open_room(actor: ops.Actor, body: p.RoomChange, change_id: str) -> Outcome:
     """The coordinator opens (or reopens) the room. Broadcast: `room.changed`."""
-    ops.require_coordinator(actor)
     room = ops.open_room(db.session, db.session.get_one(Workshop, actor.workshop_id),
                          by=actor.coordinator_id)
     return Outcome({"status": room.status.value}, broadcasts=_room_changed(room))
 
 
-@room_event("room.close", resend=_resend_room)
-def close_room(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+@room_event("room.close", p.RoomChange, coordinator_only=True, resend=_resend_room)
+def close_room(actor: ops.Actor, body: p.RoomChange, change_id: str) -> Outcome:
     """The coordinator closes the room; it becomes read-only. Broadcast: `room.changed`."""
-    ops.require_coordinator(actor)
     room = ops.close_room(db.session, db.session.get_one(Workshop, actor.workshop_id),
                          by=actor.coordinator_id)
     return Outcome({"status": room.status.value}, broadcasts=_room_changed(room))
 
 
-@room_event("phase.set", resend=_resend_phase)
-def set_phase(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+@room_event("phase.set", p.SetPhase, coordinator_only=True, resend=_resend_phase)
+def set_phase(actor: ops.Actor, body: p.SetPhase, change_id: str) -> Outcome:
     """The coordinator moves to the opening, a theme or the closing.
     Broadcast: `phase.changed`, `timer.changed`."""
-    ops.require_coordinator(actor)
-    room = ops.set_phase_for(db.session, actor, payload.get("phase"), payload.get("theme_id"))
+    room = ops.set_phase_for(db.session, actor, body.phase, body.theme_id)
     return Outcome({"phase": room.phase.value, "theme_id": room.theme_id},
                    broadcasts=_phase_changed(room))
 
 
-@room_event("timer.start", resend=_resend_timer)
-def start_timer(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+@room_event("timer.start", p.StartTimer, coordinator_only=True, resend=_resend_timer)
+def start_timer(actor: ops.Actor, body: p.StartTimer, change_id: str) -> Outcome:
     """The coordinator starts a countdown. Broadcast: `timer.changed`."""
-    ops.require_coordinator(actor)
-    changed = _timer_changed(ops.start_timer(db.session, actor, payload.get("seconds")))
+    changed = _timer_changed(ops.start_timer(db.session, actor, body.seconds))
     return Outcome(dict(changed.public or {}), broadcasts=[changed])
 
 
-@room_event("timer.stop", resend=_resend_timer)
-def stop_timer(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+@room_event("timer.stop", p.RoomChange, coordinator_only=True, resend=_resend_timer)
+def stop_timer(actor: ops.Actor, body: p.RoomChange, change_id: str) -> Outcome:
     """The coordinator stops the countdown. Broadcast: `timer.changed`."""
-    ops.require_coordinator(actor)
     changed = _timer_changed(ops.stop_timer(db.session, actor))
     return Outcome(dict(changed.public or {}), broadcasts=[changed])
 
 
-@room_event("theme.lock", resend=_resend_lock)
-def lock_theme(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+@room_event("theme.lock", p.LockTheme, coordinator_only=True, resend=_resend_lock)
+def lock_theme(actor: ops.Actor, body: p.LockTheme, change_id: str) -> Outcome:
     """The coordinator locks or unlocks a theme. Broadcast: `theme.changed`."""
-    ops.require_coordinator(actor)
-    changed = _theme_changed(ops.lock_theme(db.session, actor, payload.get("theme_id"),
-                                            payload.get("locked")))
+    changed = _theme_changed(ops.lock_theme(db.session, actor, body.theme_id,
+                                            body.locked))
     return Outcome(dict(changed.public or {}), broadcasts=[changed])
 
 
-@room_event("prompt.reveal", resend=_resend_reveal)
-def reveal_prompt(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+@room_event("prompt.reveal", p.RevealPrompt, coordinator_only=True,
+            resend=_resend_reveal)
+def reveal_prompt(actor: ops.Actor, body: p.RevealPrompt, change_id: str) -> Outcome:
     """The coordinator shows (or hides) a statement's or poll's distribution.
     Broadcast: `prompt.revealed` (with the results when shown)."""
-    ops.require_coordinator(actor)
     s = db.session
-    prompt = ops.reveal_prompt_for(s, actor, payload.get("prompt_id"), payload.get("revealed"))
+    prompt = ops.reveal_prompt_for(s, actor, body.prompt_id, body.revealed)
     return Outcome({"prompt_id": prompt.id, "revealed": prompt.is_revealed},
                    broadcasts=[_revealed_broadcast(prompt)])
 
@@ -697,15 +501,15 @@ def _revealed_broadcast(prompt: Prompt) -> Broadcast:
     return Broadcast("prompt.revealed", public, {**public, "results": results})
 
 
-@room_event("contribution.hide", resend=_resend_hide)
-def hide_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+@room_event("contribution.hide", p.HideContribution, coordinator_only=True,
+            resend=_resend_hide)
+def hide_contribution(actor: ops.Actor, body: p.HideContribution, change_id: str) -> Outcome:
     """The coordinator hides a contribution from participants (or shows it again).
     Broadcast: participants `contribution.removed` or `contribution.added`;
     coordinators `contribution.updated`."""
-    ops.require_coordinator(actor)
     s = db.session
-    contribution = ops.hide_contribution(s, actor, payload.get("contribution_id"),
-                                         payload.get("hidden"))
+    contribution = ops.hide_contribution(s, actor, body.contribution_id,
+                                         body.hidden)
     return Outcome({"contribution_id": contribution.id, "hidden": contribution.is_hidden},
                    broadcasts=_hide_broadcasts(contribution))
 
@@ -723,25 +527,25 @@ def _hide_broadcasts(contribution: Contribution) -> list[Broadcast]:
     return [public, coordinators]
 
 
-@room_event("contribution.move", resend=_resend_contribution("contribution.updated"))
-def move_contribution(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+@room_event("contribution.move", p.MoveContribution, coordinator_only=True,
+            resend=_resend_contribution("contribution.updated"))
+def move_contribution(actor: ops.Actor, body: p.MoveContribution, change_id: str) -> Outcome:
     """The coordinator moves a contribution under another theme.
     Broadcast: `contribution.updated`."""
-    ops.require_coordinator(actor)
     s = db.session
-    contribution = ops.move_contribution(s, actor, payload.get("contribution_id"),
-                                         payload.get("theme_id"))
+    contribution = ops.move_contribution(s, actor, body.contribution_id,
+                                         body.theme_id)
     votes = ops.vote_count(s, contribution.id)
     return Outcome({"contribution_id": contribution.id, "theme_id": contribution.theme_id},
                    broadcasts=[_contribution_broadcast("contribution.updated", contribution,
                                                        votes)])
 
 
-@room_event("note_taker.set", resend=_resend_note_taker)
-def set_note_taker(actor: ops.Actor, payload: dict[str, Any], change_id: str) -> Outcome:
+@room_event("note_taker.set", p.SetNoteTaker, coordinator_only=True,
+            resend=_resend_note_taker)
+def set_note_taker(actor: ops.Actor, body: p.SetNoteTaker, change_id: str) -> Outcome:
     """The coordinator gives or takes a participant's note-taker role.
     Broadcast: `participant.changed`."""
-    ops.require_coordinator(actor)
     changed = _participant_changed(ops.set_note_taker(
-        db.session, actor, payload.get("registration_id"), payload.get("on")))
+        db.session, actor, body.registration_id, body.on))
     return Outcome(dict(changed.public or {}), broadcasts=[changed])

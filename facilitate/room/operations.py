@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,9 +13,6 @@ from sqlalchemy.orm import Session
 from ..audit import operations as audit
 from ..errors import Collector, Conflict, Forbidden, Gone, Invalid, NotFound
 from ..models import (
-    ANSWER_LEVELS,
-    CLIENT_ID_MAX_CHARS,
-    CONTRIBUTION_MAX_CHARS,
     NOTE_MAX_BYTES,
     STATEMENT_SCALE,
     Answer,
@@ -36,12 +32,9 @@ from ..models import (
     Workshop,
 )
 from ..timeutil import now_utc
-from ..validation import clean_text
 from . import textops
+from .payloads import LEVEL_REFUSED
 
-#: Timer bounds in seconds: ten seconds to two hours.
-TIMER_MIN_SECONDS = 10
-TIMER_MAX_SECONDS = 7200
 #: How often a process marks its connections alive, and after how long without that a
 #: connection's row counts as belonging to a process that died (SIGKILL, power loss).
 HEARTBEAT_SECONDS = 2
@@ -53,7 +46,6 @@ CONNECTIONS_PER_PERSON = 10
 #: folded into the note's text (its checkpoint), so a long session's note does not keep
 #: thousands of revisions. A client further behind than this gets the text and rebases.
 NOTE_HISTORY_KEPT = 500
-_CHANGE_ID = re.compile(rf"[A-Za-z0-9_-]{{8,{CLIENT_ID_MAX_CHARS}}}")
 
 
 class Retry(Exception):  # noqa: N818 - a signal, not an error
@@ -78,31 +70,6 @@ class Actor:
         if self.coordinator_id is not None:
             return f"c{self.coordinator_id}"
         return f"r{self.registration_id}"
-
-
-# --- parsing -------------------------------------------------------------------------------
-
-
-def parse_id(value: Any, field: str) -> int:
-    """A database id from a payload; booleans and strings are not ids."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
-        raise Invalid(_l("Tunniste puuttuu tai on virheellinen."), field=field)
-    return value
-
-
-def parse_flag(value: Any, field: str) -> bool:
-    """A true/false field."""
-    if not isinstance(value, bool):
-        raise Invalid(_l("Arvon pitää olla tosi tai epätosi."), field=field)
-    return value
-
-
-def parse_change_id(value: Any) -> str:
-    """The client-generated id every change carries."""
-    if not isinstance(value, str) or not _CHANGE_ID.fullmatch(value):
-        raise Invalid(_l("Muutoksen tunniste puuttuu tai on virheellinen "
-                         "(8–64 merkkiä: kirjaimet, numerot, _ ja -)."), field="id")
-    return value
 
 
 # --- idempotency ---------------------------------------------------------------------------
@@ -146,22 +113,22 @@ def peek_room(s: Session, workshop_id: int) -> Room:
                                             phase=RoomPhase.OPENING)
 
 
-def _theme(s: Session, actor: Actor, theme_id: Any, field: str = "theme_id") -> Theme:
-    theme = s.get(Theme, parse_id(theme_id, field))
+def _theme(s: Session, actor: Actor, theme_id: int, field: str = "theme_id") -> Theme:
+    theme = s.get(Theme, theme_id)
     if theme is None or theme.workshop_id != actor.workshop_id:
         raise NotFound(_l("Teemaa ei löydy tästä tilaisuudesta."), field=field)
     return theme
 
 
-def _prompt(s: Session, actor: Actor, prompt_id: Any) -> Prompt:
-    prompt = s.get(Prompt, parse_id(prompt_id, "prompt_id"))
+def _prompt(s: Session, actor: Actor, prompt_id: int) -> Prompt:
+    prompt = s.get(Prompt, prompt_id)
     if prompt is None or prompt.theme.workshop_id != actor.workshop_id:
         raise NotFound(_l("Kysymystä ei löydy tästä tilaisuudesta."), field="prompt_id")
     return prompt
 
 
-def _contribution(s: Session, actor: Actor, contribution_id: Any) -> Contribution:
-    contribution = s.get(Contribution, parse_id(contribution_id, "contribution_id"))
+def _contribution(s: Session, actor: Actor, contribution_id: int) -> Contribution:
+    contribution = s.get(Contribution, contribution_id)
     if contribution is None or contribution.workshop_id != actor.workshop_id or (
             contribution.is_hidden and not actor.is_coordinator
             and contribution.registration_id != actor.registration_id):
@@ -193,12 +160,10 @@ def _require_open_status(status: RoomStatus) -> None:
         raise Conflict(_l("Tilaisuus on päättynyt; huone on suljettu."))
 
 
-def _open_theme(s: Session, actor: Actor, theme_id: Any, prompt_id: Any
+def _open_theme(s: Session, actor: Actor, theme_key: int, prompt_key: int | None
                 ) -> tuple[Theme, Prompt | None]:
     """An unlocked theme of an open room and, if named, a prompt, read in one query: posting
     is the busiest write of a session."""
-    theme_key = parse_id(theme_id, "theme_id")
-    prompt_key = parse_id(prompt_id, "prompt_id") if prompt_id is not None else None
     row = s.execute(
         select(Theme, Room.status, Prompt)
         .outerjoin(Room, Room.workshop_id == Theme.workshop_id)
@@ -273,13 +238,10 @@ def close_room(s: Session, workshop: Workshop, now: datetime | None = None, *,
     return room
 
 
-def set_phase(s: Session, workshop: Workshop, phase: Any, theme: Theme | None = None, *,
-              by: int | None = None) -> Room:
+def set_phase(s: Session, workshop: Workshop, phase: RoomPhase | str,
+              theme: Theme | None = None, *, by: int | None = None) -> Room:
     """Move the room to the opening, a theme, or the closing; a running timer stops."""
-    try:
-        phase = RoomPhase(phase)
-    except ValueError:
-        raise Invalid(_l("Tuntematon vaihe."), field="phase") from None
+    phase = RoomPhase(phase)
     if phase == RoomPhase.THEME and theme is None:
         raise Invalid(_l("Valitse teema."), field="theme_id")
     require_not_closed(s, workshop.id)
@@ -295,19 +257,15 @@ def set_phase(s: Session, workshop: Workshop, phase: Any, theme: Theme | None = 
     return room
 
 
-def set_phase_for(s: Session, actor: Actor, phase: Any, theme_id: Any) -> Room:
+def set_phase_for(s: Session, actor: Actor, phase: RoomPhase, theme_id: int | None) -> Room:
     """set_phase with the payload's theme checked against the actor's workshop."""
-    theme = _theme(s, actor, theme_id) if phase == RoomPhase.THEME.value else None
+    theme = _theme(s, actor, theme_id) if phase == RoomPhase.THEME and theme_id else None
     return set_phase(s, s.get_one(Workshop, actor.workshop_id), phase, theme,
                      by=actor.coordinator_id)
 
 
-def start_timer(s: Session, actor: Actor, seconds: Any, now: datetime | None = None) -> Room:
-    """Start (or restart) the countdown."""
-    if isinstance(seconds, bool) or not isinstance(seconds, int) or not (
-            TIMER_MIN_SECONDS <= seconds <= TIMER_MAX_SECONDS):
-        raise Invalid(_l("Ajastimen pituus on %(low)s–%(high)s sekuntia.",
-                         low=TIMER_MIN_SECONDS, high=TIMER_MAX_SECONDS), field="seconds")
+def start_timer(s: Session, actor: Actor, seconds: int, now: datetime | None = None) -> Room:
+    """Start (or restart) the countdown (its bounds are the payload's: room/payloads.py)."""
     require_not_closed(s, actor.workshop_id)
     room = get_room(s, actor.workshop_id)
     room.timer_seconds = seconds
@@ -325,10 +283,9 @@ def stop_timer(s: Session, actor: Actor) -> Room:
     return room
 
 
-def lock_theme(s: Session, actor: Actor, theme_id: Any, locked: Any) -> Theme:
+def lock_theme(s: Session, actor: Actor, theme_id: int, locked: bool) -> Theme:
     """Close (or reopen) a theme for contributions, votes and answers."""
     theme = _theme(s, actor, theme_id)
-    locked = parse_flag(locked, "locked")
     require_not_closed(s, actor.workshop_id)
     if theme.is_locked != locked:
         audit.record(s, "theme.lock" if locked else "theme.unlock", by=actor.coordinator_id,
@@ -351,19 +308,17 @@ def reveal_prompt(s: Session, prompt: Prompt, revealed: bool, *,
     return prompt
 
 
-def reveal_prompt_for(s: Session, actor: Actor, prompt_id: Any, revealed: Any) -> Prompt:
+def reveal_prompt_for(s: Session, actor: Actor, prompt_id: int, revealed: bool) -> Prompt:
     """reveal_prompt with the payload checked against the actor's workshop."""
     prompt = _prompt(s, actor, prompt_id)
-    revealed = parse_flag(revealed, "revealed")
     require_not_closed(s, actor.workshop_id)
     return reveal_prompt(s, prompt, revealed, by=actor.coordinator_id)
 
 
-def hide_contribution(s: Session, actor: Actor, contribution_id: Any, hidden: Any
+def hide_contribution(s: Session, actor: Actor, contribution_id: int, hidden: bool
                       ) -> Contribution:
     """Hide a contribution from participants (or show it again); it is kept either way."""
     contribution = _contribution(s, actor, contribution_id)
-    hidden = parse_flag(hidden, "hidden")
     require_not_closed(s, actor.workshop_id)
     if contribution.is_hidden != hidden:
         audit.record(s, "contribution.hide" if hidden else "contribution.show",
@@ -374,7 +329,7 @@ def hide_contribution(s: Session, actor: Actor, contribution_id: Any, hidden: An
     return contribution
 
 
-def move_contribution(s: Session, actor: Actor, contribution_id: Any, theme_id: Any
+def move_contribution(s: Session, actor: Actor, contribution_id: int, theme_id: int
                       ) -> Contribution:
     """Move a contribution under another theme (its prompt goes if it belongs elsewhere)."""
     contribution = _contribution(s, actor, contribution_id)
@@ -391,12 +346,11 @@ def move_contribution(s: Session, actor: Actor, contribution_id: Any, theme_id: 
     return contribution
 
 
-def set_note_taker(s: Session, actor: Actor, registration_id: Any, on: Any) -> Registration:
+def set_note_taker(s: Session, actor: Actor, registration_id: int, on: bool) -> Registration:
     """Give a participant the note-taker role, or take it away."""
-    registration = s.get(Registration, parse_id(registration_id, "registration_id"))
+    registration = s.get(Registration, registration_id)
     if registration is None or registration.workshop_id != actor.workshop_id:
         raise NotFound(_l("Osallistujaa ei löydy tästä tilaisuudesta."), field="registration_id")
-    on = parse_flag(on, "on")
     require_not_closed(s, actor.workshop_id)
     if registration.is_note_taker != on:
         audit.record(s, "note_taker.on" if on else "note_taker.off", by=actor.coordinator_id,
@@ -409,38 +363,36 @@ def set_note_taker(s: Session, actor: Actor, registration_id: Any, on: Any) -> R
 # --- participants' inputs ------------------------------------------------------------------
 
 
-def _clean_contribution(theme: Theme, prompt: Prompt | None, text: Any, level: Any
-                        ) -> tuple[str, str | None]:
+def _check_contribution(theme: Theme, prompt: Prompt | None, level: str | None) -> None:
+    """Whether a (well-formed) contribution fits its theme and prompt."""
     errors = Collector()
-    cleaned = clean_text(errors, "text", text, max_chars=CONTRIBUTION_MAX_CHARS, multiline=True)
     if prompt is not None and prompt.theme_id != theme.id:
         errors.add("prompt_id", _l("Kysymys ei kuulu tähän teemaan."))
     if prompt is not None and prompt.kind == PromptKind.LEVEL:
-        if level not in ANSWER_LEVELS:
-            errors.add("level", _l("Valitse taso: kunta, hyvinvointialue tai valtakunnallinen."))
+        if level is None:
+            errors.add("level", LEVEL_REFUSED)
     elif level is not None:
         errors.add("level", _l("Tasoa kysytään vain tasokysymyksissä."))
     elif prompt is not None and prompt.kind != PromptKind.OPEN:
         errors.add("prompt_id", _l("Tähän kysymykseen vastataan valitsemalla, ei tekstillä."))
     errors.raise_if_any()
-    return cleaned, level if isinstance(level, str) else None
 
 
-def add_contribution(s: Session, actor: Actor, theme_id: Any, prompt_id: Any, text: Any,
-                     level: Any = None) -> Contribution:
+def add_contribution(s: Session, actor: Actor, theme_id: int, prompt_id: int | None, text: str,
+                     level: str | None = None) -> Contribution:
     """A participant's contribution under an unlocked theme of an open room."""
     require_participant(actor)
     theme, prompt = _open_theme(s, actor, theme_id, prompt_id)
-    cleaned, level = _clean_contribution(theme, prompt, text, level)
+    _check_contribution(theme, prompt, level)
     contribution = Contribution(workshop_id=actor.workshop_id, theme_id=theme.id,
                                 prompt_id=prompt.id if prompt else None,
-                                registration_id=actor.registration_id, text=cleaned, level=level)
+                                registration_id=actor.registration_id, text=text, level=level)
     s.add(contribution)
     s.flush()
     return contribution
 
 
-def _own_contribution(s: Session, actor: Actor, contribution_id: Any) -> Contribution:
+def _own_contribution(s: Session, actor: Actor, contribution_id: int) -> Contribution:
     require_participant(actor)
     require_open(s, actor)
     contribution = _contribution(s, actor, contribution_id)
@@ -450,18 +402,19 @@ def _own_contribution(s: Session, actor: Actor, contribution_id: Any) -> Contrib
     return contribution
 
 
-def edit_contribution(s: Session, actor: Actor, contribution_id: Any, text: Any,
-                      level: Any = None) -> Contribution:
+def edit_contribution(s: Session, actor: Actor, contribution_id: int, text: str,
+                      level: str | None = None) -> Contribution:
     """The author changes their own contribution."""
     contribution = _own_contribution(s, actor, contribution_id)
     theme = s.get_one(Theme, contribution.theme_id)
     prompt = s.get(Prompt, contribution.prompt_id) if contribution.prompt_id else None
-    contribution.text, contribution.level = _clean_contribution(theme, prompt, text, level)
+    _check_contribution(theme, prompt, level)
+    contribution.text, contribution.level = text, level
     s.flush()
     return contribution
 
 
-def delete_contribution(s: Session, actor: Actor, contribution_id: Any) -> int:
+def delete_contribution(s: Session, actor: Actor, contribution_id: int) -> int:
     """The author withdraws their own contribution; returns its id."""
     contribution = _own_contribution(s, actor, contribution_id)
     s.delete(contribution)
@@ -469,12 +422,11 @@ def delete_contribution(s: Session, actor: Actor, contribution_id: Any) -> int:
     return contribution.id
 
 
-def vote(s: Session, actor: Actor, contribution_id: Any, up: Any) -> tuple[Contribution, int]:
+def vote(s: Session, actor: Actor, contribution_id: int, up: bool) -> tuple[Contribution, int]:
     """Upvote someone else's contribution, or take the vote back; returns the new count."""
     require_participant(actor)
     require_open(s, actor)
     contribution = _contribution(s, actor, contribution_id)
-    up = parse_flag(up, "up")
     if contribution.registration_id == actor.registration_id:
         raise Forbidden(_l("Omaa puheenvuoroa ei voi äänestää."), field="contribution_id")
     _require_unlocked(s.get_one(Theme, contribution.theme_id))
@@ -493,7 +445,7 @@ def vote_count(s: Session, contribution_id: int) -> int:
                     .where(Vote.contribution_id == contribution_id)) or 0
 
 
-def set_answer(s: Session, actor: Actor, prompt_id: Any, value: Any) -> Answer:
+def set_answer(s: Session, actor: Actor, prompt_id: int, value: int) -> Answer:
     """Answer a statement (1–5) or a poll (option index); a new answer replaces the old."""
     require_participant(actor)
     require_open(s, actor)
@@ -505,7 +457,7 @@ def set_answer(s: Session, actor: Actor, prompt_id: Any, value: Any) -> Answer:
         allowed = range(len(prompt.options))
     else:
         raise Invalid(_l("Tähän kysymykseen vastataan kirjoittamalla."), field="prompt_id")
-    if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
+    if value not in allowed:
         raise Invalid(_l("Valitse yksi vaihtoehdoista."), field="value")
     answer = s.scalar(select(Answer).where(Answer.prompt_id == prompt.id,
                                            Answer.registration_id == actor.registration_id))
@@ -521,7 +473,7 @@ def set_answer(s: Session, actor: Actor, prompt_id: Any, value: Any) -> Answer:
 # --- notes ---------------------------------------------------------------------------------
 
 
-def edit_note(s: Session, actor: Actor, theme_id: Any, base_version: Any, ops: Any,
+def edit_note(s: Session, actor: Actor, theme_id: int, base_version: int, ops: textops.Ops,
               change_id: str | None) -> tuple[Note, NoteRevision]:
     """Apply a note-taker's edit, transformed past every edit made since its base version.
 
@@ -530,14 +482,6 @@ def edit_note(s: Session, actor: Actor, theme_id: Any, base_version: Any, ops: A
     require_note_taker(s, actor)
     require_open(s, actor)
     theme = _theme(s, actor, theme_id)
-    if isinstance(base_version, bool) or not isinstance(base_version, int) or base_version < 0:
-        raise Invalid(_l("Muistiinpanon versio puuttuu tai on virheellinen."),
-                      field="base_version")
-    try:
-        ops = textops.validate(ops)
-    except textops.OpsError as error:
-        raise Invalid(_l("Muokkaus on virheellinen: %(reason)s", reason=str(error)),
-                      field="ops") from None
     # The row lock queues concurrent edits of one note on PostgreSQL: racing for the version
     # instead let a steady typist starve another's edit until it gave up. SQLite ignores it
     # (it has one writer at a time anyway).
@@ -601,14 +545,10 @@ class NoteHistory:
     pending_applied: bool | None = None
 
 
-def note_history(s: Session, actor: Actor, theme_id: Any, since: Any,
-                 pending: Any = None) -> NoteHistory:
+def note_history(s: Session, actor: Actor, theme_id: int, since: int,
+                 pending: str | None = None) -> NoteHistory:
     """The note's version and the edits applied after `since`, for a client catching up."""
     theme = _theme(s, actor, theme_id)
-    if isinstance(since, bool) or not isinstance(since, int) or since < 0:
-        raise Invalid(_l("Muistiinpanon versio puuttuu tai on virheellinen."), field="since")
-    if pending is not None:
-        pending = parse_change_id(pending)
     note = s.scalar(select(Note).where(Note.theme_id == theme.id))
     if note is None:
         return NoteHistory(0, [])

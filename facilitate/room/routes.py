@@ -9,12 +9,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, send_from_directory
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    send_from_directory,
+)
 from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..registration.operations import find_registration
 from ..series.operations import get_workshop
+from .dispatch import payload_schemas
 
 bp = Blueprint("room", __name__)
 
@@ -40,6 +48,12 @@ def console(workshop_id: int) -> Any:
     workshop = get_workshop(db.session, workshop_id)
     return render_template("room/console.html", workshop=workshop,
                            storage_key=f"w{workshop.id}-c{current_user.get_id()}")
+
+
+@bp.get("/room/events.schema.json")
+def event_schemas() -> Any:
+    """The JSON Schema of every room event's payload (docs/realtime.md lists them)."""
+    return jsonify(payload_schemas())
 
 
 @bp.route("/vendor/socket.io.esm.min.js")

@@ -19,8 +19,6 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..formatting import format_when
 from ..models import (
-    CONTRIBUTION_MAX_CHARS,
-    NOTE_MAX_BYTES,
     STATEMENT_SCALE,
     Answer,
     Contribution,
@@ -42,6 +40,7 @@ from ..models import (
 from ..text import render_markdown
 from ..timeutil import iso, now_utc
 from .operations import PRESENCE_TTL, Actor, peek_room
+from .payloads import LIMITS
 from .wire import Fragment, encode
 
 #: How old the presence in a snapshot may be (seconds); presence.changed corrects it.
@@ -268,8 +267,7 @@ def build_shared(s: Session, workshop_id: int, coordinator: bool) -> dict[str, A
         "contributions": [
             contribution_payload(c, votes.get(c.id, 0), author=authors.get(c.registration_id))
             for c in s.scalars(query.order_by(Contribution.id))],
-        "limits": {"contribution_chars": CONTRIBUTION_MAX_CHARS, "note_bytes": NOTE_MAX_BYTES,
-                   "statement_values": list(STATEMENT_SCALE)},
+        "limits": LIMITS,
     }
     if coordinator:
         shared["registrations"] = [{

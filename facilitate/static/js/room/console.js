@@ -8,7 +8,12 @@ import { ThemeBlock } from "./theme.js";
 import { Countdown } from "./timer.js";
 
 const byId = (id) => document.getElementById(id);
-const MINUTES = [1, 120]; // within the 10–7200 seconds the server accepts
+
+/** The whole minutes within the seconds the server accepts (snapshot.limits.timer_seconds). */
+function timerMinutes(limits) {
+  const [low, high] = limits.timer_seconds;
+  return [Math.ceil(low / 60), Math.floor(high / 60)];
+}
 
 class ConsoleView {
   constructor(app) {
@@ -30,6 +35,7 @@ class ConsoleView {
 
   renderAll() {
     const { state } = this.app;
+    [byId("timer-minutes").min, byId("timer-minutes").max] = timerMinutes(state.snap.limits);
     this.renderRoom();
     this.renderPhases();
     this.renderThemes();
@@ -117,9 +123,10 @@ class ConsoleView {
     const field = byId("timer-minutes");
     const error = byId("timer-error");
     const minutes = Number(field.value);
-    const ok = Number.isInteger(minutes) && minutes >= MINUTES[0] && minutes <= MINUTES[1];
+    const [low, high] = timerMinutes(this.app.state.snap.limits);
+    const ok = Number.isInteger(minutes) && minutes >= low && minutes <= high;
     error.hidden = ok;
-    error.textContent = ok ? "" : t("timer_invalid");
+    error.textContent = ok ? "" : t("timer_invalid", { low, high });
     if (ok) field.removeAttribute("aria-invalid");
     else {
       field.setAttribute("aria-invalid", "true");

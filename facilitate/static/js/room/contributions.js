@@ -5,7 +5,6 @@ import { h, replaceKeepingFocus } from "./dom.js";
 import { t, tn } from "./strings.js";
 import { cpLength } from "./textops.js";
 
-export const LEVELS = ["kunta", "hyvinvointialue", "valtakunnallinen"];
 
 /** Make a part of the page read-only (locked theme, closed room) or usable again. */
 export function setUsable(root, usable) {
@@ -17,10 +16,11 @@ export function setUsable(root, usable) {
   }
 }
 
-function levelFieldset(id, chosen, legend) {
+/** The level choice; `levels` are the server's (snapshot.limits.levels). */
+function levelFieldset(id, chosen, legend, levels) {
   return h("fieldset", { class: "levels", id: `${id}-levels` },
     h("legend", {}, legend, " ", h("span", { class: "required" }, `(${t("required")})`)),
-    LEVELS.map((level) => h("div", { class: "field checkbox" },
+    levels.map((level) => h("div", { class: "field checkbox" },
       h("input", { type: "radio", name: `${id}-level`, id: `${id}-level-${level}`, value: level,
         checked: chosen === level, required: true, "data-key": `${id}-level-${level}` }),
       h("label", { for: `${id}-level-${level}` }, t(`level_${level}`)))));
@@ -57,7 +57,7 @@ function counter(element, text, limit) {
 export function contributionForm(app, theme, prompt, describedBy = "") {
   const key = prompt ? `prompt-${prompt.id}` : `theme-${theme.id}`;
   const id = `cf-${key}`;
-  const limit = app.state.snap.limits?.contribution_chars ?? 2000;
+  const limit = app.state.snap.limits.contribution_chars;
   const draft = app.drafts.get(key) ?? { text: "", level: null };
   const error = h("p", { class: "field-error", id: `${id}-error`, hidden: true });
   const count = h("p", { class: "help char-count", id: `${id}-count` });
@@ -66,7 +66,8 @@ export function contributionForm(app, theme, prompt, describedBy = "") {
     "aria-describedby": `${id}-count ${id}-error ${describedBy}`.trim() });
   textarea.value = draft.text;
   counter(count, draft.text, limit);
-  const levels = prompt?.kind === "level" ? levelFieldset(id, draft.level, t("level")) : null;
+  const levels = prompt?.kind === "level" ? levelFieldset(id, draft.level, t("level"),
+    app.state.snap.limits.levels) : null;
   const button = h("button", { type: "submit", "data-key": `${id}-submit` }, t("send"));
   const form = h("form", { class: "contribution-form stack", "data-prompt-id": prompt?.id ?? "",
     "data-theme-id": theme.id, novalidate: true },
@@ -129,7 +130,8 @@ function editForm(app, c, limit, refresh) {
   textarea.addEventListener("input", () => {
     draft.text = textarea.value;
   });
-  const levels = c.level ? levelFieldset(id, draft.level, t("level")) : null;
+  const levels = c.level ? levelFieldset(id, draft.level, t("level"),
+    app.state.snap.limits.levels) : null;
   levels?.addEventListener("change", (event) => {
     draft.level = event.target.value;
   });
@@ -228,7 +230,7 @@ function item(app, c, { console: isConsole, refresh, limit }) {
  */
 export function renderContributionList(app, container, list, { level, headingKey, refresh,
   console: isConsole = false, usable = true, emptyKey = "no_contributions" }) {
-  const limit = app.state.snap.limits?.contribution_chars ?? 2000;
+  const limit = app.state.snap.limits.contribution_chars;
   const headingId = `${container.id}-heading`;
   const heading = h(`h${level}`, { id: headingId }, t(headingKey, { n: list.length }));
   const body = list.length

@@ -26,7 +26,7 @@ export class NoteSync {
     this.themeId = themeId;
     this.conn = conn;
     this.key = `facilitate.room.${storageKey}.note.${themeId}`;
-    this.maxBytes = limits?.note_bytes ?? 100000;
+    this.maxBytes = limits.note_bytes;
     this.onHtml = onHtml;
     this.editor = null;
     this.textarea = null;
