@@ -53,8 +53,8 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     #: Deployments sharing one Redis keep their counts apart, as their rooms (SOCKETIO_CHANNEL).
     RATELIMIT_KEY_PREFIX: str = os.environ.get("SOCKETIO_CHANNEL", "facilitate")
-    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted
-    #: (1 behind the shipped nginx); 0 when clients connect directly.
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (1 behind
+    #: the shipped nginx); 0 when clients connect directly.
     TRUSTED_PROXIES: int = int(os.environ.get("TRUSTED_PROXIES", "0"))
     #: A coordinator's sign-in ends after this long without a request, and this long after it
     #: began, whatever happens (facilitate/accounts/operations.py).

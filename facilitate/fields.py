@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from .errors import Collector, Invalid
 from .models import CLIENT_ID_MAX_CHARS
-from .validation import clean_text
+from .validation import FLAG_REFUSED, clean_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -82,7 +82,7 @@ def refuse(message: Any) -> PydanticCustomError:
 
 Id = Annotated[int, Strict(), Gt(0), Lt(ID_MAX + 1),
                Message(_l("Tunniste puuttuu tai on virheellinen."))]
-Flag = Annotated[bool, Strict(), Message(_l("Arvon pitää olla tosi tai epätosi."))]
+Flag = Annotated[bool, Strict(), Message(FLAG_REFUSED)]
 ChangeId = Annotated[str, Strict(), StringConstraints(pattern=CHANGE_ID_PATTERN),
                      Message(_l("Muutoksen tunniste puuttuu tai on virheellinen "
                                 "(8–64 merkkiä: kirjaimet, numerot, _ ja -)."))]

@@ -154,7 +154,7 @@ class AuditEntry(Base):
         ForeignKey("workshop.id", ondelete="SET NULL"), index=True)
     #: one of audit.operations.ACTIONS
     action: Mapped[str] = mapped_column(String(40))
-    #: what was acted on (titles, ids, before and after), for the log's sentence
+    #: what was acted on (titles, quotations, the fields changed), for the log's sentence
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     workshop: Mapped[Workshop | None] = relationship(lazy="joined")

@@ -54,7 +54,7 @@ def _kind(value: object) -> object:
     if value.strip() not in {kind.value for kind in PromptKind}:
         expected = ", ".join(kind.value for kind in PromptKind)
         raise _problem(f"unknown kind {value.strip()!r}; expected one of {expected}")
-    return value
+    return value.strip()
 
 
 def _time(value: object) -> datetime.time | None:
@@ -95,7 +95,8 @@ class PlanPrompt:
     def _poll_needs_options(cls, data: Any) -> Any:
         # Told apart here, before the default fills it in: a poll without the key at all
         # (unless another key is misspelt, maybe this one: that is the error to report).
-        if isinstance(data, dict) and data.get("kind") == PromptKind.POLL.value \
+        kind = data.get("kind") if isinstance(data, dict) else None
+        if isinstance(kind, str) and kind.strip() == PromptKind.POLL.value \
                 and "options" not in data and set(data) <= set(cls.__dataclass_fields__):
             raise _problem(f"missing; a poll needs 2 to {POLL_OPTIONS_MAX} options", "options")
         return data

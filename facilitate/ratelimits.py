@@ -7,22 +7,28 @@ Redis when one is configured, so every process counts together, and in memory ot
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
-from limits import RateLimitItem, parse
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter, RateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import limiter
 
+T = TypeVar("T")
+
 #: Login tries for one e-mail address from one client address; a success clears them. The
 #: real coordinator, trying from their own address, is never locked out by someone else's.
 LOGIN_TRIES_PER_ACCOUNT = "5 per 15 minutes"
-#: Login tries from one client address over all e-mail addresses (password spraying).
-LOGIN_TRIES_PER_CLIENT = "20 per hour"
-#: Running out of one of those budgets this often refuses the same key for a day.
+#: Failed logins from one client address over all e-mail addresses (password spraying);
+#: colleagues logging in from one office address do not use it up.
+LOGIN_FAILURES_PER_CLIENT = "20 per hour"
+#: Using up one of those budgets with a failure this often refuses the same key for a day.
 LOGIN_LOCKOUTS = "3 per day"
 #: Registrations (pages and API together) from one client address. Leaders of one county
 #: may register from behind one address; an hour of 30 is more than a real workshop needs.
@@ -41,47 +47,75 @@ def client_address() -> str:
 
 log = logging.getLogger(__name__)
 
-_ACCOUNT, _CLIENT, _LOCKOUTS = (parse(LOGIN_TRIES_PER_ACCOUNT), parse(LOGIN_TRIES_PER_CLIENT),
+_ACCOUNT, _CLIENT, _LOCKOUTS = (parse(LOGIN_TRIES_PER_ACCOUNT), parse(LOGIN_FAILURES_PER_CLIENT),
                                 parse(LOGIN_LOCKOUTS))
+#: Counts kept in this process while the configured storage (Redis) does not answer.
+_FALLBACK = MovingWindowRateLimiter(MemoryStorage())
 
 
-def _login_budgets(email: str) -> list[tuple[RateLimitItem, tuple[str, ...]]]:
-    address = client_address()
-    return [(_ACCOUNT, ("login-account", address, email.strip().lower())),
-            (_CLIENT, ("login-client", address))]
+def _counted(count: Callable[[RateLimiter], T]) -> T:
+    """`count` against the configured storage, or this process's memory while it is down, so
+    an outage of Redis never switches the limits off."""
+    try:
+        return count(limiter.limiter)
+    except Exception:
+        log.exception("rate limit storage failed; counting in memory meanwhile")
+        return count(_FALLBACK)
+
+
+def _account(email: str) -> tuple[str, ...]:
+    return _keyed("login-account", client_address(), email.strip().lower())
+
+
+def _client() -> tuple[str, ...]:
+    return _keyed("login-client", client_address())
 
 
 def login_try(email: str) -> float | None:
-    """Count a login try before its password is checked, so that guesses sent at once count
-    too; when the client is over a budget, the time (epoch seconds) it may try again."""
+    """Before a login's password is checked: when the client may try again (epoch seconds)
+    if it is over a budget, else None. The try counts against the account's budget now, so
+    guesses sent at once count too; against the client's, only if it fails."""
     if not limiter.enabled:
         return None
-    strategy = limiter.limiter
-    try:
-        budgets = [(limit, _keyed(*keys)) for limit, keys in _login_budgets(email)]
-        for _limit, keys in budgets:
+
+    def check(strategy: RateLimiter) -> float | None:
+        for keys in (_account(email), _client()):
             if not strategy.test(_LOCKOUTS, *keys, "lockouts"):
                 return strategy.get_window_stats(_LOCKOUTS, *keys, "lockouts").reset_time
-        for limit, keys in budgets:
-            if not strategy.hit(limit, *keys):
-                return strategy.get_window_stats(limit, *keys).reset_time
+        if not strategy.test(_CLIENT, *_client()):
+            return strategy.get_window_stats(_CLIENT, *_client()).reset_time
+        if not strategy.hit(_ACCOUNT, *_account(email)):
+            return strategy.get_window_stats(_ACCOUNT, *_account(email)).reset_time
+        return None
+
+    return _counted(check)
+
+
+def login_failed(email: str) -> None:
+    """A wrong password: it counts against the client's budget too, and a failure that uses
+    up a budget counts as a lockout."""
+    if not limiter.enabled:
+        return
+
+    def count(strategy: RateLimiter) -> None:
+        strategy.hit(_CLIENT, *_client())
+        for limit, keys in ((_ACCOUNT, _account(email)), (_CLIENT, _client())):
             if strategy.get_window_stats(limit, *keys).remaining == 0:
                 strategy.hit(_LOCKOUTS, *keys, "lockouts")
-    except Exception:  # the counters' storage is down: sign-ins must go on without them
-        log.exception("login rate limit storage failed")
-    return None
+
+    _counted(count)
 
 
 def login_succeeded(email: str) -> None:
     """The right password: this account's tries from this client start from zero again."""
     if not limiter.enabled:
         return
-    limit, keys = _login_budgets(email)[0]
-    try:
-        limiter.limiter.clear(limit, *_keyed(*keys))
-        limiter.limiter.clear(_LOCKOUTS, *_keyed(*keys), "lockouts")
-    except Exception:
-        log.exception("login rate limit storage failed")
+
+    def clear(strategy: RateLimiter) -> None:
+        strategy.clear(_ACCOUNT, *_account(email))
+        strategy.clear(_LOCKOUTS, *_account(email), "lockouts")
+
+    _counted(clear)
 
 
 def _keyed(*keys: str) -> tuple[str, ...]:
@@ -104,11 +138,8 @@ def room_connect_allowed() -> bool:
     """Count a live-room connection from this client; False once over the limit."""
     if not limiter.enabled:
         return True
-    try:
-        return limiter.limiter.hit(_ROOM_CONNECTS, *_keyed("room-connect", client_address()))
-    except Exception:
-        log.exception("room connect rate limit storage failed")
-        return True
+    keys = _keyed("room-connect", client_address())
+    return _counted(lambda strategy: strategy.hit(_ROOM_CONNECTS, *keys))
 
 
 _ROOM_CONNECTS = parse(ROOM_CONNECTS_PER_CLIENT)
@@ -118,8 +149,8 @@ def init_app(app: Flask) -> None:
     """Bind the limiter (settings in config.py), behind the trusted proxies' address fix."""
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
-        # Only the headers the shipped nginx sets (it passes Host itself), so a forged
-        # X-Forwarded-Host is never believed.
+        # Only the headers the shipped nginx sets: it passes Host itself and drops any
+        # X-Forwarded-Host a client sends (deploy/nginx/facilitate-proxy.conf).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies,  # type: ignore[method-assign]
                                 x_proto=proxies)
     limiter.init_app(app)

@@ -18,6 +18,11 @@ _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+#: Said of a value that should be text, or true/false, and is not (forms, the API, the room).
+TEXT_REFUSED = _l("Arvon pitää olla tekstiä.")
+FLAG_REFUSED = _l("Arvon pitää olla tosi tai epätosi.")
+
+
 def has_lone_surrogate(text: str) -> bool:
     """Whether the text holds a code point that cannot be stored as UTF-8."""
     return _LONE_SURROGATE.search(text) is not None
@@ -29,7 +34,7 @@ def clean_text(errors: Collector, field: str, value: Any, *, max_chars: int,
     if value is None:
         value = ""
     if not isinstance(value, str):
-        errors.add(field, _l("Arvon pitää olla tekstiä."))
+        errors.add(field, TEXT_REFUSED)
         return ""
     if has_lone_surrogate(value):
         errors.add(field, _l("Tekstissä on virheellinen merkki (puolikas UTF-16-merkkipari)."))

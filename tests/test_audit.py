@@ -74,6 +74,7 @@ def test_entries_are_append_only_and_outlive_the_account(make_workshop, make_coo
     kept = s.get_one(AuditEntry, entry.id)
     assert (kept.coordinator_id, kept.who, kept.action) == (None, niina.name,
                                                            "registration.close")
+    assert kept.details["workshop_title"] == workshop.title  # said even if the workshop goes
 
 
 def test_every_action_reads_as_a_sentence_in_each_language(app):

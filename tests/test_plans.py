@@ -201,7 +201,7 @@ def test_strings_are_stripped_and_toml_times_accepted(tmp_path: pathlib.Path) ->
     title = " Teema "
     memo_phrase = " teemasta "
     [[themes.prompts]]
-    kind = "poll"
+    kind = " poll "
     text = " Kumpi? "
     options = [" A ", "B"]
     """

@@ -853,7 +853,8 @@ def test_a_participants_snapshot_shows_only_what_participants_may_see(
                                   "statement_values": [1, 2, 3, 4, 5],
                                   "levels": ["kunta", "hyvinvointialue", "valtakunnallinen"],
                                   "timer_seconds": [10, 7200],
-                                  "change_id_pattern": "^[A-Za-z0-9_-]{8,64}$"}
+                                  "change_id_pattern": "^[A-Za-z0-9_-]{8,64}$",
+                                  "note_edit_components": 20000}
 
 
 def test_a_coordinators_snapshot_has_everything(

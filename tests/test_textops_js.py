@@ -181,7 +181,8 @@ def _cases(rng: random.Random) -> tuple[dict[str, Any], dict[str, Any]]:
     transform_errors = [[[3], [2]], [["a", 1], [-1, "😀"]], [[1, "x"], [2]]]
     compose_errors = [[[2], [3]], [["😀"], [2]], [[-1, 1], [2]]]
     runs = [_editor_run(rng, run) for run in range(EDITOR_RUNS)]
-    cases = {"pairs": pairs, "validate": validate, "apply_errors": apply_errors,
+    cases = {"pairs": pairs, "validate": validate, "max_components": textops.MAX_COMPONENTS,
+             "apply_errors": apply_errors,
              "transform_errors": transform_errors, "compose_errors": compose_errors,
              "editors": [r["case"] for r in runs]}
     expected = {

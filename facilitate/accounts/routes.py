@@ -25,7 +25,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db
 from ..models import SignIn
-from ..ratelimits import client_address, login_succeeded, login_try
+from ..ratelimits import client_address, login_failed, login_succeeded, login_try
 from ..web import commit
 from .operations import (
     authenticate,
@@ -57,9 +57,13 @@ def _login_page(error: Any = None, status: int = 200) -> Any:
 def _too_many(retry_at: float) -> Response:
     """The login page again, saying when to try next, also in Retry-After."""
     seconds = max(1, math.ceil(retry_at - time.time()))
-    response = make_response(_login_page(_("Liian monta epäonnistunutta kirjautumista. Yritä "
-                                           "uudelleen %(minutes)s minuutin kuluttua.",
-                                           minutes=max(1, round(seconds / 60))), 429))
+    if seconds > 2 * 3600:  # a lockout for the day: "1440 minutes" is not a useful answer
+        wait = _("Liian monta epäonnistunutta kirjautumista. Yritä uudelleen %(hours)s tunnin "
+                 "kuluttua.", hours=round(seconds / 3600))
+    else:
+        wait = _("Liian monta epäonnistunutta kirjautumista. Yritä uudelleen %(minutes)s "
+                 "minuutin kuluttua.", minutes=max(1, round(seconds / 60)))
+    response = make_response(_login_page(wait, 429))
     response.headers["Retry-After"] = str(seconds)
     return response
 
@@ -76,6 +80,7 @@ def login() -> Any:
     coordinator = authenticate(db.session, email, request.form.get("password", ""))
     commit()  # a password rehash after a parameter change
     if coordinator is None:
+        login_failed(email)
         return _login_page(_("Sähköpostiosoite tai salasana on väärin."), 401)
     login_succeeded(email)
     _end_this_browsers_sign_in()

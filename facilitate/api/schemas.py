@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..series.operations import registration_state
 from ..timeutil import iso
+from ..validation import FLAG_REFUSED, TEXT_REFUSED
 
 #: The largest id a path or body may name; larger numbers overflow the database's integer.
 MAX_ID = 2**31 - 1
@@ -69,8 +70,8 @@ class Field:
     def type_message(self) -> Any:
         """What the caller is told when the value has the wrong type."""
         return {
-            "string": _l("Arvon pitää olla tekstiä."),
-            "boolean": _l("Arvon pitää olla tosi tai epätosi."),
+            "string": TEXT_REFUSED,
+            "boolean": FLAG_REFUSED,
             "string[]": _l("Arvon pitää olla luettelo tekstejä."),
             "id[]": _l("Arvon pitää olla luettelo tunnisteita (positiivisia kokonaislukuja)."),
         }[self.type]

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from ..models import AuditEntry, Coordinator
+from ..models import AuditEntry, Coordinator, Workshop
 
 log = logging.getLogger("facilitate.audit")
 
@@ -57,6 +57,9 @@ def record(s: Session, action: str, *, by: int | None, workshop_id: int | None =
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     coordinator = s.get(Coordinator, by) if by is not None else None
+    workshop = s.get(Workshop, workshop_id) if workshop_id is not None else None
+    if workshop is not None:  # kept, so the entry still says which one after it is deleted
+        details = {"workshop_title": workshop.title, **details}
     entry = AuditEntry(coordinator_id=by, who=coordinator.name if coordinator else "",
                        workshop_id=workshop_id, action=action, details=details)
     s.add(entry)
@@ -73,8 +76,12 @@ def describe(entry: AuditEntry) -> str:
     return str(ACTIONS[entry.action] % details) if details else str(ACTIONS[entry.action])
 
 
+#: The log page shows this many of the newest entries.
+PAGE_ENTRIES = 500
+
+
 def list_entries(s: Session, *, workshop_id: int | None = None,
-                 limit: int = 500) -> list[AuditEntry]:
+                 limit: int = PAGE_ENTRIES) -> list[AuditEntry]:
     """The newest entries first, of one workshop or of everything."""
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
     if workshop_id is not None:

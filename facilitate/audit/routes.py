@@ -19,7 +19,7 @@ bp = Blueprint("audit", __name__, url_prefix="/manage/audit")
 def log() -> Any:
     """What coordinators did, newest first."""
     return render_template("audit/log.html", workshop=None, describe=ops.describe,
-                           entries=ops.list_entries(db.session))
+                           entries=ops.list_entries(db.session), page=ops.PAGE_ENTRIES)
 
 
 @bp.get("/workshops/<int:workshop_id>")
@@ -28,4 +28,5 @@ def workshop_log(workshop_id: int) -> Any:
     """What coordinators did in one workshop, newest first."""
     workshop = get_workshop(db.session, workshop_id)
     return render_template("audit/log.html", workshop=workshop, describe=ops.describe,
-                           entries=ops.list_entries(db.session, workshop_id=workshop.id))
+                           entries=ops.list_entries(db.session, workshop_id=workshop.id),
+                           page=ops.PAGE_ENTRIES)

@@ -27,7 +27,7 @@ from ..models import (
 )
 from ..series.operations import RegistrationState, is_token, registration_state
 from ..timeutil import local_datetime, now_utc
-from ..validation import clean_email, clean_text, slugify
+from ..validation import TEXT_REFUSED, clean_email, clean_text, slugify
 
 _CODE = re.compile(r"[a-z0-9-]{1,80}")
 #: The organisation field's value for "another organisation" (name typed in).
@@ -97,7 +97,7 @@ def _clean_wishes(errors: Collector, value: Any) -> list[str]:
         text = clean_text(item_errors, field, item, max_chars=WISH_MAX_CHARS, required=False,
                           multiline=True) if isinstance(item, str) else None
         if text is None:
-            errors.add(field, _l("Arvon pitää olla tekstiä."))
+            errors.add(field, TEXT_REFUSED)
         elif len(text) > WISH_MAX_CHARS:
             errors.add(field, _l(
                 "Toive on liian pitkä: %(length)s merkkiä, enintään %(limit)s.",

@@ -33,7 +33,7 @@ from ..models import (
 )
 from ..timeutil import now_utc
 from . import textops
-from .payloads import LEVEL_REFUSED
+from .payloads import ANSWER_REFUSED, LEVEL_REFUSED
 
 #: How often a process marks its connections alive, and after how long without that a
 #: connection's row counts as belonging to a process that died (SIGKILL, power loss).
@@ -458,7 +458,7 @@ def set_answer(s: Session, actor: Actor, prompt_id: int, value: int) -> Answer:
     else:
         raise Invalid(_l("Tähän kysymykseen vastataan kirjoittamalla."), field="prompt_id")
     if value not in allowed:
-        raise Invalid(_l("Valitse yksi vaihtoehdoista."), field="value")
+        raise Invalid(ANSWER_REFUSED, field="value")
     answer = s.scalar(select(Answer).where(Answer.prompt_id == prompt.id,
                                            Answer.registration_id == actor.registration_id))
     if answer is None:

@@ -31,6 +31,7 @@ LIMITS: dict[str, Any] = {
     "levels": list(ANSWER_LEVELS),
     "timer_seconds": [TIMER_MIN_SECONDS, TIMER_MAX_SECONDS],
     "change_id_pattern": CHANGE_ID_PATTERN,
+    "note_edit_components": textops.MAX_COMPONENTS,
 }
 
 
@@ -49,7 +50,9 @@ NoteVersion = Annotated[int, Strict(), Ge(0),
                         Message(_l("Muistiinpanon versio puuttuu tai on virheellinen."))]
 NoteOps = Annotated[textops.Ops, PlainValidator(_note_ops, json_schema_input_type=list[int | str])]
 #: A statement's value on its scale, or a poll option's index; which fits is the prompt's.
-AnswerValue = Annotated[int, Strict(), Message(_l("Valitse yksi vaihtoehdoista."))]
+#: Said of an answer that is not a whole number, and of one outside the prompt's choices.
+ANSWER_REFUSED = _l("Valitse yksi vaihtoehdoista.")
+AnswerValue = Annotated[int, Strict(), Message(ANSWER_REFUSED)]
 Seconds = Annotated[int, Strict(), Ge(TIMER_MIN_SECONDS), Le(TIMER_MAX_SECONDS), Message(
     _l("Ajastimen pituus on %(low)s–%(high)s sekuntia.", low=TIMER_MIN_SECONDS,
        high=TIMER_MAX_SECONDS))]

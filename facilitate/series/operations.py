@@ -26,7 +26,7 @@ from ..models import (
     Workshop,
 )
 from ..timeutil import now_utc
-from ..validation import clean_text, clean_texts, slugify
+from ..validation import FLAG_REFUSED, clean_text, clean_texts, slugify
 
 if TYPE_CHECKING:
     from ..plans import SessionPlan
@@ -95,7 +95,7 @@ def _clean_series_fields(data: dict[str, Any], *, partial: bool) -> dict[str, An
     cleaned: dict[str, Any] = clean_texts(errors, data, SERIES_TEXT_FIELDS, partial=partial)
     if "is_public" in data:
         if not isinstance(data["is_public"], bool):
-            errors.add("is_public", _l("Arvon pitää olla tosi tai epätosi."))
+            errors.add("is_public", FLAG_REFUSED)
         else:
             cleaned["is_public"] = data["is_public"]
     errors.raise_if_any()

@@ -63,7 +63,8 @@ const answers = {
     transform: ops.transform(a, b),
     lengths: [ops.baseLength(a), ops.targetLength(a), ops.isNoop(a)],
   })),
-  validate: cases.validate.map((input) => attempt(() => ops.validate(input))),
+  validate: cases.validate.map((input) => attempt(() => ops.validate(input,
+    cases.max_components))),
   apply_errors: cases.apply_errors.map(([text, edit]) => attempt(() => ops.apply(text, edit))),
   transform_errors: cases.transform_errors.map(
     ([a, b]) => attempt(() => ops.transform(a, b))),

@@ -2,8 +2,6 @@
 // facilitate/room/textops.py, which is the reference. Lengths are Unicode code points
 // (as Python counts them), never UTF-16 units, so an emoji is one character here too.
 
-export const MAX_COMPONENTS = 20000;
-
 export class OpsError extends Error {
   constructor(message) {
     super(message);
@@ -31,10 +29,13 @@ export function cpLength(text) {
   return n;
 }
 
-/** The edit as a normalised list, or OpsError when its shape is wrong. */
-export function validate(ops) {
+/**
+ * The edit as a normalised list, or OpsError when its shape is wrong; `maxComponents` is the
+ * server's (snapshot.limits.note_edit_components).
+ */
+export function validate(ops, maxComponents) {
   if (!Array.isArray(ops) || ops.length === 0) throw new OpsError("ops must be a non-empty list");
-  if (ops.length > MAX_COMPONENTS) throw new OpsError("too many operations");
+  if (ops.length > maxComponents) throw new OpsError("too many operations");
   for (const c of ops) {
     if (!isText(c) && !isCount(c)) throw new OpsError("each operation is an integer or a string");
     if (c === 0 || c === "") throw new OpsError("empty operation");
