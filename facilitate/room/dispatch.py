@@ -18,6 +18,7 @@ from flask import request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from ..errors import Busy, DomainError, Forbidden
 from ..extensions import db, socketio
@@ -121,9 +122,11 @@ def payload_schemas() -> dict[str, Any]:
 
 
 def room_event(event: str, payload: type[Payload], *, coordinator_only: bool = False,
+               sender: Callable[[Session, ops.Actor], None] | None = None,
                resend: Resend | None = None) -> Callable[[Callable[..., Outcome]], Any]:
     """Register a handler of `event`, whose body is a `payload` model (room/payloads.py): check
-    the connection (and, with `coordinator_only`, who it is) and the body, apply a change once,
+    the connection, who sent it (`coordinator_only`, or the rule `sender`) before the body, so
+    someone who may not send it is told so whatever it holds, then the body; apply a change once,
     commit it, then broadcast; every failure becomes an error acknowledgement and changes
     nothing. The handler gets (actor, body, change id); a body that is a `Change` carries the
     id, and the change is applied once however often it is sent.
@@ -149,6 +152,8 @@ def room_event(event: str, payload: type[Payload], *, coordinator_only: bool = F
                 try:
                     if coordinator_only:
                         ops.require_coordinator(conn.actor)
+                    if sender is not None:
+                        sender(db.session, conn.actor)
                     body = parse(payload_model, payload)
                     return _run(handler, event, conn, body, resend)
                 except DomainError as error:

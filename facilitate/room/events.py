@@ -367,7 +367,7 @@ def set_answer(actor: ops.Actor, body: p.SetAnswer, change_id: str) -> Outcome:
         lambda: results_sender.request(prompt_id, functools.partial(send_results, prompt_id))])
 
 
-@room_event("note.edit", p.EditNote, resend=_resend_note_edit)
+@room_event("note.edit", p.EditNote, sender=ops.require_note_taker, resend=_resend_note_edit)
 def edit_note(actor: ops.Actor, body: p.EditNote, change_id: str) -> Outcome:
     """A note-taker or coordinator edits a theme's note. Broadcast: `note.edited`."""
     note, revision = ops.edit_note(db.session, actor, body.theme_id,

@@ -488,6 +488,10 @@ def test_a_socket_of_one_workshop_cannot_reach_another(
     ("answer.set", {"id": "ok-id-123", "prompt_id": "open", "value": 1}, "invalid"),
     ("no.such.event", {"id": "ok-id-123"}, "unknown_event"),
     ("sync", [], "invalid"),
+    # who may send an event is said first, whatever the body holds
+    ("room.open", "not an object", "forbidden"),
+    ("note.edit", {"id": "ok-id-123", "theme_id": "first", "base_version": -1, "ops": []},
+     "forbidden"),
 ])
 def test_bad_input_gets_an_error_ack_and_changes_nothing(
         room: Any, anna: Any, event: str, payload: Any, error: str) -> None:
