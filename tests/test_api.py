@@ -11,6 +11,9 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 from sqlalchemy import func, select
 
 from facilitate.api.openapi import DOCUMENT
@@ -24,67 +27,40 @@ PLAN = "johdon-vertaisreflektio"
 _MISSING = object()
 
 
-# --- a tiny JSON Schema check, enough for the document's own schemas ------------------------
+# --- responses checked against the document, by jsonschema ---------------------------------
+
+#: Where the document is registered, so that its "#/components/..." references resolve.
+_DOCUMENT_URI = "urn:facilitate:openapi"
+_REGISTRY = Registry().with_resource(
+    _DOCUMENT_URI, Resource(contents=DOCUMENT, specification=DRAFT202012))
 
 
 def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
+    """A response object as the document defines it (behind its $ref, if any)."""
     while "$ref" in schema:
-        node: Any = DOCUMENT
-        for part in schema["$ref"].removeprefix("#/").split("/"):
-            node = node[part]
-        schema = node
+        schema = _REGISTRY.resolver(_DOCUMENT_URI).lookup(schema["$ref"]).contents
     return schema
 
 
-def schema_errors(schema: dict[str, Any], value: Any, where: str = "$") -> list[str]:
-    """What in `value` breaks `schema` (types, required, closed objects, items, enums)."""
-    schema = _resolve(schema)
-    types = schema.get("type")
-    if types is not None:
-        types = types if isinstance(types, list) else [types]
-        checks = {
-            "object": lambda v: isinstance(v, dict),
-            "array": lambda v: isinstance(v, list),
-            "string": lambda v: isinstance(v, str),
-            "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-            "boolean": lambda v: isinstance(v, bool),
-            "null": lambda v: v is None,
-        }
-        if not any(checks[t](value) for t in types):
-            return [f"{where}: {value!r} is not {types}"]
-    if value is None:
-        return []
-    errors: list[str] = []
-    if "enum" in schema and value not in schema["enum"]:
-        errors.append(f"{where}: {value!r} not in {schema['enum']}")
-    if isinstance(value, str):
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            errors.append(f"{where}: {value!r} does not match {schema['pattern']}")
-        if schema.get("format") == "date-time":
-            moment = datetime.fromisoformat(value)
-            if moment.tzinfo is None:
-                errors.append(f"{where}: {value!r} has no offset")
-        if schema.get("format") == "date":
-            date.fromisoformat(value)
-    is_int = isinstance(value, int) and not isinstance(value, bool)
-    if is_int and not schema.get("minimum", value) <= value <= schema.get("maximum", value):
-        errors.append(f"{where}: {value} out of range")
-    if isinstance(value, list) and "items" in schema:
-        for index, item in enumerate(value):
-            errors += schema_errors(schema["items"], item, f"{where}[{index}]")
-    if isinstance(value, dict):
-        properties = schema.get("properties", {})
-        for name in schema.get("required", []):
-            if name not in value:
-                errors.append(f"{where}: missing {name}")
-        for name, item in value.items():
-            if name in properties:
-                errors += schema_errors(properties[name], item, f"{where}.{name}")
-            elif schema.get("additionalProperties") is False:
-                errors.append(f"{where}: undocumented property {name}")
-            elif isinstance(schema.get("additionalProperties"), dict):
-                errors += schema_errors(schema["additionalProperties"], item, f"{where}.{name}")
-    return errors
+def schema_errors(schema: dict[str, Any], value: Any) -> list[str]:
+    """What in `value` breaks `schema` (a schema of the document), formats included."""
+    absolute = json.loads(json.dumps(schema).replace('"#/', f'"{_DOCUMENT_URI}#/'))
+    validator = Draft202012Validator(absolute, registry=_REGISTRY,
+                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return [f"{'/'.join(map(str, error.absolute_path)) or '$'}: {error.message}"
+            for error in validator.iter_errors(value)]
+
+
+def test_the_check_finds_a_response_that_breaks_the_document() -> None:
+    series = {"$ref": "#/components/schemas/Series"}
+    assert any("'id' is a required property" in e for e in schema_errors(series, {}))
+    broken = {"id": "7", "slug": "s", "title": "T", "memo_title": None, "organiser": None,
+              "description": None, "contacts": None, "funding_footer": None,
+              "is_public": True, "created_at": "eilen", "extra": 1}
+    errors = schema_errors(series, broken)
+    assert any(e.startswith("id: '7' is not of type 'integer'") for e in errors), errors
+    assert any("created_at" in e and "date-time" in e for e in errors), errors
+    assert any("Additional properties" in e for e in errors), errors
 
 
 def _template(path: str) -> tuple[str, dict[str, Any]]:
