@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -69,37 +70,27 @@ def _as_received(model: type[Any], operation: Callable[..., Any], *fields: str
     return call
 
 
-class received:  # noqa: N801 - stands in for the operations module
-    """The room's operations behind their payload models."""
-
-    add_contribution = staticmethod(_as_received(
-        payloads.AddContribution, ops.add_contribution, "theme_id", "prompt_id", "text", "level"))
-    edit_contribution = staticmethod(_as_received(
-        payloads.EditContribution, ops.edit_contribution, "contribution_id", "text", "level"))
-    delete_contribution = staticmethod(_as_received(
-        payloads.DeleteContribution, ops.delete_contribution, "contribution_id"))
-    vote = staticmethod(_as_received(
-        payloads.Vote, ops.vote, "contribution_id", "up"))
-    set_answer = staticmethod(_as_received(
-        payloads.SetAnswer, ops.set_answer, "prompt_id", "value"))
-    reveal_prompt_for = staticmethod(_as_received(
-        payloads.RevealPrompt, ops.reveal_prompt_for, "prompt_id", "revealed"))
-    set_phase_for = staticmethod(_as_received(
-        payloads.SetPhase, ops.set_phase_for, "phase", "theme_id"))
-    start_timer = staticmethod(_as_received(
-        payloads.StartTimer, ops.start_timer, "seconds"))
-    lock_theme = staticmethod(_as_received(
-        payloads.LockTheme, ops.lock_theme, "theme_id", "locked"))
-    hide_contribution = staticmethod(_as_received(
-        payloads.HideContribution, ops.hide_contribution, "contribution_id", "hidden"))
-    move_contribution = staticmethod(_as_received(
-        payloads.MoveContribution, ops.move_contribution, "contribution_id", "theme_id"))
-    set_note_taker = staticmethod(_as_received(
-        payloads.SetNoteTaker, ops.set_note_taker, "registration_id", "on"))
-    edit_note = staticmethod(_as_received(
-        payloads.EditNote, ops.edit_note, "theme_id", "base_version", "ops"))
-    note_history = staticmethod(_as_received(
-        payloads.NoteHistory, ops.note_history, "theme_id", "since", "pending"))
+#: The operations that take what a client sends, with their payload model and fields.
+_RECEIVED = {
+    "add_contribution": (payloads.AddContribution, "theme_id", "prompt_id", "text", "level"),
+    "edit_contribution": (payloads.EditContribution, "contribution_id", "text", "level"),
+    "delete_contribution": (payloads.DeleteContribution, "contribution_id"),
+    "vote": (payloads.Vote, "contribution_id", "up"),
+    "set_answer": (payloads.SetAnswer, "prompt_id", "value"),
+    "reveal_prompt_for": (payloads.RevealPrompt, "prompt_id", "revealed"),
+    "set_phase_for": (payloads.SetPhase, "phase", "theme_id"),
+    "start_timer": (payloads.StartTimer, "seconds"),
+    "lock_theme": (payloads.LockTheme, "theme_id", "locked"),
+    "hide_contribution": (payloads.HideContribution, "contribution_id", "hidden"),
+    "move_contribution": (payloads.MoveContribution, "contribution_id", "theme_id"),
+    "set_note_taker": (payloads.SetNoteTaker, "registration_id", "on"),
+    "edit_note": (payloads.EditNote, "theme_id", "base_version", "ops"),
+    "note_history": (payloads.NoteHistory, "theme_id", "since", "pending"),
+}
+#: The room's operations behind their payload models, as `received.add_contribution(...)`.
+received = SimpleNamespace(**{
+    name: _as_received(model, getattr(ops, name), *fields)
+    for name, (model, *fields) in _RECEIVED.items()})
 
 
 @dataclass

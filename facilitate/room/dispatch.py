@@ -114,8 +114,10 @@ class EventSpec:
 EVENTS: dict[str, EventSpec] = {}
 
 
+@functools.cache
 def payload_schemas() -> dict[str, Any]:
-    """The JSON Schema of each event's payload, for clients and their authors."""
+    """The JSON Schema of each event's payload, for clients and their authors (built once,
+    after room/events.py has registered every event)."""
     return {event: {**spec.payload.model_json_schema(),
                     "x-coordinator-only": spec.coordinator_only}
             for event, spec in EVENTS.items()}
@@ -136,13 +138,12 @@ def room_event(event: str, payload: type[Payload], *, coordinator_only: bool = F
     goes out once more, as it is now.
     """
 
-    payload_model = payload
     EVENTS[event] = EventSpec(payload, coordinator_only)
 
     def register(handler: Callable[..., Outcome]) -> Any:
         @socketio.on(event)
         @functools.wraps(handler)
-        def wrapper(payload: Any = None) -> dict[str, Any]:
+        def wrapper(data: Any = None) -> dict[str, Any]:
             sid = request.sid  # type: ignore[attr-defined]
             conn = connections.get(sid)
             if conn is None:
@@ -154,7 +155,7 @@ def room_event(event: str, payload: type[Payload], *, coordinator_only: bool = F
                         ops.require_coordinator(conn.actor)
                     if sender is not None:
                         sender(db.session, conn.actor)
-                    body = parse(payload_model, payload)
+                    body = parse(payload, data)
                     return _run(handler, event, conn, body, resend)
                 except DomainError as error:
                     db.session.rollback()
