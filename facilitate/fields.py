@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from .errors import Collector, Invalid
 from .models import CLIENT_ID_MAX_CHARS
-from .validation import FLAG_REFUSED, clean_text
+from .validation import FLAG_REFUSED, REQUIRED, clean_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -69,9 +69,11 @@ class Text:
                 raise refuse(errors.errors["text"])
             return text
 
+        text = core_schema.str_schema(max_length=self.max_chars,
+                                      min_length=1 if self.required else None)
         return core_schema.no_info_plain_validator_function(
-            check, json_schema_input_schema=core_schema.str_schema(
-                max_length=self.max_chars, min_length=1 if self.required else None))
+            check, json_schema_input_schema=text if self.required
+            else core_schema.nullable_schema(text))
 
 
 def refuse(message: Any) -> PydanticCustomError:
@@ -109,8 +111,21 @@ def parse(model: type[M], data: Any) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        errors: dict[str, Any] = {}
-        for problem in error.errors():
-            field = ".".join(str(part) for part in problem["loc"])
-            errors.setdefault(field, problem.get("ctx", {}).get("message") or problem["msg"])
-        raise Invalid(errors=errors) from None
+        raise invalid(error, model) from None
+
+
+def invalid(error: ValidationError, model: type[BaseModel]) -> Invalid:
+    """A model's refusal as Invalid: each field's own message, keyed by its dotted path."""
+    errors: dict[str, Any] = {}
+    # An unknown key first: it is often the cause of a missing one (a misspelling).
+    for problem in sorted(error.errors(), key=lambda p: p["type"] != "extra_forbidden"):
+        field = ".".join(str(part) for part in problem["loc"])
+        if problem["type"] == "missing":
+            message: Any = REQUIRED
+        elif problem["type"] == "extra_forbidden":
+            message = _l("Tuntematon kenttä. Sallitut kentät: %(fields)s.",
+                         fields=", ".join(model.model_fields) or "-")
+        else:
+            message = problem.get("ctx", {}).get("message") or problem["msg"]
+        errors.setdefault(field, message)
+    return Invalid(errors=errors)

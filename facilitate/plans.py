@@ -26,8 +26,11 @@ from .models import FORMAT_MAX_CHARS, POLL_OPTIONS_MAX, TEXT_MAX_CHARS, TITLE_MA
 
 # The plan's name ends up in URLs, in Workshop.plan (String(120)) and in a file path, so it
 # is kept to characters that can never climb out of the plans folder.
-_SLUG = re.compile(r"[a-z0-9-]+")
-_SLUG_MAX_CHARS = 120
+#: A plan's name: its file name without .toml, also what the API's `plan` field takes.
+SLUG_PATTERN = "[a-z0-9-]+"
+SLUG_MAX_CHARS = 120
+_SLUG = re.compile(SLUG_PATTERN)
+_SLUG_MAX_CHARS = SLUG_MAX_CHARS
 _TIME = re.compile(r"(\d\d):(\d\d)")
 _TIME_WANTED = 'expected a time "HH:MM", e.g. "14:00"'
 

@@ -21,6 +21,8 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 #: Said of a value that should be text, or true/false, and is not (forms, the API, the room).
 TEXT_REFUSED = _l("Arvon pitää olla tekstiä.")
 FLAG_REFUSED = _l("Arvon pitää olla tosi tai epätosi.")
+#: Said of a field that must be given and is missing or blank.
+REQUIRED = _l("Kenttä on pakollinen.")
 
 
 def has_lone_surrogate(text: str) -> bool:
@@ -43,7 +45,7 @@ def clean_text(errors: Collector, field: str, value: Any, *, max_chars: int,
     if not multiline:
         text = " ".join(text.split())
     if required and not text:
-        errors.add(field, _l("Kenttä on pakollinen."))
+        errors.add(field, REQUIRED)
     elif len(text) > max_chars:
         errors.add(field, _l("Teksti on liian pitkä: %(length)s merkkiä, enintään %(limit)s.",
                              length=len(text), limit=max_chars))

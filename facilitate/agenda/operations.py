@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -22,6 +23,12 @@ from ..models import (
     Workshop,
 )
 from ..validation import clean_text, clean_texts
+
+#: Said of a prompt kind that is not one of PromptKind.
+KIND_REFUSED = _l("Tuntematon kysymystyyppi. Valitse avoin kysymys, väite, äänestys tai "
+                  "kysymys tasoittain.")
+#: A prompt's text: (max_chars, required, multiline), as THEME_FIELDS.
+PROMPT_TEXT = (TEXT_MAX_CHARS, True, True)
 
 THEME_FIELDS = {
     # field: (max_chars, required, multiline)
@@ -112,9 +119,8 @@ def delete_theme(s: Session, theme: Theme, *, by: int | None = None) -> None:
     s.flush()
 
 
-def _workshop_wishes(s: Session, workshop: Workshop, wish_ids: Any) -> list[Wish]:
-    if not isinstance(wish_ids, list) or not wish_ids or not all(
-            isinstance(i, int) and not isinstance(i, bool) for i in wish_ids):
+def _workshop_wishes(s: Session, workshop: Workshop, wish_ids: Sequence[int]) -> list[Wish]:
+    if not wish_ids:
         raise Invalid(_l("Valitse vähintään yksi toive."), field="wish_ids")
     wishes = list(s.scalars(
         select(Wish).join(Registration)
@@ -125,7 +131,8 @@ def _workshop_wishes(s: Session, workshop: Workshop, wish_ids: Any) -> list[Wish
     return wishes
 
 
-def group_wishes(s: Session, workshop: Workshop, wish_ids: Any, *, theme_id: Any = None,
+def group_wishes(s: Session, workshop: Workshop, wish_ids: Sequence[int], *,
+                 theme_id: int | None = None,
                  new_theme: dict[str, Any] | None = None) -> Theme:
     """Put wishes under an existing theme or a new one; the theme remembers where it came from."""
     wishes = _workshop_wishes(s, workshop, wish_ids)
@@ -141,17 +148,17 @@ def group_wishes(s: Session, workshop: Workshop, wish_ids: Any, *, theme_id: Any
     return theme
 
 
-def ungroup_wishes(s: Session, workshop: Workshop, wish_ids: Any) -> None:
+def ungroup_wishes(s: Session, workshop: Workshop, wish_ids: Sequence[int]) -> None:
     """Take wishes out of their themes, back to the ungrouped list."""
     for wish in _workshop_wishes(s, workshop, wish_ids):
         wish.theme = None
     s.flush()
 
 
-def reorder_themes(s: Session, workshop: Workshop, theme_ids: Any) -> list[Theme]:
+def reorder_themes(s: Session, workshop: Workshop, theme_ids: Sequence[int]) -> list[Theme]:
     """Set the agenda order; the list must name every theme of the workshop exactly once."""
     current = {theme.id: theme for theme in workshop.themes}
-    if (not isinstance(theme_ids, list) or len(theme_ids) != len(current)
+    if (len(theme_ids) != len(current)
             or set(theme_ids) != set(current)):
         raise Invalid(_l("Järjestyksessä pitää olla tilaisuuden jokainen teema kerran."),
                       field="theme_ids")
@@ -181,13 +188,13 @@ def _clean_prompt(data: dict[str, Any], *, current: Prompt | None = None) -> dic
     try:
         kind = PromptKind(kind_value)
     except ValueError:
-        errors.add("kind", _l("Tuntematon kysymystyyppi. Valitse avoin kysymys, väite, "
-                              "äänestys tai kysymys tasoittain."))
+        errors.add("kind", KIND_REFUSED)
         kind = None
     cleaned["kind"] = kind
     if current is None or "text" in data:
-        cleaned["text"] = clean_text(errors, "text", data.get("text"), max_chars=TEXT_MAX_CHARS,
-                                     multiline=True)
+        limit, required, multiline = PROMPT_TEXT
+        cleaned["text"] = clean_text(errors, "text", data.get("text"), max_chars=limit,
+                                     required=required, multiline=multiline)
     options_value = data.get("options", current.options if current else [])
     if options_value is None:
         options_value = []

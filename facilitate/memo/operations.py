@@ -224,11 +224,9 @@ def list_attachments(s: Session, workshop: Workshop) -> list[Attachment]:
                           .order_by(Attachment.position, Attachment.id)))
 
 
-def get_attachment(s: Session, workshop: Workshop, attachment_id: object) -> Attachment:
+def get_attachment(s: Session, workshop: Workshop, attachment_id: int) -> Attachment:
     """An attachment of this workshop; another workshop's attachment is not found."""
-    attachment = (s.get(Attachment, attachment_id)
-                  if isinstance(attachment_id, int) and not isinstance(attachment_id, bool)
-                  else None)
+    attachment = s.get(Attachment, attachment_id)
     if attachment is None or attachment.workshop_id != workshop.id:
         raise NotFound(_l("Liitettä ei löydy."))
     return attachment
@@ -259,7 +257,7 @@ def add_attachment(s: Session, workshop: Workshop, title: object, body: object) 
     return attachment
 
 
-def update_attachment(s: Session, workshop: Workshop, attachment_id: object, title: object,
+def update_attachment(s: Session, workshop: Workshop, attachment_id: int, title: object,
                       body: object) -> Attachment:
     """Change an attachment's title and text."""
     attachment = get_attachment(s, workshop, attachment_id)
@@ -269,7 +267,7 @@ def update_attachment(s: Session, workshop: Workshop, attachment_id: object, tit
     return attachment
 
 
-def delete_attachment(s: Session, workshop: Workshop, attachment_id: object, *,
+def delete_attachment(s: Session, workshop: Workshop, attachment_id: int, *,
                       by: int | None = None) -> str:
     """Remove an attachment (the later ones move up a number); returns its title."""
     attachment = get_attachment(s, workshop, attachment_id)
@@ -282,7 +280,7 @@ def delete_attachment(s: Session, workshop: Workshop, attachment_id: object, *,
     return title
 
 
-def move_attachment(s: Session, workshop: Workshop, attachment_id: object,
+def move_attachment(s: Session, workshop: Workshop, attachment_id: int,
                     offset: int) -> list[Attachment]:
     """Move an attachment up (-1) or down (+1); returns the attachments in their new order."""
     if offset not in (-1, 1):

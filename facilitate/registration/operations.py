@@ -50,6 +50,10 @@ def list_organisations(s: Session) -> list[Organisation]:
     ))
 
 
+#: Said when no organisation is chosen (or the choice is not a code at all).
+CHOOSE_ORGANISATION = _l("Valitse organisaatio.")
+
+
 def resolve_organisation(s: Session, errors: Collector, code: Any,
                          other_name: Any) -> Organisation | None:
     """The chosen organisation, or a typed-in one (found again by name, never duplicated)."""
@@ -70,7 +74,7 @@ def resolve_organisation(s: Session, errors: Collector, code: Any,
         s.add(organisation)
         return organisation
     if not isinstance(code, str) or not code:
-        errors.add("organisation", _l("Valitse organisaatio."))
+        errors.add("organisation", CHOOSE_ORGANISATION)
         return None
     organisation = s.scalar(select(Organisation).where(
         Organisation.code == code, Organisation.is_listed.is_(True))) \

@@ -26,7 +26,7 @@ from ..models import (
     Workshop,
 )
 from ..timeutil import now_utc
-from ..validation import FLAG_REFUSED, clean_text, clean_texts, slugify
+from ..validation import clean_text, clean_texts, slugify
 
 if TYPE_CHECKING:
     from ..plans import SessionPlan
@@ -94,10 +94,7 @@ def _clean_series_fields(data: dict[str, Any], *, partial: bool) -> dict[str, An
     errors = Collector()
     cleaned: dict[str, Any] = clean_texts(errors, data, SERIES_TEXT_FIELDS, partial=partial)
     if "is_public" in data:
-        if not isinstance(data["is_public"], bool):
-            errors.add("is_public", FLAG_REFUSED)
-        else:
-            cleaned["is_public"] = data["is_public"]
+        cleaned["is_public"] = bool(data["is_public"])
     errors.raise_if_any()
     return cleaned
 
@@ -192,7 +189,9 @@ def _parse_date(errors: Collector, field: str, value: Any) -> date | None:
     return day if _check_year(errors, field, day) else None
 
 
-_CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})")
+#: A wall-clock time as forms and the API take it: "14:00", or "9.30" as Finns write it.
+CLOCK_PATTERN = r"(\d{1,2})[:.](\d{2})"
+_CLOCK = re.compile(CLOCK_PATTERN)
 
 
 def _parse_time(errors: Collector, field: str, value: Any) -> time | None:

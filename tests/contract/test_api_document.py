@@ -17,8 +17,10 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from facilitate.api.openapi import DOCUMENT
+from api_document import api_document
 from facilitate.extensions import limiter
+
+DOCUMENT = api_document()
 
 #: Generated requests per operation.
 EXAMPLES = 25

@@ -1,0 +1,323 @@
+"""The API's answers, one pydantic model per shape, built from the database rows with `of`;
+the OpenAPI document is generated from the same models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Annotated, Any, Self
+
+from flask import url_for
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, RootModel, WithJsonSchema
+
+from .. import models
+from ..fields import ID_MAX
+from ..models import ANSWER_LEVELS, OrganisationKind, PromptKind
+from ..series.operations import RegistrationState, registration_state
+from ..timeutil import iso
+
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
+Position = Annotated[int, Field(ge=0)]
+#: A moment in UTC to the millisecond with a Z, as timeutil.iso writes it.
+Moment = Annotated[
+    datetime,
+    PlainSerializer(iso, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "description": "ISO 8601 with offset (UTC)"}
+    ),
+]
+Day = Annotated[date, PlainSerializer(iso, return_type=str)]
+Clock = Annotated[
+    time,
+    PlainSerializer(iso, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^\d{2}:\d{2}$", "description": "HH:MM, Finnish time"}
+    ),
+]
+Url = Annotated[str, WithJsonSchema({"type": "string", "format": "uri"})]
+
+
+class Closed(BaseModel):
+    """An answer's shape: no key beyond those documented, every key present."""
+
+    # pydantic says "additionalProperties: false" only of input models.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"additionalProperties": False})
+
+
+class Answer(Closed):
+    """The answer for one kind of database row."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def of(cls, row: Any) -> Self:
+        """The answer for a database row, read from its attributes of the same names."""
+        return cls.model_validate(row)
+
+
+class Error(Closed):
+    """Every error's body."""
+
+    error: str = Field(
+        description="Stable code: invalid, not_found, forbidden, conflict, gone, "
+        "unauthorized, csrf, bad_request, unsupported_media_type, …"
+    )
+    message: str = Field(description="Readable, in the user's language")
+    field: str | None = Field(None, description="The body field it concerns")
+    errors: dict[str, str] | None = Field(
+        None, description="Every field's message, when several are wrong"
+    )
+
+
+class Organisation(Answer):
+    """An organisation as participants choose it."""
+
+    code: str
+    kind: OrganisationKind
+    name: str = Field(validation_alias="name_fi")
+    name_sv: str | None
+    brand: str | None
+
+
+class Series(Answer):
+    """A series with its memo texts."""
+
+    id: Id
+    slug: str
+    title: str
+    memo_title: str
+    organiser: str
+    description: str
+    contacts: str
+    funding_footer: str
+    is_public: bool
+    created_at: Moment
+
+
+class RegistrationWindow(Closed):
+    """Open between opening and the deadline or a manual close."""
+
+    state: RegistrationState
+    opened_at: Moment | None
+    closed_at: Moment | None
+    deadline: Moment | None
+
+
+class WorkshopSummary(Answer):
+    """A workshop as its participant sees it."""
+
+    id: Id
+    series_id: Id
+    title: str
+    description: str
+    day: Day
+    starts_at: Clock
+    ends_at: Clock
+    format: str
+    plan: str | None
+    registration: RegistrationWindow
+
+    @classmethod
+    def of(cls, row: models.Workshop) -> Self:
+        """The workshop with where its registration stands now."""
+        window = RegistrationWindow(
+            state=registration_state(row),
+            opened_at=row.registration_opened_at,
+            closed_at=row.registration_closed_at,
+            deadline=row.registration_deadline,
+        )
+        return cls.model_validate(cls._attributes(row) | {"registration": window})
+
+    @classmethod
+    def _attributes(cls, row: models.Workshop) -> dict[str, Any]:
+        return {
+            name: getattr(row, name)
+            for name in WorkshopSummary.model_fields
+            if name != "registration"
+        }
+
+
+class Workshop(WorkshopSummary):
+    """A workshop as its coordinator sees it, with the invitation participants get."""
+
+    invitation_token: str
+    invitation_url: Url = Field(description="The registration form participants get")
+    created_at: Moment
+
+    @classmethod
+    def _attributes(cls, row: models.Workshop) -> dict[str, Any]:
+        return super()._attributes(row) | {
+            "invitation_token": row.invitation_token,
+            "invitation_url": url_for(
+                "registration.register_form", invitation_token=row.invitation_token, _external=True
+            ),
+            "created_at": row.created_at,
+        }
+
+
+class Wish(Answer):
+    """A wish."""
+
+    id: Id
+    registration_id: Id
+    theme_id: Id | None
+    text: str
+    created_at: Moment
+
+
+class WishWithOrganisation(Wish):
+    """A wish with the organisation that sent it, as coordinators see it."""
+
+    organisation: Organisation
+
+    @classmethod
+    def of(cls, row: models.Wish) -> Self:
+        """The wish and its registration's organisation."""
+        return cls.model_validate(
+            Wish.of(row).model_dump()
+            | {"organisation": Organisation.of(row.registration.organisation)}
+        )
+
+
+class Registration(Answer):
+    """A registration with its organisation and wishes; never its link's hash."""
+
+    id: Id
+    workshop_id: Id
+    name: str
+    email: str = Field(json_schema_extra={"format": "email"})
+    organisation: Organisation
+    is_note_taker: bool
+    wishes: list[Wish]
+    created_at: Moment
+    updated_at: Moment
+
+
+class Me(Registration):
+    """The caller's own registration."""
+
+    workshop: WorkshopSummary
+
+    @classmethod
+    def of(cls, row: models.Registration) -> Self:
+        """The registration with its workshop as the participant sees it."""
+        return cls.model_validate(
+            {name: getattr(row, name) for name in Registration.model_fields}
+            | {"workshop": WorkshopSummary.of(row.workshop)}
+        )
+
+
+class RegistrationCreated(Closed):
+    """A sign-up's answer: the registration and the private link."""
+
+    registration: Registration
+    token: str = Field(
+        description="The private link's token: send it as Authorization: Bearer. A later "
+        "registration with the same address replaces it."
+    )
+    page_url: Url = Field(description="The participant's own page")
+
+
+class Prompt(Answer):
+    """A prompt under a theme."""
+
+    id: Id
+    theme_id: Id
+    kind: PromptKind = Field(description=f"level: answers tagged {', '.join(ANSWER_LEVELS)}")
+    text: str
+    options: list[str]
+    position: Position
+
+    @classmethod
+    def of(cls, row: models.Prompt) -> Self:
+        """The prompt; a kind without options has an empty list."""
+        return cls.model_validate(
+            {name: getattr(row, name) for name in cls.model_fields} | {"options": row.options or []}
+        )
+
+
+class Theme(Answer):
+    """An agenda item with the wishes it was grouped from and its prompts."""
+
+    id: Id
+    workshop_id: Id
+    title: str
+    memo_phrase: str
+    description: str
+    position: Position
+    wish_ids: list[Id] = Field(description="The wishes it was grouped from")
+    prompts: list[Prompt]
+    created_at: Moment
+
+    @classmethod
+    def of(cls, row: models.Theme) -> Self:
+        """The theme, its wishes' ids in order and its prompts in their order."""
+        return cls.model_validate(
+            {
+                name: getattr(row, name)
+                for name in (
+                    "id",
+                    "workshop_id",
+                    "title",
+                    "memo_phrase",
+                    "description",
+                    "position",
+                    "created_at",
+                )
+            }
+            | {
+                "wish_ids": sorted(wish.id for wish in row.wishes),
+                "prompts": [Prompt.of(p) for p in sorted(row.prompts, key=lambda p: p.position)],
+            }
+        )
+
+
+class CsrfToken(Closed):
+    """The token a logged-in coordinator sends as X-CSRFToken on unsafe requests."""
+
+    csrf_token: str
+
+
+class OrganisationList(Closed):
+    """Organisations a participant can choose."""
+
+    organisations: list[Organisation]
+
+
+class SeriesList(Closed):
+    """Every series."""
+
+    series: list[Series]
+
+
+class WorkshopList(Closed):
+    """A series' workshops."""
+
+    workshops: list[Workshop]
+
+
+class RegistrationList(Closed):
+    """A workshop's registrations."""
+
+    registrations: list[Registration]
+
+
+class WishList(Closed):
+    """A workshop's wishes."""
+
+    wishes: list[WishWithOrganisation]
+
+
+class ThemeList(Closed):
+    """The agenda in order."""
+
+    themes: list[Theme]
+
+
+class PromptList(Closed):
+    """A theme's prompts in order."""
+
+    prompts: list[Prompt]
+
+
+class OpenApiDocument(RootModel[dict[str, Any]]):
+    """An OpenAPI 3.1 document."""
