@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
-from annotated_types import Gt, Lt
+from annotated_types import Ge, Le
 from flask_babel import lazy_gettext as _l
 from pydantic import (
     BaseModel,
@@ -82,7 +82,7 @@ def refuse(message: Any) -> PydanticCustomError:
     return PydanticCustomError("refused", "{message}", {"message": str(message)})
 
 
-Id = Annotated[int, Strict(), Gt(0), Lt(ID_MAX + 1),
+Id = Annotated[int, Strict(), Ge(1), Le(ID_MAX),
                Message(_l("Tunniste puuttuu tai on virheellinen."))]
 Flag = Annotated[bool, Strict(), Message(FLAG_REFUSED)]
 ChangeId = Annotated[str, Strict(), StringConstraints(pattern=CHANGE_ID_PATTERN),

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from api_document import api_document
 from flask import Flask
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
@@ -16,7 +17,6 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from sqlalchemy import func, select
 
-from api_document import api_document
 from facilitate.api.routes import ACCESS_ATTRIBUTE
 from facilitate.extensions import db
 from facilitate.models import Prompt, Registration, Series, Theme, Wish, Workshop
@@ -438,6 +438,37 @@ def test_registration_refuses_wrong_types(open_workshop, anonymous):
     ]:
         _error(anonymous.post(url, _registration_body(**fields)), 422, "invalid", field)
     assert _count(Registration) == 0
+
+
+def test_refusals_are_worded_in_the_callers_language(open_workshop, anonymous):
+    url = _invite(open_workshop)
+    body = {"name": " ", "email": "maija@varha.fi", "organisation": "varsinaissuomi",
+            "colour": "blue"}
+    answers = {
+        "fi": anonymous.post(url, body).json,
+        "sv": anonymous.post(url, body, headers={"Accept-Language": "sv-FI,sv"}).json,
+        "en": anonymous.post(f"{url}?lang=en", body).json,
+    }
+    assert answers["fi"]["errors"] == {
+        "colour": "Tuntematon kenttä. Sallitut kentät: name, organisation, other_organisation, "
+        "email, wishes.", "name": "Kenttä on pakollinen."}
+    assert answers["sv"]["errors"]["name"] == "Fältet är obligatoriskt."
+    assert answers["sv"]["errors"]["colour"].startswith("Okänt fält.")
+    assert answers["en"]["errors"]["name"] == "This field is required."
+    # The unknown key is named first: it is often a misspelling of the missing one.
+    assert {a["field"] for a in answers.values()} == {"colour"}
+
+
+def test_the_documented_limits_are_the_enforced_ones(open_workshop, anonymous):
+    schema = DOCUMENT["components"]["schemas"]["RegistrationCreate"]
+    limit = schema["properties"]["name"]["maxLength"]
+    assert set(schema["required"]) == {"name", "email", "organisation"}
+    url = _invite(open_workshop)
+    # Counted after stripping, as every form counts it, and the document says so.
+    assert anonymous.post(url, _registration_body(name=f"  {'n' * limit}  ")).status_code == 201
+    _error(anonymous.post(url, _registration_body(email="toinen@varha.fi",
+                                                  name="n" * (limit + 1))),
+           422, "invalid", "name")
 
 
 def test_registration_after_the_deadline_or_a_manual_close(make_workshop, anonymous, coordinator):

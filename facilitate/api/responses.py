@@ -10,12 +10,11 @@ from flask import url_for
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, RootModel, WithJsonSchema
 
 from .. import models
-from ..fields import ID_MAX
+from ..fields import Id
 from ..models import ANSWER_LEVELS, OrganisationKind, PromptKind
 from ..series.operations import RegistrationState, registration_state
 from ..timeutil import iso
 
-Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 Position = Annotated[int, Field(ge=0)]
 #: A moment in UTC to the millisecond with a Z, as timeutil.iso writes it.
 Moment = Annotated[
@@ -52,6 +51,14 @@ class Answer(Closed):
     def of(cls, row: Any) -> Self:
         """The answer for a database row, read from its attributes of the same names."""
         return cls.model_validate(row)
+
+    @classmethod
+    def _with(cls, row: Any, **computed: Any) -> Self:
+        """The answer for `row` with the `computed` fields, the rest read from its attributes."""
+        return cls.model_validate(
+            {name: getattr(row, name) for name in cls.model_fields if name not in computed}
+            | computed
+        )
 
 
 class Error(Closed):
@@ -117,7 +124,7 @@ class WorkshopSummary(Answer):
     registration: RegistrationWindow
 
     @classmethod
-    def of(cls, row: models.Workshop) -> Self:
+    def of(cls, row: models.Workshop, **computed: Any) -> Self:
         """The workshop with where its registration stands now."""
         window = RegistrationWindow(
             state=registration_state(row),
@@ -125,15 +132,7 @@ class WorkshopSummary(Answer):
             closed_at=row.registration_closed_at,
             deadline=row.registration_deadline,
         )
-        return cls.model_validate(cls._attributes(row) | {"registration": window})
-
-    @classmethod
-    def _attributes(cls, row: models.Workshop) -> dict[str, Any]:
-        return {
-            name: getattr(row, name)
-            for name in WorkshopSummary.model_fields
-            if name != "registration"
-        }
+        return cls._with(row, registration=window, **computed)
 
 
 class Workshop(WorkshopSummary):
@@ -144,14 +143,11 @@ class Workshop(WorkshopSummary):
     created_at: Moment
 
     @classmethod
-    def _attributes(cls, row: models.Workshop) -> dict[str, Any]:
-        return super()._attributes(row) | {
-            "invitation_token": row.invitation_token,
-            "invitation_url": url_for(
-                "registration.register_form", invitation_token=row.invitation_token, _external=True
-            ),
-            "created_at": row.created_at,
-        }
+    def of(cls, row: models.Workshop, **computed: Any) -> Self:
+        """The workshop with its registration form's address."""
+        url = url_for("registration.register_form", invitation_token=row.invitation_token,
+                      _external=True)
+        return super().of(row, invitation_url=url, **computed)
 
 
 class Wish(Answer):
@@ -172,10 +168,7 @@ class WishWithOrganisation(Wish):
     @classmethod
     def of(cls, row: models.Wish) -> Self:
         """The wish and its registration's organisation."""
-        return cls.model_validate(
-            Wish.of(row).model_dump()
-            | {"organisation": Organisation.of(row.registration.organisation)}
-        )
+        return cls._with(row, organisation=row.registration.organisation)
 
 
 class Registration(Answer):
@@ -200,10 +193,7 @@ class Me(Registration):
     @classmethod
     def of(cls, row: models.Registration) -> Self:
         """The registration with its workshop as the participant sees it."""
-        return cls.model_validate(
-            {name: getattr(row, name) for name in Registration.model_fields}
-            | {"workshop": WorkshopSummary.of(row.workshop)}
-        )
+        return cls._with(row, workshop=WorkshopSummary.of(row.workshop))
 
 
 class RegistrationCreated(Closed):
@@ -230,9 +220,7 @@ class Prompt(Answer):
     @classmethod
     def of(cls, row: models.Prompt) -> Self:
         """The prompt; a kind without options has an empty list."""
-        return cls.model_validate(
-            {name: getattr(row, name) for name in cls.model_fields} | {"options": row.options or []}
-        )
+        return cls._with(row, options=row.options or [])
 
 
 class Theme(Answer):
@@ -251,23 +239,10 @@ class Theme(Answer):
     @classmethod
     def of(cls, row: models.Theme) -> Self:
         """The theme, its wishes' ids in order and its prompts in their order."""
-        return cls.model_validate(
-            {
-                name: getattr(row, name)
-                for name in (
-                    "id",
-                    "workshop_id",
-                    "title",
-                    "memo_phrase",
-                    "description",
-                    "position",
-                    "created_at",
-                )
-            }
-            | {
-                "wish_ids": sorted(wish.id for wish in row.wishes),
-                "prompts": [Prompt.of(p) for p in sorted(row.prompts, key=lambda p: p.position)],
-            }
+        return cls._with(
+            row,
+            wish_ids=sorted(wish.id for wish in row.wishes),
+            prompts=[Prompt.of(p) for p in sorted(row.prompts, key=lambda p: p.position)],
         )
 
 

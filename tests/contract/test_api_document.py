@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from api_document import api_document
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
     not_a_server_error,
@@ -17,7 +18,6 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from api_document import api_document
 from facilitate.extensions import limiter
 
 DOCUMENT = api_document()
