@@ -54,8 +54,6 @@ def test_grouping_rejects_foreign_or_missing_wishes(workshop_with_wishes, make_w
                          new_theme={"title": "X"})
     with pytest.raises(Invalid):
         ops.group_wishes(db.session, workshop_with_wishes, [], new_theme={"title": "X"})
-    with pytest.raises(Invalid):
-        ops.group_wishes(db.session, workshop_with_wishes, ["1"], new_theme={"title": "X"})
     with pytest.raises(Invalid):  # neither an existing theme nor a new one
         ops.group_wishes(db.session, workshop_with_wishes, [_wish("Työnkuvat").id])
     foreign_theme = ops.create_theme(db.session, other_workshop, {"title": "Vieras"})

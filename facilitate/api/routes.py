@@ -124,10 +124,8 @@ def organisations() -> OrganisationList:
         Organisation.of(o) for o in registration_ops.list_organisations(db.session)])
 
 
-# The limit is keyed by the registered view's name (shared with the registration page).
-@registration_limit
 @route("POST", "/invitations/<invitation_token>/registrations", PUBLIC, "register",
-       tag="Public", answer=RegistrationCreated, ok=201, errors=(409,),
+       tag="Public", answer=RegistrationCreated, ok=201, errors=(409,), limit=registration_limit,
        also={200: (RegistrationCreated, "The registration of the same address was updated")})
 def register(invitation_token: str, json: RegistrationCreate) -> tuple[RegistrationCreated, int]:
     """Register through the invitation link (201), or update the registration of the same

@@ -102,12 +102,15 @@ api_spec = SpecTree(
 def endpoint(bp: Blueprint, method: str, rule: str, access: str, operation_id: str, *,
              tag: str, answer: type[BaseModel] | None = None, ok: int = 200,
              also: dict[int, tuple[type[BaseModel], str]] | None = None,
-             errors: tuple[int, ...] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+             errors: tuple[int, ...] = (),
+             limit: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None,
+             ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated view at `rule` for `method`, callable by `access`, answering
     `ok` with `answer` (no body for 204) and documented with every error it can answer.
 
     The view's `json` parameter, if it has one, is its body model; `also` adds answers with a
-    body besides `ok` (a create that finds the thing already there answers 200)."""
+    body besides `ok` (a create that finds the thing already there answers 200); `limit` is a
+    rate limit of facilitate.ratelimits, counted before anything else."""
 
     def register(view: Callable[..., Any]) -> Callable[..., Any]:
         body = "json" in view.__annotations__
@@ -132,6 +135,8 @@ def endpoint(bp: Blueprint, method: str, rule: str, access: str, operation_id: s
         guarded = _ACCESS[access](validated)
         guarded.__doc__ = f"{view.__doc__}\n\nWho may call: {_WHO[access]}."
         setattr(guarded, ACCESS_ATTRIBUTE, access)
+        if limit is not None:
+            guarded = limit(guarded)
         bp.add_url_rule(rule, view_func=guarded, methods=[method])
         return guarded
 
