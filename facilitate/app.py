@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from . import config as config_module
 from . import ratelimits, uploads
-from .extensions import babel, csrf, db, login_manager, socketio
+from .extensions import babel, csrf, db, login_manager, mail, socketio
 from .room import wire
 from .room.versions import track_room_versions
 from .web import register_error_handlers, select_locale
@@ -34,6 +34,7 @@ def build_app(config: dict[str, Any] | type | None = None) -> Flask:
                    default_translation_directories="translations")
     uploads.init_app(app)
     csrf.init_app(app)
+    mail.init_app(app)
     _init_login(app)
     socketio.init_app(
         app,
@@ -53,6 +54,7 @@ def build_app(config: dict[str, Any] | type | None = None) -> Flask:
     from .agenda.routes import bp as agenda_bp
     from .api.routes import bp as api_bp
     from .audit.routes import bp as audit_bp
+    from .mail.routes import bp as mail_bp
     from .memo.routes import bp as memo_bp
     from .organisations.routes import bp as organisations_bp
     from .registration.routes import bp as registration_bp
@@ -61,7 +63,7 @@ def build_app(config: dict[str, Any] | type | None = None) -> Flask:
     from .series.routes import bp as series_bp
 
     for blueprint in (series_bp, accounts_bp, registration_bp, agenda_bp, organisations_bp,
-                      room_bp, memo_bp, audit_bp, api_bp):
+                      room_bp, memo_bp, mail_bp, audit_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie-authenticated writes
 

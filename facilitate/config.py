@@ -60,6 +60,20 @@ class Config:
     #: began, whatever happens (facilitate/accounts/operations.py).
     SIGN_IN_IDLE: timedelta = timedelta(minutes=int(os.environ.get("SIGN_IN_IDLE_MINUTES", "240")))
     SIGN_IN_LONGEST: timedelta = timedelta(hours=int(os.environ.get("SIGN_IN_MAX_HOURS", "12")))
+    #: Mail to participants (Flask-Mailman): over SMTP when MAIL_SERVER is set; otherwise each
+    #: message is written as a file under MAIL_FILE_PATH (default: instance/mail).
+    MAIL_SERVER: str = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT: int = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME: str | None = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD: str | None = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS: bool = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL: bool = _env_bool("MAIL_USE_SSL", False)
+    MAIL_DEFAULT_SENDER: str = os.environ.get("MAIL_DEFAULT_SENDER",
+                                              "facilitate <noreply@localhost>")
+    #: seconds to wait for the mail server: a registration waits at most this long for it
+    MAIL_TIMEOUT: int = int(os.environ.get("MAIL_TIMEOUT", "10"))
+    MAIL_BACKEND: str = os.environ.get("MAIL_BACKEND", "")
+    MAIL_FILE_PATH: str | None = os.environ.get("MAIL_FILE_PATH")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE: bool = _env_bool("SESSION_COOKIE_SECURE", False)
@@ -79,6 +93,8 @@ class TestingConfig(Config):
     SOCKETIO_MESSAGE_QUEUE = None
     RATELIMIT_STORAGE_URI = "memory://"
     SESSION_COOKIE_SECURE = False
+    #: kept in memory; the mail tests send through a real SMTP server of their own
+    MAIL_BACKEND = "locmem"
 
 
 def resolve(app_config: dict[str, Any], instance_path: str) -> None:
@@ -92,6 +108,10 @@ def resolve(app_config: dict[str, Any], instance_path: str) -> None:
         app_config["UPLOADS_DIR"] = str(instance / "uploads")
     if not app_config.get("SECRET_KEY"):
         app_config["SECRET_KEY"] = _instance_secret(instance)
+    if not app_config.get("MAIL_BACKEND"):
+        app_config["MAIL_BACKEND"] = "smtp" if app_config.get("MAIL_SERVER") else "file"
+    if not app_config.get("MAIL_FILE_PATH"):
+        app_config["MAIL_FILE_PATH"] = str(instance / "mail")
 
 
 def _instance_secret(instance: Path) -> str:

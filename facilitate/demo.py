@@ -3,7 +3,6 @@ upcoming, loaded through the same operations a coordinator and the participants 
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -24,7 +23,7 @@ from .models import (
     Workshop,
 )
 from .plans import get_plan
-from .registration.operations import hash_token, register
+from .registration.operations import new_link, register
 from .series.operations import (
     close_registration,
     create_series,
@@ -193,8 +192,7 @@ def _room_lines(s: Session) -> Iterator[str]:
         return
     yield f"Live room console (log in first): /manage/workshops/{upcoming.id}/room"
     for index, registration in enumerate(upcoming.registrations[:2]):
-        token = secrets.token_urlsafe(32)
-        registration.token_hash = hash_token(token)
+        token = new_link(s, registration)
         registration.is_note_taker = index == 1
         role = "note-taker" if index == 1 else "participant"
         yield f"Live room as {registration.name} ({role}): /room/{token}"
@@ -275,9 +273,9 @@ def _published_memo(s: Session, workshop: Workshop, coordinator: Coordinator) ->
 def _attendees_of_29_3(s: Session, workshop: Workshop, at: datetime) -> None:
     wish_ids = []
     for index, (code, name, wish) in enumerate(ATTENDEES_29_3):
-        registration, _token, _created = register(s, workshop, {
+        registration = register(s, workshop, {
             "name": name, "email": f"osallistuja{index + 1}@example.fi", "organisation": code,
-            "wishes": [wish] if wish else []}, now=at)
+            "wishes": [wish] if wish else []}, now=at).registration
         if wish and "Työnkuvat" in wish:
             wish_ids += [w.id for w in registration.wishes]
     theme = next(t for t in workshop.themes if t.memo_phrase == "työnkuvista")

@@ -1,5 +1,5 @@
 """Unbound extensions, bound to an app in create_app: database, Socket.IO, Babel, login, CSRF,
-rate limits."""
+rate limits, mail."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_socketio import SocketIO
 from flask_wtf import CSRFProtect
 from sqlalchemy import URL, Engine, create_engine, event, make_url
@@ -81,5 +82,6 @@ socketio = SocketIO()
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+mail = Mail()
 #: Limits are declared in facilitate/ratelimits.py; the default key is the client address.
 limiter = Limiter(get_remote_address)

@@ -114,6 +114,14 @@ def parse(model: type[M], data: Any) -> M:
         raise invalid(error, model) from None
 
 
+def _own_message(model: type[BaseModel], loc: tuple[Any, ...]) -> Any:
+    # A field with one message for every refusal ("Valitse organisaatio.") says it when the
+    # field is left out too.
+    field = model.model_fields.get(str(loc[0])) if len(loc) == 1 else None
+    messages = [m.message for m in (field.metadata if field else ()) if isinstance(m, Message)]
+    return messages[-1] if messages else None
+
+
 def invalid(error: ValidationError, model: type[BaseModel]) -> Invalid:
     """A model's refusal as Invalid: each field's own message, keyed by its dotted path."""
     errors: dict[str, Any] = {}
@@ -121,7 +129,7 @@ def invalid(error: ValidationError, model: type[BaseModel]) -> Invalid:
     for problem in sorted(error.errors(), key=lambda p: p["type"] != "extra_forbidden"):
         field = ".".join(str(part) for part in problem["loc"])
         if problem["type"] == "missing":
-            message: Any = REQUIRED
+            message: Any = _own_message(model, problem["loc"]) or REQUIRED
         elif problem["type"] == "extra_forbidden":
             message = _l("Tuntematon kenttä. Sallitut kentät: %(fields)s.",
                          fields=", ".join(model.model_fields) or "-")

@@ -271,8 +271,8 @@ class Registration(Base):
     name: Mapped[str] = mapped_column(String(NAME_MAX_CHARS))
     #: lower-cased; one registration per address and workshop
     email: Mapped[str] = mapped_column(String(EMAIL_MAX_CHARS))
-    #: SHA-256 of the private link's token; the token itself is never stored
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: the language the participant registered in: every mail to them is written in it
+    language: Mapped[str] = mapped_column(String(5), default="fi", server_default="fi")
     is_note_taker: Mapped[bool] = mapped_column(Boolean, default=False)
     #: first joined the live room (or marked present by a coordinator): the memo's attendance
     attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -284,6 +284,71 @@ class Registration(Base):
     wishes: Mapped[list[Wish]] = relationship(
         back_populates="registration", order_by="Wish.id", cascade="all, delete-orphan"
     )
+    links: Mapped[list[RegistrationLink]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class RegistrationLink(Base):
+    """One private link to a registration. Each link sent by mail is a new one, and the earlier
+    ones keep working: asking for one's link (or registering the same address again) never
+    turns off a link the participant already holds."""
+
+    __tablename__ = "registration_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    #: SHA-256 of the link's token; the token itself is never stored
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    registration: Mapped[Registration] = relationship(back_populates="links")
+
+
+class MailKind(enum.StrEnum):
+    """Why a participant is mailed."""
+
+    CONFIRMATION = "confirmation"  # registered: private link and calendar event
+    LINK = "link"  # asked for their link again (or registered the same address again)
+    REMINDER = "reminder"  # the day before, with the room link
+    MEMO = "memo"  # the memo of a workshop they attended is published
+
+
+class OutgoingMail(Base):
+    """A message to a participant, kept until the mail server takes it and retried while it
+    does not. Its body carries a private link, so it is emptied once sent."""
+
+    __tablename__ = "outgoing_mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[MailKind] = mapped_column(_enum_column(MailKind, "mail_kind"))
+    to_address: Mapped[str] = mapped_column(String(EMAIL_MAX_CHARS))
+    subject: Mapped[str] = mapped_column(String(TITLE_MAX_CHARS))
+    text_body: Mapped[str] = mapped_column(Text, default="")
+    html_body: Mapped[str] = mapped_column(Text, default="")
+    #: a calendar event (.ics) sent along, if any
+    attachment_name: Mapped[str | None] = mapped_column(String(120))
+    attachment: Mapped[str | None] = mapped_column(Text)
+    #: what makes a message once-only ("reminder:<registration id>"): a second is never queued
+    once_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: when the next try is due; None once sent or given up
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    #: a sender is trying it until then, so two senders never send it twice
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    registration: Mapped[Registration | None] = relationship()
 
 
 class Wish(Base):

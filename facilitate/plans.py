@@ -30,7 +30,6 @@ from .models import FORMAT_MAX_CHARS, POLL_OPTIONS_MAX, TEXT_MAX_CHARS, TITLE_MA
 SLUG_PATTERN = "[a-z0-9-]+"
 SLUG_MAX_CHARS = 120
 _SLUG = re.compile(SLUG_PATTERN)
-_SLUG_MAX_CHARS = SLUG_MAX_CHARS
 _TIME = re.compile(r"(\d\d):(\d\d)")
 _TIME_WANTED = 'expected a time "HH:MM", e.g. "14:00"'
 
@@ -207,12 +206,12 @@ def load_plan(path: pathlib.Path) -> SessionPlan:
     """Read and validate one plan file; raises PlanError naming the first problem found."""
     path = pathlib.Path(path)
     slug = path.stem
-    if not _SLUG.fullmatch(slug) or len(slug) > _SLUG_MAX_CHARS:
+    if not _SLUG.fullmatch(slug) or len(slug) > SLUG_MAX_CHARS:
         raise PlanError(
             path,
             "(file name)",
             f"{path.name!r}: a plan's file name must be lower-case letters a-z, digits and "
-            f"hyphens (at most {_SLUG_MAX_CHARS}) followed by .toml",
+            f"hyphens (at most {SLUG_MAX_CHARS}) followed by .toml",
         )
     try:
         contents = _PLAN_FILE.validate_python(_read_toml(path))
@@ -240,7 +239,7 @@ def load_plans(directory: pathlib.Path | None = None) -> dict[str, SessionPlan]:
 def get_plan(slug: str, directory: pathlib.Path | None = None) -> SessionPlan:
     """The plan sessions/<slug>.toml; the slug is checked before it touches the filesystem."""
     directory = default_plans_dir() if directory is None else pathlib.Path(directory)
-    if not isinstance(slug, str) or not _SLUG.fullmatch(slug) or len(slug) > _SLUG_MAX_CHARS:
+    if not isinstance(slug, str) or not _SLUG.fullmatch(slug) or len(slug) > SLUG_MAX_CHARS:
         raise PlanError(
             directory,
             "slug",

@@ -12,9 +12,11 @@ from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from databases import fresh_database
 from flask import Flask, g
 from flask.testing import FlaskClient
+from mail_server import Inbox, free_port
 from sqlalchemy import delete, select
 
 from facilitate import create_app
@@ -191,9 +193,9 @@ def register(app: Flask) -> Callable[..., tuple[Any, str]]:
     def make(workshop: Workshop, **fields: Any) -> tuple[Any, str]:
         data = {"name": "Maija Meikäläinen", "email": f"{uuid.uuid4().hex[:8]}@example.fi",
                 "organisation": "varsinaissuomi", "wishes": ["Työnkuvat"]} | fields
-        registration, token, _created = register_op(db.session, workshop, data)
+        registered = register_op(db.session, workshop, data)
         db.session.commit()
-        return registration, token
+        return registered.registration, registered.token
 
     return make
 
@@ -261,3 +263,22 @@ def make_room(app: Flask, make_workshop: Callable[..., Workshop],
                     registration_ids)
 
     return make
+
+
+@pytest.fixture
+def smtp_port(app: Flask) -> int:
+    """The app mails over SMTP to this port on this machine (nothing listens there yet)."""
+    port = free_port()
+    state = app.extensions["mailman"]
+    state.backend, state.server, state.port, state.timeout = "smtp", "127.0.0.1", port, 5
+    return port
+
+
+@pytest.fixture
+def inbox(smtp_port: int) -> Iterator[Inbox]:
+    """A real SMTP server (aiosmtpd) on the app's mail port, and what it received."""
+    received = Inbox()
+    controller = Controller(received, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    yield received
+    controller.stop()

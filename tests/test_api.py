@@ -19,7 +19,16 @@ from sqlalchemy import func, select
 
 from facilitate.api.routes import ACCESS_ATTRIBUTE
 from facilitate.extensions import db
-from facilitate.models import Prompt, Registration, Series, Theme, Wish, Workshop
+from facilitate.models import (
+    MailKind,
+    OutgoingMail,
+    Prompt,
+    Registration,
+    Series,
+    Theme,
+    Wish,
+    Workshop,
+)
 from facilitate.timeutil import now_utc
 
 DOCUMENT = api_document()
@@ -275,7 +284,8 @@ def test_the_whole_story_through_the_api(app, coordinator, anonymous):
     assert [r["email"] for r in registrations.json["registrations"]] == ["maija@varha.fi"]
     text = registrations.get_data(as_text=True)
     stored = db.session.scalar(select(Registration))
-    assert "token_hash" not in text and stored.token_hash not in text and token not in text
+    assert "token_hash" not in text and token not in text
+    assert not any(link.token_hash in text for link in stored.links)
 
     # Wishes become themes: one a new theme, one into an existing theme of the plan.
     response = coordinator.post(
@@ -500,26 +510,25 @@ def test_unknown_or_malformed_invitation(anonymous):
     )
 
 
-def test_registering_again_updates_and_replaces_the_link(app, open_workshop, anonymous):
+def test_registering_an_address_again_changes_nothing_and_tells_nothing(
+        app, open_workshop, anonymous):
     url = _invite(open_workshop)
     first = anonymous.post(url, _registration_body(wishes=["Työnkuvat"]))
     assert first.status_code == 201
-    again = anonymous.post(
-        url,
-        _registration_body(
-            email="MAIJA@varha.fi", name="Maija M.", wishes=["Työnkuvat", "Kilpailutukset"]
-        ),
-    )
-    assert again.status_code == 200, again.json
-    assert again.json["registration"]["id"] == first.json["registration"]["id"]
+    again = anonymous.post(url, _registration_body(
+        email="MAIJA@varha.fi", name="Kaappaaja", wishes=["Työnkuvat", "Kilpailutukset"]))
+    # Only that a message went to the address: no registration, no token.
+    assert again.status_code == 202, again.json
+    assert again.json == {"message": "Lähetimme osoitteeseen maija@varha.fi viestin, jossa on "
+                                     "henkilökohtainen linkkisi. Sillä voit tarkistaa "
+                                     "ilmoittautumisesi."}
     assert _count(Registration) == 1
-    assert [x["text"] for x in again.json["registration"]["wishes"]] == [
-        "Työnkuvat",
-        "Kilpailutukset",
-    ]
-    _error(participant(app, first.json["token"]).get("/me"), 404, "not_found")
-    response = participant(app, again.json["token"]).get("/me")
-    assert (response.status_code, response.json["name"]) == (200, "Maija M.")
+    response = participant(app, first.json["token"]).get("/me")
+    assert (response.json["name"], [x["text"] for x in response.json["wishes"]]) == (
+        "Maija Meikäläinen", ["Työnkuvat"])
+    mails = db.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id)).all()
+    assert [(m.kind, m.to_address) for m in mails] == [
+        (MailKind.CONFIRMATION, "maija@varha.fi"), (MailKind.LINK, "maija@varha.fi")]
 
 
 def test_tampered_expired_and_missing_tokens(app, open_workshop, register):
@@ -990,3 +999,34 @@ def test_a_wrong_method_on_the_api_says_which_are_allowed(client):
     assert set(refused.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
     assert refused.json == {"error": "method_not_allowed",
                             "message": "Tätä toimintoa ei voi tehdä tällä osoitteella."}
+
+
+def test_a_field_left_out_gets_its_own_message(coordinator, anonymous, agenda, open_workshop):
+    workshop = agenda["mine"]["workshop"]
+    theme_id = agenda["mine"]["themes"][0]
+    w = f"/workshops/{workshop.id}"
+    cases = [
+        (anonymous.post(_invite(open_workshop), {"name": "Maija", "email": "m@varha.fi"}),
+         "organisation", "Valitse organisaatio."),
+        (coordinator.post(f"{w}/themes/{theme_id}/prompts", {"text": "Miksi?"}),
+         "kind", "Tuntematon kysymystyyppi. Valitse avoin kysymys, väite, äänestys tai kysymys "
+         "tasoittain."),
+        (coordinator.post(f"{w}/wishes/ungroup", {}), "wish_ids", "Valitse vähintään yksi toive."),
+        (coordinator.put(f"{w}/agenda", {}), "theme_ids",
+         "Järjestyksessä pitää olla tilaisuuden jokainen teema kerran."),
+        (coordinator.post("/series", {}), "title", "Kenttä on pakollinen."),
+    ]
+    for response, field, message in cases:
+        assert _error(response, 422, "invalid", field)["message"] == message
+
+
+def test_who_may_call_is_settled_before_the_body_is_read(app, anonymous, open_workshop):
+    for body in ("{ei jsonia", "[1]"):
+        response = anonymous.call("POST", "/series", check=True, data=body,
+                                  content_type="application/json")
+        _error(response, 401, "unauthorized")
+        stranger = participant(app, "x" * 43)
+        response = stranger.call("POST", "/me/wishes", data=body, content_type="application/json")
+        _error(response, 404, "not_found")
+    _error(anonymous.call("POST", "/series", data="title=x",
+                          content_type="application/x-www-form-urlencoded"), 401, "unauthorized")

@@ -4,6 +4,7 @@ archive and its stable download addresses."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -205,3 +206,30 @@ def test_preview_is_sanitised(coordinator_client, make_room):
     assert body["placeholders"] == 1
     too_long = coordinator_client.post(f"{url}/preview", {"markdown": "x" * 500_001})
     assert too_long.status_code == 422
+
+
+def test_publishing_mails_the_memo_to_those_who_attended_once(coordinator_client, make_room,
+                                                              inbox):
+    room, url = _prepare(coordinator_client, make_room)
+    absent = db.session.get_one(Registration, room.registration_ids["bertta"])
+    absent.attended_at = None
+    db.session.commit()
+    coordinator_client.get(url)
+    draft = _newest(room.workshop_id)
+    coordinator_client.post(url, {"markdown": _filled(draft.markdown), "based_on": "1"})
+    assert coordinator_client.post(f"{url}/versions/2/publish").status_code == 302
+    arrived = inbox.wait(2)
+    assert sorted(m["X-Envelope-To"] for m in arrived) == sorted(
+        db.session.get_one(Registration, room.registration_ids[name]).email
+        for name in ("anna", "cecilia"))
+    workshop = db.session.get_one(Workshop, room.workshop_id)
+    series = db.session.get_one(Series, workshop.series_id)
+    memo_url = f"http://localhost/series/{series.slug}/memos/{workshop.day.isoformat()}.html"
+    for message in arrived:
+        assert memo_url in message.get_body(preferencelist=("plain",)).get_content()
+    # A correction is published without mailing anyone again.
+    coordinator_client.post(url, {"markdown": _filled(draft.markdown) + "\nKorjaus.\n",
+                                  "based_on": "2"})
+    assert coordinator_client.post(f"{url}/versions/3/publish").status_code == 302
+    time.sleep(0.2)
+    assert len(inbox.messages) == 2

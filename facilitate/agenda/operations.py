@@ -27,6 +27,10 @@ from ..validation import clean_text, clean_texts
 #: Said of a prompt kind that is not one of PromptKind.
 KIND_REFUSED = _l("Tuntematon kysymystyyppi. Valitse avoin kysymys, väite, äänestys tai "
                   "kysymys tasoittain.")
+#: Said when no wish is chosen, and of a list that does not name wishes at all.
+CHOOSE_WISHES = _l("Valitse vähintään yksi toive.")
+#: Said of an agenda order that does not name every theme once.
+EVERY_THEME_ONCE = _l("Järjestyksessä pitää olla tilaisuuden jokainen teema kerran.")
 #: A prompt's text: (max_chars, required, multiline), as THEME_FIELDS.
 PROMPT_TEXT = (TEXT_MAX_CHARS, True, True)
 
@@ -121,7 +125,7 @@ def delete_theme(s: Session, theme: Theme, *, by: int | None = None) -> None:
 
 def _workshop_wishes(s: Session, workshop: Workshop, wish_ids: Sequence[int]) -> list[Wish]:
     if not wish_ids:
-        raise Invalid(_l("Valitse vähintään yksi toive."), field="wish_ids")
+        raise Invalid(CHOOSE_WISHES, field="wish_ids")
     wishes = list(s.scalars(
         select(Wish).join(Registration)
         .where(Wish.id.in_(wish_ids), Registration.workshop_id == workshop.id)
@@ -160,8 +164,7 @@ def reorder_themes(s: Session, workshop: Workshop, theme_ids: Sequence[int]) -> 
     current = {theme.id: theme for theme in workshop.themes}
     if (len(theme_ids) != len(current)
             or set(theme_ids) != set(current)):
-        raise Invalid(_l("Järjestyksessä pitää olla tilaisuuden jokainen teema kerran."),
-                      field="theme_ids")
+        raise Invalid(EVERY_THEME_ONCE, field="theme_ids")
     ordered = [current[theme_id] for theme_id in theme_ids]
     _renumber(ordered)
     s.flush()

@@ -11,7 +11,13 @@ from typing import Annotated, Any, ClassVar
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
-from ..agenda.operations import KIND_REFUSED, PROMPT_TEXT, THEME_FIELDS
+from ..agenda.operations import (
+    CHOOSE_WISHES,
+    EVERY_THEME_ONCE,
+    KIND_REFUSED,
+    PROMPT_TEXT,
+    THEME_FIELDS,
+)
 from ..fields import Flag, Id, Message, Text
 from ..models import (
     EMAIL_MAX_CHARS,
@@ -26,17 +32,17 @@ from ..series.operations import CLOCK_PATTERN, SERIES_TEXT_FIELDS, WORKSHOP_TEXT
 from ..validation import TEXT_REFUSED
 
 TEXTS_REFUSED = _l("Arvon pitää olla luettelo tekstejä.")
-IDS_REFUSED = _l("Arvon pitää olla luettelo tunnisteita (positiivisia kokonaislukuja).")
 
 #: A string whose content the operation checks (and words the message for); not text: refused.
 _String = Annotated[str, Strict(), Message(TEXT_REFUSED)]
 _NullableString = Annotated[Annotated[str, Strict()] | None, Message(TEXT_REFUSED)]
 _Clock = Annotated[_String, Field(json_schema_extra={"pattern": f"^{CLOCK_PATTERN}$"})]
 _Texts = Annotated[list[Annotated[str, Strict()]] | None, Message(TEXTS_REFUSED)]
-_Ids = Annotated[list[Id], Message(IDS_REFUSED)]
+_WishIds = Annotated[list[Id], Message(CHOOSE_WISHES)]
 _Name = Annotated[str, Text(NAME_MAX_CHARS)]
-_OrganisationCode = Annotated[str, Strict(), StringConstraints(min_length=1),
-                              Message(CHOOSE_ORGANISATION)]
+_OrganisationCode = Annotated[
+    str, Strict(), StringConstraints(min_length=1), Message(CHOOSE_ORGANISATION)
+]
 
 
 def _text(rule: tuple[int, bool, bool]) -> Any:
@@ -194,7 +200,7 @@ class ThemeCreate(ThemeUpdate):
     """A new theme at the end of the agenda."""
 
     title: _text(THEME_FIELDS["title"]) = Field(description="Agenda item title")
-    wish_ids: Annotated[list[Id] | None, Message(IDS_REFUSED)] = Field(
+    wish_ids: Annotated[list[Id] | None, Message(CHOOSE_WISHES)] = Field(
         None, description="Wishes of this workshop to group into the new theme"
     )
 
@@ -202,13 +208,13 @@ class ThemeCreate(ThemeUpdate):
 class WishIds(Body):
     """Wishes to act on."""
 
-    wish_ids: _Ids = Field(description="Wishes of this workshop")
+    wish_ids: _WishIds = Field(description="Wishes of this workshop")
 
 
 class AgendaOrder(Body):
     """The agenda's new order."""
 
-    theme_ids: _Ids = Field(
+    theme_ids: Annotated[list[Id], Message(EVERY_THEME_ONCE)] = Field(
         description="Every theme of the workshop exactly once, in the new order"
     )
 

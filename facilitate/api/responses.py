@@ -207,6 +207,12 @@ class RegistrationCreated(Closed):
     page_url: Url = Field(description="The participant's own page")
 
 
+class MailSent(Closed):
+    """A message was mailed to the address given; nothing else is told."""
+
+    message: str = Field(description="Readable, in the user's language")
+
+
 class Prompt(Answer):
     """A prompt under a theme."""
 

@@ -5,14 +5,19 @@ who may call it, its body (the `json` argument) and its answer in `route(...)`."
 from __future__ import annotations
 
 import functools
+from typing import Any
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from ..agenda import operations as agenda_ops
 from ..errors import Invalid
 from ..extensions import csrf, db, limiter
+from ..fields import ID_MAX
+from ..mail import delivery
+from ..mail import messages as mail_messages
 from ..models import Registration as RegistrationRow
 from ..models import Theme as ThemeRow
 from ..plans import PlanError, get_plan
@@ -39,6 +44,7 @@ from .requests import (
 )
 from .responses import (
     CsrfToken,
+    MailSent,
     Me,
     OpenApiDocument,
     Organisation,
@@ -61,11 +67,9 @@ from .responses import (
 from .spec import (
     ACCESS_ATTRIBUTE,
     COORDINATOR,
-    ID,
     PARTICIPANT,
     PUBLIC,
     UNSAFE_METHODS,
-    check_body,
     document,
     endpoint,
 )
@@ -74,12 +78,12 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 limiter.limit(API_PER_CLIENT)(bp)
 route = functools.partial(endpoint, bp)
 
-W = f"/workshops/<{ID}:workshop_id>"
-T = f"{W}/themes/<{ID}:theme_id>"
+W = "/workshops/<int:workshop_id>"
+T = f"{W}/themes/<int:theme_id>"
 
 
 @bp.before_request
-def _csrf_and_body() -> None:
+def _csrf() -> None:
     view = current_app.view_functions.get(request.endpoint or "")
     # Only the session cookie can be ridden by another site; a bearer token cannot, and an
     # anonymous request gets its 401 from the view.
@@ -90,7 +94,13 @@ def _csrf_and_body() -> None:
         and current_app.config.get("WTF_CSRF_ENABLED", True)
     ):
         csrf.protect()
-    check_body()
+
+
+@bp.url_value_preprocessor
+def _ids_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    # A number past the integer column's range would overflow the driver: it is not found.
+    if values and any(isinstance(v, int) and v > ID_MAX for v in values.values()):
+        abort(404)
 
 
 @bp.after_request
@@ -126,18 +136,26 @@ def organisations() -> OrganisationList:
 
 @route("POST", "/invitations/<invitation_token>/registrations", PUBLIC, "register",
        tag="Public", answer=RegistrationCreated, ok=201, errors=(409,), limit=registration_limit,
-       also={200: (RegistrationCreated, "The registration of the same address was updated")})
-def register(invitation_token: str, json: RegistrationCreate) -> tuple[RegistrationCreated, int]:
-    """Register through the invitation link (201), or update the registration of the same
-    address (200, new token; the old one stops working)."""
+       also={202: (MailSent, "The address was registered already: nothing was changed, and "
+                   "a new private link was mailed to it")})
+def register(invitation_token: str,
+             json: RegistrationCreate) -> tuple[RegistrationCreated | MailSent, int]:
+    """Register through the invitation link (201, with the private link, which is also
+    mailed); an address registered already changes nothing and gets its link by mail (202)."""
     workshop = series_ops.get_workshop_by_invitation(db.session, invitation_token)
-    registration, token, created = registration_ops.register(db.session, workshop, json.given())
+    registered = registration_ops.register(db.session, workshop, json.given(),
+                                           language=str(get_locale()))
+    queued = mail_messages.after_registration(db.session, registered)
     commit()
+    delivery.deliver(db.session, [queued.id])
+    if not registered.created:
+        return MailSent(
+            message=mail_messages.link_mailed_notice(registered.registration.email)), 202
     return RegistrationCreated(
-        registration=Registration.of(registration),
-        token=token,
-        page_url=url_for("registration.own_page", token=token, _external=True),
-    ), 201 if created else 200
+        registration=Registration.of(registered.registration),
+        token=registered.token,
+        page_url=url_for("registration.own_page", token=registered.token, _external=True),
+    ), 201
 
 
 # --- series and workshops -----------------------------------------------------------------
@@ -157,14 +175,14 @@ def create_series(json: SeriesCreate) -> tuple[Series, int]:
     return Series.of(series), 201
 
 
-@route("GET", f"/series/<{ID}:series_id>", COORDINATOR, "getSeries", tag="Series",
+@route("GET", "/series/<int:series_id>", COORDINATOR, "getSeries", tag="Series",
        answer=Series)
 def get_series(series_id: int) -> Series:
     """One series."""
     return Series.of(series_ops.get_series(db.session, series_id))
 
 
-@route("PATCH", f"/series/<{ID}:series_id>", COORDINATOR, "updateSeries", tag="Series",
+@route("PATCH", "/series/<int:series_id>", COORDINATOR, "updateSeries", tag="Series",
        answer=Series)
 def update_series(series_id: int, json: SeriesUpdate) -> Series:
     """Change the given fields of a series."""
@@ -174,7 +192,7 @@ def update_series(series_id: int, json: SeriesUpdate) -> Series:
     return Series.of(series)
 
 
-@route("GET", f"/series/<{ID}:series_id>/workshops", COORDINATOR, "listWorkshops",
+@route("GET", "/series/<int:series_id>/workshops", COORDINATOR, "listWorkshops",
        tag="Workshops", answer=WorkshopList)
 def list_workshops(series_id: int) -> WorkshopList:
     """A series' workshops by day."""
@@ -182,7 +200,7 @@ def list_workshops(series_id: int) -> WorkshopList:
     return WorkshopList(workshops=[Workshop.of(w) for w in series.workshops])
 
 
-@route("POST", f"/series/<{ID}:series_id>/workshops", COORDINATOR, "createWorkshop",
+@route("POST", "/series/<int:series_id>/workshops", COORDINATOR, "createWorkshop",
        tag="Workshops", answer=Workshop, ok=201)
 def create_workshop(series_id: int, json: WorkshopCreate) -> tuple[Workshop, int]:
     """Create a workshop, optionally from a session plan."""
@@ -364,7 +382,7 @@ def create_prompt(workshop_id: int, theme_id: int, json: PromptCreate) -> tuple[
     return Prompt.of(prompt), 201
 
 
-@route("PATCH", f"{T}/prompts/<{ID}:prompt_id>", COORDINATOR, "updatePrompt", tag="Prompts",
+@route("PATCH", f"{T}/prompts/<int:prompt_id>", COORDINATOR, "updatePrompt", tag="Prompts",
        answer=Prompt)
 def update_prompt(workshop_id: int, theme_id: int, prompt_id: int, json: PromptUpdate) -> Prompt:
     """Change a prompt's kind, text or options."""
@@ -374,7 +392,7 @@ def update_prompt(workshop_id: int, theme_id: int, prompt_id: int, json: PromptU
     return Prompt.of(prompt)
 
 
-@route("DELETE", f"{T}/prompts/<{ID}:prompt_id>", COORDINATOR, "deletePrompt", tag="Prompts",
+@route("DELETE", f"{T}/prompts/<int:prompt_id>", COORDINATOR, "deletePrompt", tag="Prompts",
        ok=204)
 def delete_prompt(workshop_id: int, theme_id: int, prompt_id: int) -> tuple[str, int]:
     """Remove a prompt from its theme."""
@@ -410,7 +428,7 @@ def add_wish(registration: RegistrationRow, json: WishText) -> tuple[Wish, int]:
     return Wish.of(wish), 201
 
 
-@route("PATCH", f"/me/wishes/<{ID}:wish_id>", PARTICIPANT, "updateWish", tag="Participant",
+@route("PATCH", "/me/wishes/<int:wish_id>", PARTICIPANT, "updateWish", tag="Participant",
        answer=Wish, errors=(409,))
 def update_wish(registration: RegistrationRow, wish_id: int, json: WishText) -> Wish:
     """Reword one's own wish while registration is open."""
@@ -419,7 +437,7 @@ def update_wish(registration: RegistrationRow, wish_id: int, json: WishText) -> 
     return Wish.of(wish)
 
 
-@route("DELETE", f"/me/wishes/<{ID}:wish_id>", PARTICIPANT, "deleteWish", tag="Participant",
+@route("DELETE", "/me/wishes/<int:wish_id>", PARTICIPANT, "deleteWish", tag="Participant",
        ok=204, errors=(409,))
 def delete_wish(registration: RegistrationRow, wish_id: int) -> tuple[str, int]:
     """Withdraw one's own wish (not once it is on the agenda)."""

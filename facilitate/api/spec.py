@@ -19,7 +19,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 
 from ..errors import DomainError
 from ..extensions import db
-from ..fields import ID_MAX, invalid
+from ..fields import invalid
 from ..registration import operations as registration_ops
 from .requests import Body
 from .responses import Error
@@ -28,9 +28,6 @@ from .responses import Error
 ACCESS_ATTRIBUTE = "api_access"
 COORDINATOR, PARTICIPANT, PUBLIC = "coordinator", "participant", "public"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
-#: A path segment naming a database row: ids outside the column's range are simply not found.
-ID = f"int(min=1, max={ID_MAX})"
 _BEARER = re.compile(r"Bearer +(\S+)", re.IGNORECASE)
 
 _DESCRIPTION = """\
@@ -67,6 +64,7 @@ def _refuse_invalid_body(_request: Any, _response: Any, error: Exception | None,
     # A refusal tells each field's own message in the caller's language, in the shape of every
     # other refusal (not pydantic's list).
     if isinstance(error, ValidationError):
+        # pydantic names the model that refused, not the class: body names are unique.
         raise invalid(error, Body.by_name[error.title]) from None
 
 
@@ -106,11 +104,12 @@ def endpoint(bp: Blueprint, method: str, rule: str, access: str, operation_id: s
              limit: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None,
              ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated view at `rule` for `method`, callable by `access`, answering
-    `ok` with `answer` (no body for 204) and documented with every error it can answer.
+    `ok` with `answer` (no body for 204) and documented with every error it can answer;
+    path ids are `<int:…>` (the blueprint answers 404 for one past the column's range).
 
     The view's `json` parameter, if it has one, is its body model; `also` adds answers with a
-    body besides `ok` (a create that finds the thing already there answers 200); `limit` is a
-    rate limit of facilitate.ratelimits, counted before anything else."""
+    body besides `ok` (a create that finds the thing already there answers 202); `limit` is a
+    rate limit of facilitate.ratelimits, counted for every request to the endpoint."""
 
     def register(view: Callable[..., Any]) -> Callable[..., Any]:
         body = "json" in view.__annotations__
@@ -132,7 +131,8 @@ def endpoint(bp: Blueprint, method: str, rule: str, access: str, operation_id: s
         validated = api_spec.validate(
             resp=Response(**answers), tags=[tag], operation_id=operation_id,
             security=_security(access, unsafe))(view)
-        guarded = _ACCESS[access](validated)
+        # The caller is let in (or not) before anything of the body is read.
+        guarded = _ACCESS[access](_body_checked(validated) if body else validated)
         guarded.__doc__ = f"{view.__doc__}\n\nWho may call: {_WHO[access]}."
         setattr(guarded, ACCESS_ATTRIBUTE, access)
         if limit is not None:
@@ -185,11 +185,17 @@ _ACCESS: dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]] = {
 _WHO = {COORDINATOR: "Coordinator", PARTICIPANT: "Participant (Bearer token)", PUBLIC: "Anyone"}
 
 
-def check_body() -> None:
-    """Refuse a body that is not a JSON object before any model reads it (spectree would take
-    malformed JSON, or a form, for an empty object)."""
-    if request.method not in _BODY_METHODS:
-        return
+def _body_checked(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _check_body()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _check_body() -> None:
+    # Before spectree reads it: it would take malformed JSON, or a form, for an empty object.
     if not request.is_json:
         # Checked on the header, not the data: a form body may already have been consumed.
         if request.mimetype or request.content_length:

@@ -30,6 +30,7 @@ from ..errors import Conflict, Invalid
 from ..export import MEDIA_TYPES
 from ..export.html import render_body
 from ..extensions import db
+from ..mail import delivery, messages
 from ..models import MEMO_MAX_CHARS, TEXT_MAX_CHARS, TITLE_MAX_CHARS, Workshop
 from ..series.operations import get_series_by_slug, get_workshop
 from ..web import commit
@@ -225,7 +226,9 @@ def publish(workshop_id: int, number: int) -> Any:
         newest = ops.versions_of(s, workshop)[0]
         return _editor_page(workshop, newest.markdown, newest.number,
                             publish_error=error.message, status=error.status)
+    queued = messages.memo_published(s, workshop)
     commit()
+    delivery.deliver(s, [mail.id for mail in queued])
     flash(_("Versio %(number)s julkaistiin arkistoon.", number=number), "success")
     return redirect(url_for("memo.editor", workshop_id=workshop.id))
 

@@ -7,6 +7,7 @@ import hashlib
 import io
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from ..models import (
     Organisation,
     OrganisationKind,
     Registration,
+    RegistrationLink,
     Wish,
     Workshop,
 )
@@ -125,10 +127,20 @@ def require_open(workshop: Workshop, now: datetime) -> None:
                           "muuttaa; ota yhteyttä järjestäjään."))
 
 
-def register(s: Session, workshop: Workshop, data: dict[str, Any],
-             now: datetime | None = None) -> tuple[Registration, str, bool]:
-    """Sign up, or update the sign-up of the same address; returns (registration, link token,
-    created). Registering again adds new wishes, keeps the old ones, and issues a new link."""
+@dataclass(frozen=True)
+class Registered:
+    """What registering did: a new registration, or none (the address was registered
+    already); either way a new private link, to be mailed to that address."""
+
+    registration: Registration
+    token: str
+    created: bool
+
+
+def register(s: Session, workshop: Workshop, data: dict[str, Any], *, language: str = "fi",
+             now: datetime | None = None) -> Registered:
+    """Sign up. An address that is already registered changes nothing: whoever typed it only
+    gets a new link mailed to that address, so nobody takes over another's registration."""
     now = now or now_utc()
     require_open(workshop, now)
     errors = Collector()
@@ -139,26 +151,26 @@ def register(s: Session, workshop: Workshop, data: dict[str, Any],
     wishes = _clean_wishes(errors, data.get("wishes"))
     errors.raise_if_any()
 
+    with s.no_autoflush:
+        registration = s.scalar(select(Registration).where(
+            Registration.workshop_id == workshop.id, Registration.email == email))
+    if registration is not None:
+        if organisation in s.new:
+            s.expunge(organisation)  # typed in, but nothing is changed
+        return Registered(registration, new_link(s, registration), created=False)
+    registration = Registration(workshop=workshop, email=email, name=name,
+                                organisation=organisation, language=language,
+                                wishes=[Wish(text=text) for text in dict.fromkeys(wishes)])
+    s.add(registration)
+    return Registered(registration, new_link(s, registration), created=True)
+
+
+def new_link(s: Session, registration: Registration) -> str:
+    """A new private link to the registration (its token); the earlier links keep working."""
     token = secrets.token_urlsafe(32)
-    registration = s.scalar(select(Registration).where(
-        Registration.workshop_id == workshop.id, Registration.email == email))
-    created = registration is None
-    if registration is None:
-        registration = Registration(workshop=workshop, email=email, name=name,
-                                    organisation=organisation, token_hash=hash_token(token))
-        s.add(registration)
-    else:
-        registration.name = name
-        registration.organisation = organisation
-        registration.token_hash = hash_token(token)
-    known = {wish.text for wish in registration.wishes}
-    new = [text for text in wishes if text not in known]
-    if len(registration.wishes) + len(new) > WISHES_MAX_PER_REGISTRATION:
-        raise Invalid(_l("Enintään %(limit)s toivetta.", limit=WISHES_MAX_PER_REGISTRATION),
-                      field="wishes")
-    registration.wishes.extend(Wish(text=text) for text in new)
+    registration.links.append(RegistrationLink(token_hash=hash_token(token)))
     s.flush()
-    return registration, token, created
+    return token
 
 
 def link_expires_at(workshop: Workshop, days_after: int = DEFAULT_LINK_DAYS_AFTER_WORKSHOP
@@ -174,15 +186,14 @@ def find_registration(s: Session, token: Any, now: datetime | None = None,
     if not is_token(token):
         raise NotFound(_l("Linkki ei ole voimassa. Tarkista, että kopioit sen kokonaan."))
     registration = s.scalar(
-        select(Registration)
-        .where(Registration.token_hash == hash_token(token))
+        select(Registration).join(RegistrationLink)
+        .where(RegistrationLink.token_hash == hash_token(token))
         # the workshop decides whether the link has expired; wishes load when a page uses them
         # (joining the room, the busiest caller, never does)
         .options(joinedload(Registration.workshop))
     )
     if registration is None:
-        raise NotFound(_l("Linkki ei ole voimassa. Jos ilmoittauduit uudelleen, käytä "
-                          "uusinta linkkiä."))
+        raise NotFound(_l("Linkki ei ole voimassa. Tarkista, että kopioit sen kokonaan."))
     if link_expires_at(registration.workshop, days_after) <= now:
         raise Gone(_l("Linkki on vanhentunut, koska tilaisuus on päättynyt."))
     return registration

@@ -14,10 +14,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..errors import Conflict, Invalid
 from ..extensions import db
+from ..mail import delivery, messages
 from ..models import WISH_MAX_CHARS, Registration
 from ..ratelimits import registration_limit
 from ..series.operations import get_workshop_by_invitation, registration_state
@@ -52,19 +54,27 @@ def register_form(invitation_token: str) -> Any:
     status = 200
     if request.method == "POST":
         try:
-            registration, token, created = ops.register(
-                db.session, workshop, registration_data(request.form))
+            registered = ops.register(db.session, workshop, registration_data(request.form),
+                                      language=str(get_locale()))
+            queued = messages.after_registration(db.session, registered)
             commit()
-            flash(_("Kiitos, ilmoittautumisesi on tallennettu.") if created else
-                  _("Ilmoittautumisesi on päivitetty. Aiempi henkilökohtainen linkkisi ei enää "
-                    "toimi; käytä tämän sivun osoitetta."), "success")
-            return redirect(url_for("registration.own_page", token=token))
         except Invalid as error:
             db.session.rollback()
             errors, status = error.errors, 422
         except Conflict as error:
             db.session.rollback()
             errors, status = {"form": error.message}, 409
+        else:
+            # Saved whatever the mail server says: a message it refuses is tried again later.
+            delivery.deliver(db.session, [queued.id])
+            if not registered.created:
+                flash(messages.link_mailed_notice(registered.registration.email), "success")
+                return redirect(url_for("registration.register_form",
+                                        invitation_token=invitation_token))
+            flash(_("Kiitos, ilmoittautumisesi on tallennettu. Lähetimme vahvistuksen ja "
+                    "henkilökohtaisen linkin osoitteeseen %(email)s.",
+                    email=registered.registration.email), "success")
+            return redirect(url_for("registration.own_page", token=registered.token))
     return render_template(
         "registration/form.html", workshop=workshop, form=request.form, errors=errors,
         state=registration_state(workshop), organisations=ops.list_organisations(db.session),

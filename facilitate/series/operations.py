@@ -93,8 +93,8 @@ def get_series_by_slug(s: Session, slug: str, *, public_only: bool = False) -> S
 def _clean_series_fields(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     errors = Collector()
     cleaned: dict[str, Any] = clean_texts(errors, data, SERIES_TEXT_FIELDS, partial=partial)
-    if "is_public" in data:
-        cleaned["is_public"] = bool(data["is_public"])
+    if "is_public" in data:  # a bool: the form's checkbox, or the API's typed body
+        cleaned["is_public"] = data["is_public"]
     errors.raise_if_any()
     return cleaned
 

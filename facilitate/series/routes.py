@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 from .. import uploads
 from ..errors import Invalid
 from ..extensions import db
+from ..mail import delivery
 from ..memo.operations import published_memos
 from ..models import Presentation
 from ..plans import PlanError, get_plan, load_plans
@@ -177,6 +178,7 @@ def _workshop_page(workshop: Any, errors: dict[str, Any], form: Any, status: int
         "series/workshop.html", workshop=workshop, errors=errors, form=form,
         state=ops.registration_state(workshop),
         registrations=list_registrations(db.session, workshop),
+        mail=delivery.status(db.session, workshop),
     ), status
 
 

@@ -98,7 +98,7 @@ def test_refused_connections_say_why(room: Any, room_server: Any) -> None:
         return reasons[-1]
 
     assert refusal(token="x" * 43) == {
-        "message": "Linkki ei ole voimassa. Jos ilmoittauduit uudelleen, käytä uusinta linkkiä.",
+        "message": "Linkki ei ole voimassa. Tarkista, että kopioit sen kokonaan.",
         "data": {"error": "not_found"}}
     assert refusal(workshop_id=room.workshop_id)["data"] == {"error": "forbidden"}  # no login
     assert refusal(nothing="here")["message"] == (
