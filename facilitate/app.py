@@ -54,6 +54,7 @@ def build_app(config: dict[str, Any] | type | None = None) -> Flask:
     from .agenda.routes import bp as agenda_bp
     from .api.routes import bp as api_bp
     from .audit.routes import bp as audit_bp
+    from .joining.routes import bp as joining_bp
     from .mail.routes import bp as mail_bp
     from .memo.routes import bp as memo_bp
     from .organisations.routes import bp as organisations_bp
@@ -63,7 +64,7 @@ def build_app(config: dict[str, Any] | type | None = None) -> Flask:
     from .series.routes import bp as series_bp
 
     for blueprint in (series_bp, accounts_bp, registration_bp, agenda_bp, organisations_bp,
-                      room_bp, memo_bp, mail_bp, audit_bp, api_bp):
+                      room_bp, memo_bp, mail_bp, joining_bp, audit_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie-authenticated writes
 

@@ -237,6 +237,11 @@ class Workshop(Base):
     plan: Mapped[str | None] = mapped_column(String(120))
     #: the secret part of the invitation link that reaches the registration form
     invitation_token: Mapped[str] = mapped_column(String(64), unique=True)
+    #: the short code people type or scan on the day (/j/<code>); see facilitate/joining
+    join_code: Mapped[str] = mapped_column(String(8), unique=True)
+    #: whether someone who did not register may join by the code, giving name and address
+    walk_ins_allowed: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                   server_default=false())
     registration_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from limits import parse
@@ -38,6 +38,9 @@ API_PER_CLIENT = "600 per minute"
 #: Live-room connections from one client address: a whole county office behind one address
 #: reconnecting after a restart (with back-off) stays well inside this.
 ROOM_CONNECTS_PER_CLIENT = "300 per minute"
+#: links asked for by mail on the join page, for one address, and from one client address
+LINK_REQUESTS_PER_ADDRESS = "3 per hour"
+LINK_REQUESTS_PER_CLIENT = "30 per hour"
 
 
 def client_address() -> str:
@@ -132,6 +135,27 @@ def registration_refused_message() -> Any:
 registration_limit = limiter.shared_limit(
     REGISTRATIONS_PER_CLIENT, scope="registration", methods=["POST"],
     error_message=registration_refused_message)
+
+
+def link_requests_refused_message() -> Any:
+    """The 429 message of asking for one's link by mail, in the user's language."""
+    return _l("Linkkiä on pyydetty liian monta kertaa. Yritä tunnin kuluttua uudelleen tai "
+              "ota yhteyttä järjestäjään.")
+
+
+def _typed_address() -> str:
+    # Counted per address as typed, in any case: one inbox, however its owner spells it.
+    return "link-address:" + request.form.get("email", "").strip().lower()
+
+
+#: Asking for one's link by mail, counted per address, so nobody floods another's inbox
+#: through it ...
+link_requests_per_address = limiter.limit(
+    LINK_REQUESTS_PER_ADDRESS, key_func=_typed_address, methods=["POST"],
+    error_message=link_requests_refused_message)
+#: ... and per client address.
+link_requests_per_client = limiter.limit(
+    LINK_REQUESTS_PER_CLIENT, methods=["POST"], error_message=link_requests_refused_message)
 
 
 def room_connect_allowed() -> bool:

@@ -13,6 +13,7 @@ from flask import (
     render_template,
     request,
     session,
+    url_for,
 )
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -40,6 +41,26 @@ def select_locale() -> str:
     if session.get("lang") in languages:
         return session["lang"]
     return "sv" if request.accept_languages.best_match(("fi", "sv")) == "sv" else languages[0]
+
+
+def site_address() -> str:
+    """Where people reach the site: PUBLIC_BASE_URL, else the address of this request. Outside
+    a request (cron) only PUBLIC_BASE_URL can say it."""
+    base: str = current_app.config["PUBLIC_BASE_URL"]
+    if base:
+        return base.rstrip("/")
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    raise DomainError(_l("Aseta PUBLIC_BASE_URL (sivuston osoite), jotta komentoriviltä "
+                         "lähetettyjen viestien linkit osoittavat oikeaan paikkaan."))
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute address at site_address(), for mails and QR codes."""
+    if has_request_context() and not current_app.config["PUBLIC_BASE_URL"]:
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=site_address()):
+        return url_for(endpoint, _external=True, **values)
 
 
 def wants_json() -> bool:

@@ -31,6 +31,8 @@ ACTIONS: dict[str, Any] = {
     "workshop.update": _l("muutti tilaisuuden tietoja"),
     "registration.open": _l("avasi ilmoittautumisen"),
     "registration.close": _l("sulki ilmoittautumisen"),
+    "walk_ins.on": _l("salli liittymisen koodilla ilman ilmoittautumista"),
+    "walk_ins.off": _l("kielsi liittymisen koodilla ilman ilmoittautumista"),
     "presentation.delete": _l("poisti alustuksen %(presentation)s"),
     "theme.delete": _l("poisti teeman %(theme)s"),
     "prompt.delete": _l("poisti kysymyksen %(prompt)s"),

@@ -4,24 +4,21 @@ OutgoingMail in the caller's unit of work."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
-from typing import Any
 
-from flask import current_app, has_request_context, render_template, request, url_for
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..errors import DomainError
 from ..memo.addresses import memo_address
 from ..models import MailKind, OutgoingMail, Registration, Room, RoomStatus, Workshop
 from ..registration.calendar import workshop_event
 from ..registration.operations import Registered, new_link
 from ..text import render_markdown
 from ..timeutil import now_utc
+from ..web import external_url, site_address
 
 
 def after_registration(s: Session, registered: Registered) -> OutgoingMail:
@@ -70,7 +67,7 @@ def memo_published(s: Session, workshop: Workshop) -> list[OutgoingMail]:
     attended = s.scalars(select(Registration).where(
         Registration.workshop_id == workshop.id, Registration.attended_at.is_not(None))
         .order_by(Registration.id))
-    url = memo_address(_site(), series.slug, workshop.day, "html")
+    url = memo_address(site_address(), series.slug, workshop.day, "html")
     queued = []
     for registration in attended:
         key = f"memo:{registration.id}"
@@ -93,11 +90,11 @@ def _queue(s: Session, registration: Registration, kind: MailKind, *, token: str
            memo_url: str | None = None, once_key: str | None = None,
            calendar: bool = False) -> OutgoingMail:
     workshop = registration.workshop
-    with _links(), force_locale(registration.language):
+    with force_locale(registration.language):
         urls: dict[str, str] = {}
         if token is not None:
-            urls = {"page_url": url_for("registration.own_page", token=token, _external=True),
-                    "room_url": url_for("room.join", token=token, _external=True)}
+            urls = {"page_url": external_url("registration.own_page", token=token),
+                    "room_url": external_url("room.join", token=token)}
         if memo_url is not None:
             urls["memo_url"] = memo_url
         text = render_template(f"mail/{kind.value}.txt", registration=registration,
@@ -122,24 +119,3 @@ def _queued(s: Session, once_key: str) -> bool:
     return s.scalar(select(OutgoingMail.id).where(OutgoingMail.once_key == once_key)) is not None
 
 
-def _site() -> str:
-    """Where the mails' links point: PUBLIC_BASE_URL, else the request's own address."""
-    base: str = current_app.config["PUBLIC_BASE_URL"]
-    if base:
-        return base.rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    raise DomainError(_("Aseta PUBLIC_BASE_URL (sivuston osoite), jotta komentoriviltä "
-                        "lähetettyjen viestien linkit osoittavat oikeaan paikkaan."))
-
-
-@contextmanager
-def _links() -> Iterator[Any]:
-    """Absolute links in PUBLIC_BASE_URL when set (and outside a request, where there is no
-    other address to use)."""
-    base = current_app.config["PUBLIC_BASE_URL"]
-    if has_request_context() and not base:
-        yield None
-        return
-    with current_app.test_request_context(base_url=_site()) as context:
-        yield context

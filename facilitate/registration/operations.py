@@ -138,11 +138,14 @@ class Registered:
 
 
 def register(s: Session, workshop: Workshop, data: dict[str, Any], *, language: str = "fi",
-             now: datetime | None = None) -> Registered:
-    """Sign up. An address that is already registered changes nothing: whoever typed it only
-    gets a new link mailed to that address, so nobody takes over another's registration."""
+             walk_in: bool = False, now: datetime | None = None) -> Registered:
+    """Sign up while registration is open, or on the day as a walk-in (the joining rules
+    decide when). An address that is already registered changes nothing: whoever typed it
+    only gets a new link mailed to that address, so nobody takes over another's
+    registration."""
     now = now or now_utc()
-    require_open(workshop, now)
+    if not walk_in:
+        require_open(workshop, now)
     errors = Collector()
     name = clean_text(errors, "name", data.get("name"), max_chars=NAME_MAX_CHARS)
     email = clean_email(errors, "email", data.get("email"))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..audit import operations as audit
 from ..errors import Collector, Conflict, Invalid, NotFound
+from ..joining import codes as join_codes
 from ..models import (
     FORMAT_MAX_CHARS,
     TEXT_MAX_CHARS,
@@ -264,6 +265,7 @@ def create_workshop(s: Session, series: Series, data: dict[str, Any],
             data.setdefault("ends_at", plan.ends_at)
     cleaned = _clean_workshop_fields(data, partial=False)
     workshop = Workshop(series=series, invitation_token=secrets.token_urlsafe(24),
+                        join_code=join_codes.new_code(s),
                         plan=plan.slug if plan else None, **cleaned)
     s.add(workshop)
     if plan is not None:

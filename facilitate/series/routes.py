@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 from .. import uploads
 from ..errors import Invalid
 from ..extensions import db
+from ..joining import codes as join_codes
 from ..mail import delivery
 from ..memo.operations import published_memos
 from ..models import Presentation
@@ -179,6 +180,7 @@ def _workshop_page(workshop: Any, errors: dict[str, Any], form: Any, status: int
         state=ops.registration_state(workshop),
         registrations=list_registrations(db.session, workshop),
         mail=delivery.status(db.session, workshop),
+        join_code=join_codes.shown(workshop.join_code),
     ), status
 
 

@@ -52,9 +52,9 @@ def workshop(live_server: str, live_database_url: str) -> Iterator[dict[str, Any
         open_registration(s, workshop, now_utc() + timedelta(hours=12))
         people = {}
         for name, county in (("Anna Aalto", "varsinaissuomi"), ("Bertta Berg", "satakunta")):
-            _registration, token, _ = register(s, workshop, {
+            token = register(s, workshop, {
                 "name": name, "email": f"{name.split()[0].lower()}@example.fi",
-                "organisation": county, "wishes": []})
+                "organisation": county, "wishes": []}).token
             people[name.split()[0].lower()] = token
         s.commit()
         yield {"id": workshop.id, "tokens": people}

@@ -47,9 +47,9 @@ def past_workshop(live_server: str, live_database_url: str) -> Iterator[dict[str
         opened = now_utc() - timedelta(days=10)
         open_registration(s, workshop, opened + timedelta(days=5), now=opened)
         for name, county in (("Anna Aalto", "varsinaissuomi"), ("Bertta Berg", "satakunta")):
-            registration, _token, _ = register(s, workshop, {
+            registration = register(s, workshop, {
                 "name": name, "email": f"{name.split()[0].lower()}@example.fi",
-                "organisation": county, "wishes": []}, now=opened + timedelta(days=1))
+                "organisation": county, "wishes": []}, now=opened + timedelta(days=1)).registration
             registration.attended_at = now_utc()
         for theme in workshop.themes[1:]:
             s.add(Note(theme_id=theme.id, text=f"Muistiinpano: {theme.title}.", version=1))

@@ -55,6 +55,13 @@ def test_every_other_page_passes_axe(new_page: Callable[[], Page], axe_check: Ax
     coordinator.get_by_role("button", name="Avaa ilmoittautuminen").click()
     invitation = coordinator.get_by_label("Kutsulinkki osallistujille").input_value()
     axe_check(coordinator)
+    # The day's join code and its QR code; walk-ins allowed from here.
+    join_code = coordinator.locator(".join-code").inner_text()
+    expect(coordinator.get_by_role("img", name=re.compile("^QR-koodi"))).to_be_visible()
+    coordinator.get_by_role("button", name="Salli liittyminen ilmoittautumatta").click()
+    expect(coordinator.get_by_role("button", name="Kiellä liittyminen ilmoittautumatta")) \
+        .to_be_visible()
+    axe_check(coordinator)
 
     # The workshop's audit log says that registration was opened, and by whom.
     coordinator.get_by_role("link", name="Tapahtumaloki").click()
@@ -106,6 +113,35 @@ def test_every_other_page_passes_axe(new_page: Callable[[], Page], axe_check: Ax
     expect(participant.get_by_role("status")).to_contain_text("huone avautuu")
     axe_check(participant)
 
+    # Someone who did not register joins by the code, typed with the keyboard.
+    walk_in = new_page()
+    walk_in.goto("/")
+    walk_in.get_by_role("link", name="Liity koodilla").click()
+    axe_check(walk_in)
+    walk_in.get_by_label("Tilaisuuden koodi").fill("XX-1")
+    walk_in.keyboard.press("Enter")
+    expect(walk_in.get_by_role("alert")).to_contain_text("Koodissa on kuusi merkkiä")
+    axe_check(walk_in)
+    walk_in.get_by_label("Tilaisuuden koodi").fill(join_code.lower())
+    walk_in.keyboard.press("Enter")
+    expect(walk_in.get_by_role("heading", level=1)).to_contain_text("Liity:")
+    axe_check(walk_in)
+    walk_in.get_by_label("Sähköposti, jolla ilmoittauduit").fill("saara@example.fi")
+    walk_in.get_by_role("button", name="Lähetä linkkini").click()
+    expect(walk_in.locator(".flashes").get_by_role("status")).to_contain_text(
+        "Lähetimme osoitteeseen saara@example.fi viestin")
+    axe_check(walk_in)
+    walk_in.get_by_role("button", name="Liity tilaisuuteen").click()
+    expect(walk_in.get_by_role("alert").first).to_contain_text("Korjaa seuraavat kohdat")
+    axe_check(walk_in)
+    walk_in.get_by_label(re.compile("^Nimi")).fill("Ville Vieras")
+    walk_in.get_by_label(re.compile("^Sähköposti$|^Sähköposti \\(")).fill("ville@example.fi")
+    walk_in.get_by_label(re.compile("^Organisaatio")).select_option(
+        label="Lapin hyvinvointialue (Lapha)")
+    walk_in.get_by_role("button", name="Liity tilaisuuteen").click()
+    expect(walk_in.get_by_role("status")).to_contain_text("huone avautuu")
+    axe_check(walk_in)
+
     # An error page, and the Swedish interface.
     visitor = new_page()
     visitor.goto("/series/ei-tallaista-sarjaa")
@@ -117,4 +153,4 @@ def test_every_other_page_passes_axe(new_page: Callable[[], Page], axe_check: Ax
     visitor.goto(invitation)
     axe_check(visitor)
 
-    visits.assert_all_checked(at_least=18)
+    visits.assert_all_checked(at_least=25)

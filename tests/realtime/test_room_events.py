@@ -293,6 +293,7 @@ def test_an_edit_based_before_the_kept_history_is_gone_and_history_gives_the_tex
     first = uuid.uuid4().hex
     assert bertta.change("note.edit", first, theme_id=theme, base_version=0, ops=["alku"])["ok"]
     # more edits than the server keeps, made by someone else
+    db.session.expire_all()  # the server gave bertta the role: this session reads it afresh
     others = Actor(workshop_id=room.workshop_id, registration_id=bertta_id)
     for version in range(1, NOTE_HISTORY_KEPT + 2):
         edit_note(db.session, others, theme, version, ["x", 3 + version], f"other-{version:04d}")
