@@ -12,7 +12,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from facilitate.extensions import db
-from facilitate.models import Presentation
+from facilitate.models import Presentation, Workshop
 from facilitate.series.operations import RegistrationState, registration_state
 
 
@@ -198,3 +198,23 @@ def test_no_cell_of_the_attendee_list_is_a_formula(coordinator_client, make_work
     assert "'@SUM(1+1)" in cells and "'-x@example.fi" in cells
     for cell in cells:
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+def test_a_workshop_from_a_plan_takes_the_plans_times_when_left_blank(coordinator_client,
+                                                                      make_series):
+    series = make_series()
+    url = f"/manage/series/{series.id}"
+    coordinator_client.get(url)
+    blank = {"title": "", "starts_at": "", "ends_at": "", "format": "", "description": "",
+             "day": "2030-03-29"}
+    response = coordinator_client.post(f"{url}/workshops",
+                                       blank | {"plan": "johdon-vertaisreflektio"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    workshop = db.session.scalars(select(Workshop).where(Workshop.series_id == series.id)).one()
+    assert (workshop.starts_at.hour, workshop.ends_at.hour) == (14, 16)
+    # A plan that names no times: each error says which time is missing.
+    response = coordinator_client.post(f"{url}/workshops", blank | {"plan": "verkostoyhteistyo"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Anna alkamisaika muodossa TT:MM, esimerkiksi 14:00." in page
+    assert "Anna päättymisaika muodossa TT:MM, esimerkiksi 16:00." in page

@@ -195,6 +195,13 @@ CLOCK_PATTERN = r"(\d{1,2})[:.](\d{2})"
 _CLOCK = re.compile(CLOCK_PATTERN)
 
 
+#: Each time field's message, naming it: both appear on one form.
+_CLOCK_REFUSED = {
+    "starts_at": _l("Anna alkamisaika muodossa TT:MM, esimerkiksi 14:00."),
+    "ends_at": _l("Anna päättymisaika muodossa TT:MM, esimerkiksi 16:00."),
+}
+
+
 def _parse_time(errors: Collector, field: str, value: Any) -> time | None:
     # "14:00" from forms and the API, "9.30" as Finns write it.
     if isinstance(value, time):
@@ -203,7 +210,7 @@ def _parse_time(errors: Collector, field: str, value: Any) -> time | None:
         hour, minute = int(match.group(1)), int(match.group(2))
         if hour < 24 and minute < 60:
             return time(hour, minute)
-    errors.add(field, _l("Anna kellonaika muodossa TT:MM."))
+    errors.add(field, _CLOCK_REFUSED[field])
     return None
 
 
