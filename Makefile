@@ -12,6 +12,7 @@ CHROMIUM ?= /usr/bin/chromium
 run: install
 	$(BIN)/facilitate db upgrade
 	$(BIN)/facilitate demo
+	$(BIN)/facilitate prepare-words
 	$(BIN)/facilitate run
 
 test: install-test chromium nginx

@@ -74,6 +74,8 @@ class Config:
     MAIL_TIMEOUT: int = int(os.environ.get("MAIL_TIMEOUT", "10"))
     MAIL_BACKEND: str = os.environ.get("MAIL_BACKEND", "")
     MAIL_FILE_PATH: str | None = os.environ.get("MAIL_FILE_PATH")
+    #: The word cloud's dictionaries, as tries on disk (`facilitate prepare-words` builds them).
+    WORD_INDEX_DIR: str | None = os.environ.get("WORD_INDEX_DIR")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE: bool = _env_bool("SESSION_COOKIE_SECURE", False)
@@ -110,6 +112,13 @@ def resolve(app_config: dict[str, Any], instance_path: str) -> None:
         app_config["SECRET_KEY"] = _instance_secret(instance)
     if not app_config.get("MAIL_BACKEND"):
         app_config["MAIL_BACKEND"] = "smtp" if app_config.get("MAIL_SERVER") else "file"
+    if app_config["MAIL_BACKEND"] == "smtp" and not app_config.get("PUBLIC_BASE_URL"):
+        # Otherwise a mail's private link would take the host from whatever Host header the
+        # request that caused it sent: anyone could have a victim mailed a link to their site.
+        raise RuntimeError("MAIL_SERVER is set but PUBLIC_BASE_URL is not: set it to the "
+                           "site's address (https://…) so that mailed links point there.")
+    if not app_config.get("WORD_INDEX_DIR"):
+        app_config["WORD_INDEX_DIR"] = str(instance / "word-index")
     if not app_config.get("MAIL_FILE_PATH"):
         app_config["MAIL_FILE_PATH"] = str(instance / "mail")
 

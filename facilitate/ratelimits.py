@@ -38,8 +38,10 @@ API_PER_CLIENT = "600 per minute"
 #: Live-room connections from one client address: a whole county office behind one address
 #: reconnecting after a restart (with back-off) stays well inside this.
 ROOM_CONNECTS_PER_CLIENT = "300 per minute"
+#: links mailed to one address in an hour, however asked for (facilitate.mail.messages)
+LINK_MAILS_PER_HOUR = 3
 #: links asked for by mail on the join page, for one address, and from one client address
-LINK_REQUESTS_PER_ADDRESS = "3 per hour"
+LINK_REQUESTS_PER_ADDRESS = f"{LINK_MAILS_PER_HOUR} per hour"
 LINK_REQUESTS_PER_CLIENT = "30 per hour"
 
 

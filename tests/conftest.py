@@ -52,11 +52,19 @@ def seeded_organisation_ids(database_url: str) -> set[int]:
     return ids
 
 
+@pytest.fixture(scope="session")
+def word_index_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The word cloud's dictionaries, built by the first test that needs them, once a run."""
+    return str(tmp_path_factory.mktemp("word-index"))
+
+
 @pytest.fixture
-def app(database_url: str, seeded_organisation_ids: set[int], tmp_path: Any) -> Iterator[Flask]:
+def app(database_url: str, seeded_organisation_ids: set[int], word_index_dir: str,
+        tmp_path: Any) -> Iterator[Flask]:
     """The app on the test database; every row a test wrote is removed after it."""
     app = create_app(type("Config", (TestingConfig,), {
         "DATABASE_URL": database_url,
+        "WORD_INDEX_DIR": word_index_dir,
         "UPLOADS_DIR": str(tmp_path / "uploads"),
         "EXPORTS_DIR": str(tmp_path / "exports"),
     }))
@@ -70,6 +78,7 @@ def app(database_url: str, seeded_organisation_ids: set[int], tmp_path: Any) -> 
             g.pop(name)
 
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
+    app.test_client_class = ClosingClient
 
     with app.app_context():
         yield app
@@ -81,6 +90,15 @@ def app(database_url: str, seeded_organisation_ids: set[int], tmp_path: Any) -> 
             else:
                 conn.execute(delete(table))
     db.dispose()
+
+
+class ClosingClient(FlaskClient):
+    """Reads and closes every response, as a real server does once it has sent one (work
+    deferred with call_on_close, such as sending mail, runs then)."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
 
 
 class CsrfClient:

@@ -51,6 +51,7 @@ def server_env(folder: Path, database_url: str, **extra: str) -> dict[str, str]:
         "UPLOADS_DIR": str(folder / "uploads"),
         "EXPORTS_DIR": str(folder / "exports"),
         "MAIL_FILE_PATH": str(folder / "mail"),
+        "WORD_INDEX_DIR": str(folder / "word-index"),
         "SOCKETIO_ASYNC_MODE": "eventlet",  # as deployed
         # The suite opens hundreds of sockets a minute from one address; the limits have
         # tests of their own, which pass RATELIMIT_ENABLED="1".

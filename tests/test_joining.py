@@ -4,6 +4,7 @@ for every address, rate-limited), walk-ins, and codes that are wrong or expired.
 from __future__ import annotations
 
 import re
+import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from facilitate.extensions import db
 from facilitate.joining import codes
 from facilitate.joining.operations import get_workshop_by_code
 from facilitate.models import AuditEntry, OutgoingMail, Registration, Workshop
-from facilitate.timeutil import now_utc
+from facilitate.timeutil import now_utc, to_local
 
 WALK_IN = {"name": "Ville Vieras", "email": "ville@example.fi", "organisation": "satakunta",
            "other_organisation": ""}
@@ -134,7 +135,7 @@ def test_link_requests_are_limited_per_address_and_per_client(client, make_works
 
 def test_a_walk_in_is_in_the_room_in_one_step_where_the_coordinator_allows_it(
         client, coordinator_client, make_workshop, inbox):
-    workshop = make_workshop(open_registration_now=False)
+    workshop = make_workshop(open_registration_now=False, day=to_local(now_utc()).date())
     url = f"/j/{workshop.join_code}"
     client.get(url)
     refused = client.post(f"{url}/walk-in", WALK_IN)
@@ -168,8 +169,20 @@ def test_a_walk_in_is_in_the_room_in_one_step_where_the_coordinator_allows_it(
     inbox.wait(2)
 
 
+def test_walking_in_is_for_the_day_itself(client, make_workshop):
+    workshop = make_workshop(day=to_local(now_utc()).date() + timedelta(days=40))
+    workshop.walk_ins_allowed = True
+    db.session.commit()
+    url = f"/j/{workshop.join_code}"
+    client.get(url)
+    refused = client.post(f"{url}/walk-in", WALK_IN)
+    assert refused.status_code == 403
+    assert "vasta tilaisuuspäivänä" in refused.get_data(as_text=True)
+    assert _count(Registration) == 0
+
+
 def test_a_walk_in_with_bad_input_is_told_what_to_fix(client, make_workshop):
-    workshop = make_workshop()
+    workshop = make_workshop(day=to_local(now_utc()).date())
     workshop.walk_ins_allowed = True
     db.session.commit()
     url = f"/j/{workshop.join_code}"
@@ -189,26 +202,69 @@ def test_the_coordinator_sees_the_code_and_qr_on_the_workshop_page(coordinator_c
     assert f'src="/j/{workshop.join_code}/qr.svg"' in page
 
 
-def test_existing_workshops_get_codes_in_the_migration(tmp_path: Any) -> None:
+def test_the_migrations_keep_every_registration_wish_and_link(tmp_path: Any) -> None:
+    """0009 and 0010 rebuild tables on SQLite; nothing that refers to them may go."""
     from sqlalchemy import create_engine, text
 
-    from facilitate.migrate import upgrade
+    from facilitate.migrate import downgrade, upgrade
+    from facilitate.registration.operations import hash_token
 
     url = f"sqlite:///{tmp_path / 'codes.sqlite3'}"
-    upgrade(url, "0009")
+    upgrade(url, "0008")
     engine = create_engine(url)
+    now = now_utc().replace(tzinfo=None)
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO series (slug, title, memo_title, organiser, description, "
                           "contacts, funding_footer, is_public, created_at) VALUES ('s', 'S', '', "
-                          "'', '', '', '', 1, :now)"), {"now": now_utc()})
+                          "'', '', '', '', 1, :now)"), {"now": now})
+        conn.execute(text("INSERT INTO organisation (code, kind, name_fi, is_listed, created_at) "
+                          "VALUES ('testi', 'other', 'Testi', 1, :now)"), {"now": now})
+        organisation = conn.scalar(text("SELECT id FROM organisation WHERE code = 'testi'"))
         for index in range(3):
             conn.execute(text(
                 "INSERT INTO workshop (series_id, title, description, day, starts_at, ends_at, "
                 "format, invitation_token, created_at) VALUES (1, 'T', '', '2026-12-24', "
                 "'14:00:00', '16:00:00', '', :token, :now)"),
-                {"token": f"token{index}", "now": now_utc()})
+                {"token": f"token{index}", "now": now})
+            conn.execute(text(
+                "INSERT INTO registration (workshop_id, organisation_id, name, email, token_hash, "
+                "is_note_taker, created_at, updated_at) VALUES (:w, :o, 'N', :email, :hash, 0, "
+                ":now, :now)"), {"w": index + 1, "o": organisation, "email": f"p{index}@x.fi",
+                                 "hash": hash_token(f"link{index}"), "now": now})
+            conn.execute(text("INSERT INTO wish (registration_id, text, created_at) "
+                              "VALUES (:r, 'Toive', :now)"), {"r": index + 1, "now": now})
     upgrade(url)
     with engine.connect() as conn:
         found = conn.scalars(text("SELECT join_code FROM workshop")).all()
-    engine.dispose()
+        counts = [conn.scalar(text(f"SELECT count(*) FROM {table}"))
+                  for table in ("registration", "wish", "registration_link")]
+        hashes = set(conn.scalars(text("SELECT token_hash FROM registration_link")))
     assert len(set(found)) == 3 and all(codes.normalise(code) == code for code in found)
+    assert counts == [3, 3, 3]
+    assert hashes == {hash_token(f"link{index}") for index in range(3)}  # old links still work
+    downgrade(url, "0008")
+    with engine.connect() as conn:
+        counts = [conn.scalar(text(f"SELECT count(*) FROM {table}"))
+                  for table in ("workshop", "registration", "wish")]
+        kept = set(conn.scalars(text("SELECT token_hash FROM registration")))
+    engine.dispose()
+    assert counts == [3, 3, 3] and kept == hashes
+
+
+def test_no_path_mails_one_address_more_than_three_links_an_hour(client, make_workshop, register,
+                                                                 inbox):
+    workshop = make_workshop(day=to_local(now_utc()).date())
+    workshop.walk_ins_allowed = True
+    db.session.commit()
+    register(workshop, email="maija@example.fi")
+    invite, join = f"/invite/{workshop.invitation_token}", f"/j/{workshop.join_code}"
+    client.get(join)
+    form = WALK_IN | {"email": "maija@example.fi"}
+    for index in range(6):  # registering again, walking in and asking, from many addresses
+        environ = {"REMOTE_ADDR": f"198.51.100.{index}"}
+        client.post(invite, form | {"wish": []}, environ_base=environ)
+        client.post(f"{join}/walk-in", form, environ_base=environ)
+    inbox.wait(3)
+    time.sleep(0.3)
+    assert len(inbox.messages) == 3
+    assert _count(OutgoingMail) == 3

@@ -180,3 +180,46 @@ def test_send_mail_sends_what_is_due_and_nothing_twice(app, make_workshop, regis
     assert "Sent 1, not sent 0." in runner.invoke(args=["send-mail"]).output
     assert "Sent 0, not sent 0." in runner.invoke(args=["send-mail"]).output
     assert len(inbox.wait(1)) == 1
+
+
+def test_a_mail_server_without_the_sites_address_is_refused_at_start():
+    from facilitate import create_app
+    from facilitate.config import TestingConfig
+
+    config = {"DATABASE_URL": "sqlite://", "MAIL_BACKEND": "", "MAIL_SERVER": "smtp.thl.fi"}
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+        create_app(type("Config", (TestingConfig,), config))
+    app = create_app(type("Config", (TestingConfig,), config | {
+        "PUBLIC_BASE_URL": "https://vertaisreflektiot.thl.fi"}))
+    assert app.config["MAIL_BACKEND"] == "smtp"
+
+
+def test_a_name_is_text_in_the_html_mail_never_a_link(client, make_workshop, inbox):
+    workshop = make_workshop()
+    client.post(f"/invite/{workshop.invitation_token}",
+                _form(name="[Vahvista tilisi](https://evil.example) <b>x</b>"))
+    [message] = inbox.wait(1)
+    html = _html(message)
+    assert "evil.example" not in re.findall(r'href="([^"]+)"', html).__str__()
+    assert "[Vahvista tilisi](https://evil.example) &lt;b&gt;x&lt;/b&gt;" in html
+    assert _text(message).startswith("Hei [Vahvista tilisi](https://evil.example) <b>x</b>,")
+
+
+def test_a_refusal_of_one_message_does_not_hold_up_the_others(app, make_workshop, register,
+                                                              inbox):
+    workshop = make_workshop()
+    first, _t1 = register(workshop, email="eka@example.fi")
+    second, _t2 = register(workshop, email="toka@example.fi")
+    with app.test_request_context():
+        broken = messages.link(db.session, first)
+        fine = messages.link(db.session, second)
+    broken.to_address = "eka@example.fi\nBcc: kaikki@example.fi"  # a header injection
+    db.session.commit()
+    from facilitate.mail import delivery
+
+    result = delivery.deliver(db.session, [broken.id, fine.id])
+    assert (result.sent, result.failed) == (1, 1)
+    [message] = inbox.wait(1)
+    assert message["X-Envelope-To"] == "toka@example.fi"
+    db.session.refresh(broken)
+    assert broken.sent_at is None and broken.attempts == 1 and broken.last_error

@@ -147,7 +147,7 @@ def register(invitation_token: str,
                                            language=str(get_locale()))
     queued = mail_messages.after_registration(db.session, registered)
     commit()
-    delivery.deliver(db.session, [queued.id])
+    delivery.send_after_response([queued])
     if not registered.created:
         return MailSent(
             message=mail_messages.link_mailed_notice(registered.registration.email)), 202

@@ -15,7 +15,7 @@ from ..errors import Collector, Forbidden, Gone, NotFound
 from ..mail import messages
 from ..models import OutgoingMail, Registration, Workshop
 from ..registration.operations import Registered, register
-from ..timeutil import local_datetime, now_utc
+from ..timeutil import local_datetime, now_utc, to_local
 from ..validation import clean_email
 from . import codes
 
@@ -41,7 +41,7 @@ def get_workshop_by_code(s: Session, typed: str, now: datetime | None = None) ->
 def request_link(s: Session, workshop: Workshop, email: Any) -> tuple[str, OutgoingMail | None]:
     """A new link mailed to a registered address: (the address as understood, the message or
     None). An address that is not registered gets nothing, and the caller tells both the
-    same, so the page does not reveal who registered."""
+    same (and sends after answering), so the page does not reveal who registered."""
     errors = Collector()
     address = clean_email(errors, "email", email)
     errors.raise_if_any()
@@ -50,13 +50,21 @@ def request_link(s: Session, workshop: Workshop, email: Any) -> tuple[str, Outgo
     return address, (messages.link(s, registration) if registration is not None else None)
 
 
+def walk_ins_open(workshop: Workshop, now: datetime | None = None) -> bool:
+    """Whether a newcomer may join by the code now: where allowed, on the workshop's day."""
+    return workshop.walk_ins_allowed and to_local(now or now_utc()).date() == workshop.day
+
+
 def walk_in(s: Session, workshop: Workshop, data: dict[str, Any], *, language: str,
             now: datetime | None = None) -> Registered:
     """Someone who did not register joins on the day, where the coordinator allows it."""
+    now = now or now_utc()
     if not workshop.walk_ins_allowed:
         raise Forbidden(_l("Tähän tilaisuuteen pääsee vain ilmoittautuneena. Jos "
                            "ilmoittauduit, pyydä linkkisi sähköpostiisi."))
-    get_workshop_by_code(s, workshop.join_code, now)  # the code still works
+    if not walk_ins_open(workshop, now):
+        raise Forbidden(_l("Ilmoittautumatta voi liittyä vasta tilaisuuspäivänä. Sitä ennen "
+                           "ilmoittaudu kutsulinkin kautta."))
     return register(s, workshop, {**data, "wishes": []}, language=language, walk_in=True,
                     now=now)
 

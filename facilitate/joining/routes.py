@@ -30,7 +30,7 @@ bp = Blueprint("joining", __name__)
 def _private(response: Response) -> Response:
     # The walk-in answer carries a private link in its Location.
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
+    response.headers.setdefault("Cache-Control", "no-store")  # the QR image may be kept
     return response
 
 
@@ -51,6 +51,7 @@ def _page(workshop: Any, *, errors: dict[str, Any] | None = None, form: Any = No
           status: int = 200) -> Any:
     return render_template(
         "joining/join.html", workshop=workshop, code=codes.shown(workshop.join_code),
+        walk_ins_open=ops.walk_ins_open(workshop),
         errors=errors or {}, form=form or {}, other=registration_ops.OTHER_ORGANISATION,
         organisations=registration_ops.list_organisations(db.session)), status
 
@@ -80,8 +81,7 @@ def request_link(code: str) -> Any:
         db.session.rollback()
         return _page(workshop, errors={"link-email": error.errors["email"]}, form=request.form,
                      status=422)
-    if queued is not None:
-        delivery.deliver(db.session, [queued.id])
+    delivery.send_after_response([queued])
     flash(messages.link_mailed_notice(address) + " " +
           _("Jos viestiä ei kuulu, tarkista osoite: lähetämme linkin vain osoitteeseen, jolla "
             "on ilmoittauduttu."), "success")
@@ -105,7 +105,7 @@ def walk_in(code: str) -> Any:
         db.session.rollback()
         return _page(workshop, errors={"form": error.message}, form=request.form,
                      status=error.status)
-    delivery.deliver(db.session, [queued.id])
+    delivery.send_after_response([queued])
     if not registered.created:
         flash(messages.link_mailed_notice(registered.registration.email), "success")
         return redirect(url_for("joining.join", code=workshop.join_code))

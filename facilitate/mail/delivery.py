@@ -7,13 +7,16 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import Response, after_this_request, current_app, has_app_context
 from flask_mailman import EmailMultiAlternatives
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..extensions import db
 from ..extensions import mail as mailer
 from ..models import OutgoingMail, Workshop
 from ..timeutil import now_utc
@@ -51,7 +54,8 @@ def due(s: Session, now: datetime | None = None, *, workshop: Workshop | None = 
 
 
 def deliver(s: Session, mail_ids: Iterable[int], now: datetime | None = None) -> Delivered:
-    """Send the given messages that are still due; commits after each one."""
+    """Send the given messages that are still due over one connection; commits after each.
+    A server that cannot be reached ends the round: the rest wait for `send-mail`."""
     sent = failed = 0
     connection = None
     try:
@@ -60,33 +64,66 @@ def deliver(s: Session, mail_ids: Iterable[int], now: datetime | None = None) ->
             if not _claim(s, mail_id, at):
                 continue
             mail = s.get_one(OutgoingMail, mail_id)
-            if connection is None:
-                connection = mailer.get_connection()
             try:
+                if connection is None:
+                    connection = mailer.get_connection()
+                    connection.open()
                 _message(mail, connection).send()
-            except (smtplib.SMTPException, OSError) as error:
+            except Exception as error:  # noqa: BLE001  (any refusal is one failed try)
                 failed += 1
-                mail.attempts += 1
-                mail.last_error = f"{type(error).__name__}: {error}"[:1000]
-                mail.due_at = (at + retry_delay(mail.attempts)
-                               if mail.attempts < MAX_ATTEMPTS else None)
-                log.warning("mail %s to workshop %s not sent (try %s): %s", mail.id,
-                            mail.workshop_id, mail.attempts, mail.last_error)
-                # A broken connection is opened again for the next message.
-                connection = None
-            else:
-                sent += 1
-                mail.attempts += 1
-                mail.sent_at, mail.due_at, mail.last_error = at, None, None
-                # The body holds a working private link: kept no longer than needed.
-                mail.text_body = mail.html_body = ""
-                mail.attachment = None
-            mail.claimed_until = None
+                _failed(mail, error, at)
+                s.commit()
+                if isinstance(error, OSError):  # unreachable: the others would wait as long
+                    break
+                continue
+            sent += 1
+            mail.attempts += 1
+            mail.sent_at, mail.due_at, mail.last_error, mail.claimed_until = at, None, None, None
+            # The body holds a working private link: kept no longer than needed.
+            mail.text_body = mail.html_body = ""
+            mail.attachment = None
             s.commit()
     finally:
         if connection is not None:
-            connection.close()
+            try:
+                connection.close()
+            except Exception:  # noqa: BLE001  (closing a broken connection)
+                log.debug("closing the mail connection failed", exc_info=True)
     return Delivered(sent, failed)
+
+
+def _failed(mail: OutgoingMail, error: Exception, at: datetime) -> None:
+    mail.attempts += 1
+    mail.last_error = f"{type(error).__name__}: {error}"[:1000]
+    # A permanent refusal (5xx: no such mailbox, refused content) is not tried again.
+    permanent = isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+    mail.due_at = (at + retry_delay(mail.attempts)
+                   if mail.attempts < MAX_ATTEMPTS and not permanent else None)
+    mail.claimed_until = None
+    log.warning("mail %s to workshop %s not sent (try %s): %s", mail.id, mail.workshop_id,
+                mail.attempts, mail.last_error)
+
+
+def send_after_response(mails: Iterable[OutgoingMail | None]) -> None:
+    """Send the messages once this request's response has gone out: the person waits for no
+    mail server, and every answer takes as long whether a message was queued or not."""
+    mail_ids = [mail.id for mail in mails if mail is not None]
+    if not mail_ids:
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def send() -> None:
+        # A session of its own: the request's has been removed by now. The app context is
+        # gone too, except where the caller holds one (a test), whose teardown would remove
+        # that caller's session.
+        context = nullcontext() if has_app_context() else app.app_context()
+        with context, Session(db.engine) as session:
+            deliver(session, mail_ids)
+
+    @after_this_request
+    def _then(response: Response) -> Response:
+        response.call_on_close(send)
+        return response
 
 
 @dataclass(frozen=True)

@@ -4,16 +4,27 @@ OutgoingMail in the caller's unit of work."""
 
 from __future__ import annotations
 
-from datetime import date
+import html
+import re
+from datetime import date, timedelta
 
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..memo.addresses import memo_address
-from ..models import MailKind, OutgoingMail, Registration, Room, RoomStatus, Workshop
+from ..models import (
+    TITLE_MAX_CHARS,
+    MailKind,
+    OutgoingMail,
+    Registration,
+    Room,
+    RoomStatus,
+    Workshop,
+)
+from ..ratelimits import LINK_MAILS_PER_HOUR
 from ..registration.calendar import workshop_event
 from ..registration.operations import Registered, new_link
 from ..text import render_markdown
@@ -21,12 +32,12 @@ from ..timeutil import now_utc
 from ..web import external_url, site_address
 
 
-def after_registration(s: Session, registered: Registered) -> OutgoingMail:
+def after_registration(s: Session, registered: Registered) -> OutgoingMail | None:
     """A new registration's confirmation (private link, room link, calendar event), or, for
-    an address registered already, a new link to that address and nothing else."""
+    an address registered already, a new link to that address (see `link`)."""
     registration, token = registered.registration, registered.token
     if not registered.created:
-        return _queue(s, registration, MailKind.LINK, token=token)
+        return _link(s, registration, token)
     return _queue(s, registration, MailKind.CONFIRMATION, token=token, calendar=True)
 
 
@@ -37,9 +48,21 @@ def link_mailed_notice(email: str) -> str:
              "Sillä voit tarkistaa ilmoittautumisesi.", email=email)
 
 
-def link(s: Session, registration: Registration) -> OutgoingMail:
-    """A new private link, for someone who asked for theirs."""
-    return _queue(s, registration, MailKind.LINK, token=new_link(s, registration))
+def link(s: Session, registration: Registration) -> OutgoingMail | None:
+    """A new private link, for someone who asked for theirs; None once the address has had
+    LINK_MAILS_PER_HOUR of them within the hour, however they were asked for (join page,
+    registering again, walking in), so nobody floods another's inbox."""
+    return _link(s, registration, None)
+
+
+def _link(s: Session, registration: Registration, token: str | None) -> OutgoingMail | None:
+    hour_ago = now_utc() - timedelta(hours=1)
+    recent = s.scalar(select(func.count()).select_from(OutgoingMail).where(
+        OutgoingMail.kind == MailKind.LINK, OutgoingMail.to_address == registration.email,
+        OutgoingMail.created_at > hour_ago))
+    if recent >= LINK_MAILS_PER_HOUR:
+        return None
+    return _queue(s, registration, MailKind.LINK, token=token or new_link(s, registration))
 
 
 def reminder(s: Session, registration: Registration) -> OutgoingMail | None:
@@ -76,6 +99,9 @@ def memo_published(s: Session, workshop: Workshop) -> list[OutgoingMail]:
     return queued
 
 
+#: A subject is cut to fit its column (OutgoingMail.subject).
+SUBJECT_MAX_CHARS = TITLE_MAX_CHARS
+
 #: Each kind's subject, worded in the participant's language when composed.
 _SUBJECTS = {
     MailKind.CONFIRMATION: lambda title: _("Ilmoittautuminen vastaanotettu: %(title)s",
@@ -97,11 +123,17 @@ def _queue(s: Session, registration: Registration, kind: MailKind, *, token: str
                     "room_url": external_url("room.join", token=token)}
         if memo_url is not None:
             urls["memo_url"] = memo_url
-        text = render_template(f"mail/{kind.value}.txt", registration=registration,
-                               workshop=workshop, series=workshop.series, **urls)
-        html = render_template("mail/message.html", body=render_markdown(text),
+        # What people typed (a name, a title) is text in the mail, never Markdown: a name
+        # such as "[Vahvista](https://…)" must not become a link in the HTML version.
+        typed = {"name": registration.name, "series_title": workshop.series.title,
+                 "workshop_title": workshop.title, "format": workshop.format}
+        template = f"mail/{kind.value}.txt"
+        text = render_template(template, workshop=workshop, **typed, **urls)
+        source = render_template(template, workshop=workshop, **urls,
+                                 **{key: _markdown_text(value) for key, value in typed.items()})
+        html = render_template("mail/message.html", body=render_markdown(source),
                                language=registration.language)
-        subject = _SUBJECTS[kind](f"{workshop.series.title}: {workshop.title}")
+        subject = _subject(_SUBJECTS[kind](f"{workshop.series.title}: {workshop.title}"))
     mail = OutgoingMail(
         workshop_id=workshop.id, registration=registration, kind=kind,
         to_address=registration.email, subject=subject, text_body=text, html_body=html,
@@ -113,6 +145,19 @@ def _queue(s: Session, registration: Registration, kind: MailKind, *, token: str
     s.add(mail)
     s.flush()
     return mail
+
+
+def _markdown_text(value: str) -> str:
+    """`value` as Markdown that reads as the text itself."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", html.escape(value or "", quote=False))
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_{}\[\]()#+\-.!|]")
+
+
+def _subject(text: str) -> str:
+    # Two titles of up to 300 characters each do not fit a subject line (or its column).
+    return text if len(text) <= SUBJECT_MAX_CHARS else text[:SUBJECT_MAX_CHARS - 1] + "…"
 
 
 def _queued(s: Session, once_key: str) -> bool:

@@ -228,7 +228,7 @@ def publish(workshop_id: int, number: int) -> Any:
                             publish_error=error.message, status=error.status)
     queued = messages.memo_published(s, workshop)
     commit()
-    delivery.deliver(s, [mail.id for mail in queued])
+    delivery.send_after_response(queued)
     flash(_("Versio %(number)s julkaistiin arkistoon.", number=number), "success")
     return redirect(url_for("memo.editor", workshop_id=workshop.id))
 

@@ -66,7 +66,7 @@ def register_form(invitation_token: str) -> Any:
             errors, status = {"form": error.message}, 409
         else:
             # Saved whatever the mail server says: a message it refuses is tried again later.
-            delivery.deliver(db.session, [queued.id])
+            delivery.send_after_response([queued])
             if not registered.created:
                 flash(messages.link_mailed_notice(registered.registration.email), "success")
                 return redirect(url_for("registration.register_form",

@@ -56,6 +56,7 @@ def live_server(live_folder: Path, live_database_url: str) -> Iterator[str]:
     server = LiveServer(folder, env)
     try:
         run_cli(["db", "upgrade"], env)
+        run_cli(["prepare-words"], env)
         run_cli(["create-coordinator", "--email", COORDINATOR_EMAIL, "--name", COORDINATOR_NAME,
                  "--password", COORDINATOR_PASSWORD], env)
         server.start()

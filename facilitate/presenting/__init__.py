@@ -1,0 +1,1 @@
+"""The presenter view: what the coordinator shares on screen, driven live by the room."""
