@@ -38,6 +38,9 @@ API_PER_CLIENT = "600 per minute"
 #: Live-room connections from one client address: a whole county office behind one address
 #: reconnecting after a restart (with back-off) stays well inside this.
 ROOM_CONNECTS_PER_CLIENT = "300 per minute"
+#: join pages looked up by code from one client address: enough for an office behind one
+#: address, too few to try codes until one is found
+JOIN_PAGES_PER_CLIENT = "120 per minute;600 per hour"
 #: links mailed to one address in an hour, however asked for (facilitate.mail.messages)
 LINK_MAILS_PER_HOUR = 3
 #: links asked for by mail on the join page, for one address, and from one client address
@@ -180,3 +183,13 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies,  # type: ignore[method-assign]
                                 x_proto=proxies)
     limiter.init_app(app)
+
+
+def join_pages_refused_message() -> Any:
+    """The 429 message of the join pages, in the user's language."""
+    return _l("Liian monta koodia lyhyessä ajassa. Yritä hetken kuluttua uudelleen.")
+
+
+#: The join pages (/j/<code> and its forms) share one budget per client address.
+join_page_limit = limiter.shared_limit(JOIN_PAGES_PER_CLIENT, scope="join-pages",
+                                       error_message=join_pages_refused_message)

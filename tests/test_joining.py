@@ -268,3 +268,15 @@ def test_no_path_mails_one_address_more_than_three_links_an_hour(client, make_wo
     time.sleep(0.3)
     assert len(inbox.messages) == 3
     assert _count(OutgoingMail) == 3
+
+
+def test_codes_cannot_be_tried_one_after_another(client, make_workshop):
+    make_workshop()
+    flood = {"REMOTE_ADDR": "203.0.113.77"}
+    for index in range(120):
+        assert client.get(f"/j/KQT{index:03d}", environ_base=flood).status_code in (404, 410)
+    refused = client.get("/j/KQTMXA", environ_base=flood)
+    assert refused.status_code == 429
+    assert "Liian monta koodia lyhyessä ajassa." in refused.get_data(as_text=True)
+    assert client.get("/j/KQTMXA", environ_base={"REMOTE_ADDR": "203.0.113.78"}) \
+        .status_code == 404

@@ -13,8 +13,8 @@ from ..models import Workshop
 #: No 0/O, 1/I/L, 5/S, 2/Z or 8/B: each character reads one way on a screen and aloud.
 ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 LENGTH = 6
-#: How a code is shown and read out: in two halves, "KQT-7MX".
-_SHOWN = re.compile(rf"^[{ALPHABET}]{{{LENGTH}}}$")
+#: A code as stored: LENGTH characters of ALPHABET (shown in two halves, "KQT-7MX").
+_STORED = re.compile(rf"^[{ALPHABET}]{{{LENGTH}}}$")
 
 
 def new_code(s: Session) -> str:
@@ -29,7 +29,7 @@ def normalise(typed: str) -> str | None:
     """The code as stored, from what a person typed ("kqt 7mx", "KQT-7MX"); None if it
     cannot be one."""
     code = re.sub(r"[\s-]", "", typed or "").upper()
-    return code if _SHOWN.fullmatch(code) else None
+    return code if _STORED.fullmatch(code) else None
 
 
 def shown(code: str) -> str:

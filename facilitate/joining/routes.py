@@ -15,7 +15,12 @@ from flask_login import current_user, login_required
 from ..errors import Conflict, DomainError, Forbidden, Invalid
 from ..extensions import db
 from ..mail import delivery, messages
-from ..ratelimits import link_requests_per_address, link_requests_per_client, registration_limit
+from ..ratelimits import (
+    join_page_limit,
+    link_requests_per_address,
+    link_requests_per_client,
+    registration_limit,
+)
 from ..registration import operations as registration_ops
 from ..registration.forms import registration_data
 from ..series.operations import get_workshop
@@ -35,6 +40,7 @@ def _private(response: Response) -> Response:
 
 
 @bp.route("/j")
+@join_page_limit
 def enter_code() -> Any:
     """Type a workshop's code (a QR code leads straight to its page)."""
     typed = request.args.get("code", "")
@@ -57,6 +63,7 @@ def _page(workshop: Any, *, errors: dict[str, Any] | None = None, form: Any = No
 
 
 @bp.route("/j/<code>")
+@join_page_limit
 def join(code: str) -> Any:
     """A workshop's join page: a registered participant gets their link by mail; a newcomer
     walks in, if the coordinator allows it."""

@@ -12,6 +12,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..memo.addresses import memo_address
@@ -66,12 +67,17 @@ def _link(s: Session, registration: Registration, token: str | None) -> Outgoing
 
 
 def reminder(s: Session, registration: Registration) -> OutgoingMail | None:
-    """The day-before reminder with the room link; None if this registration has had it."""
+    """The day-before reminder with the room link; None if this registration has had it
+    (also when another sender queued it meanwhile: its once-key is taken)."""
     key = f"reminder:{registration.id}"
     if _queued(s, key):
         return None
-    return _queue(s, registration, MailKind.REMINDER, token=new_link(s, registration),
-                  once_key=key)
+    try:
+        with s.begin_nested():
+            return _queue(s, registration, MailKind.REMINDER,
+                          token=new_link(s, registration), once_key=key)
+    except IntegrityError:
+        return None
 
 
 def reminders(s: Session, day: date) -> list[OutgoingMail]:

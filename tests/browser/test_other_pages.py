@@ -80,7 +80,11 @@ def test_every_other_page_passes_axe(new_page: Callable[[], Page], axe_check: Ax
     coordinator.get_by_role("link", name=re.compile("^Muokkaa")).first.click()
     expect(coordinator.get_by_role("heading", level=1, name=re.compile("^Teema:"))).to_be_visible()
     axe_check(coordinator)
+    # The options box is only for a poll.
+    coordinator.get_by_label("Tyyppi").last.select_option("open")
+    expect(coordinator.get_by_label(re.compile("^Vaihtoehdot")).last).to_be_hidden()
     coordinator.get_by_label("Tyyppi").last.select_option("poll")
+    expect(coordinator.get_by_label(re.compile("^Vaihtoehdot")).last).to_be_visible()
     coordinator.get_by_label("Teksti").last.fill("Missä yhteistyöstä sovitaan?")
     coordinator.get_by_label(re.compile("^Vaihtoehdot")).last.fill("Vain yksi")
     coordinator.get_by_role("button", name="Lisää kysymys").click()

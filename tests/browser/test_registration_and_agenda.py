@@ -268,12 +268,43 @@ def coordinator_builds_agenda(page: Page, axe_check: AxeCheck) -> None:
     expect(page.get_by_text("Kaikki toiveet on ryhmitelty teemoihin.")).to_be_visible()
     axe_check(page)
 
-    # Move the new theme up one step: Tab from its edit link to "Siirrä ylös", then Space.
+    # Move the new theme up two steps with the keyboard, in place: Tab from its edit link to
+    # "Siirrä ylös", then Space twice; the focus stays on the button, the page does not load.
     new_theme = theme_item(page, NEW_THEME)
     new_theme.get_by_role("link", name=re.compile("^Muokkaa")).focus()
     page.keyboard.press("Tab")
-    expect(new_theme.get_by_role("button", name=re.compile("^Siirrä ylös"))).to_be_focused()
-    press_and_wait(page, "Space")
+    up = new_theme.get_by_role("button", name=re.compile("^Siirrä ylös"))
+    expect(up).to_be_focused()
+    page.keyboard.press("Space")
+    expect(page.locator("#agenda-status")).to_have_text(
+        f"{NEW_THEME} on nyt kohdassa {len(themes_before)}/{len(themes_before) + 1}.")
+    expect(up).to_be_focused()
+    page.keyboard.press("Space")
+    expect(page.locator("#agenda-status")).to_contain_text(
+        f"kohdassa {len(themes_before) - 1}/")
+    moved = [*themes_before[:-2], NEW_THEME, *themes_before[-2:]]
+    assert agenda_headings(page) == moved
+    axe_check(page)
+    # Dragged by its handle with the mouse: the last theme to the top, saved as it shows.
+    last = theme_item(page, themes_before[-1])
+    last.locator(".drag-handle").drag_to(
+        page.get_by_role("region", name="Ohjelma").get_by_role("listitem").first,
+        target_position={"x": 20, "y": 6})
+    expect(page.locator("#agenda-status")).to_contain_text(
+        f"{themes_before[-1]} on nyt kohdassa 1/")
+    dragged = [themes_before[-1], *[t for t in moved if t != themes_before[-1]]]
+    assert agenda_headings(page) == dragged
+    page.reload()
+    assert agenda_headings(page) == dragged
+    axe_check(page)
+    # Back to the order the rest of the story expects, one saved step after another.
+    first = theme_item(page, themes_before[-1])
+    for position in range(2, len(dragged) + 1):
+        first.get_by_role("button", name=re.compile("^Siirrä alas")).click()
+        expect(page.locator("#agenda-status")).to_contain_text(
+            f"{themes_before[-1]} on nyt kohdassa {position}/")
+    theme_item(page, NEW_THEME).get_by_role("button", name=re.compile("^Siirrä alas")).click()
+    expect(page.locator("#agenda-status")).to_contain_text(f"{NEW_THEME} on nyt kohdassa")
     assert agenda_headings(page) == [*themes_before[:-1], NEW_THEME, themes_before[-1]]
     axe_check(page)
 

@@ -230,7 +230,10 @@ export class NoteSync {
     const [start, end] = [area.selectionStart, area.selectionEnd];
     const direction = area.selectionDirection;
     const scroll = area.scrollTop;
-    area.value = this.editor.local;
+    // Only the changed stretch is replaced: assigning `value` would also wipe the browser's
+    // own undo history of what this person typed.
+    const [from, to, inserted] = changedStretch(old, this.editor.local);
+    area.setRangeText(inserted, from, to, "preserve");
     if (focused && ops) {
       const map = (offset) => toOffset(this.editor.local,
         mapPosition(ops, toCodePoint(old, offset)));
@@ -256,3 +259,22 @@ export class NoteSync {
     if (this.editor) session.set(this.key, this.editor.toJSON());
   }
 }
+
+/** Where `before` and `after` differ: [start, end in before, the text that replaces it]. */
+function changedStretch(before, after) {
+  const most = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < most && before.charCodeAt(start) === after.charCodeAt(start)) start += 1;
+  let tail = 0;
+  while (tail < most - start
+         && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) {
+    tail += 1;
+  }
+  // Never cut a surrogate pair in two.
+  if (start > 0 && isHighSurrogate(before.charCodeAt(start - 1))) start -= 1;
+  if (tail > 0 && isLowSurrogate(before.charCodeAt(before.length - tail))) tail -= 1;
+  return [start, before.length - tail, after.slice(start, after.length - tail)];
+}
+
+const isHighSurrogate = (code) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code) => code >= 0xdc00 && code <= 0xdfff;
