@@ -111,6 +111,14 @@ def test_a_short_live_session_end_to_end(
         expect(page.get_by_role("heading", level=2, name=THEME)).to_be_visible()
     expect(console.get_by_role("button", name=THEME, exact=True)).to_have_attribute(
         "aria-current", "true")
+    # The console puts the current theme first, under the steps pinned at the top, with a
+    # jump list to every theme.
+    expect(console.locator("#console-themes > *").first.get_by_role("heading", level=3)) \
+        .to_contain_text(THEME)
+    expect(console.locator("#console-jump").get_by_role("link", name=THEME)) \
+        .to_have_attribute("aria-current", "true")
+    assert console.locator(".console-sticky").evaluate(
+        "e => getComputedStyle(e).position") == "sticky"
     # Both participants are present, by organisation.
     expect(console.locator("#room-presence")).to_contain_text("Varsinais-Suomen")
     expect(console.locator("#room-presence")).to_contain_text("Satakunnan")
@@ -162,6 +170,22 @@ def test_a_short_live_session_end_to_end(
         note = page.locator(".note-html").filter(has_text="mitoitus puuttuu lainsäädännöstä.")
         expect(note.locator("strong")).to_have_text("Yhteenveto:")
     expect(bertta.locator(".note-state")).to_contain_text("Tallennettu.")
+
+    # On the phone the current step comes first: agenda and presence wait folded below it,
+    # and no announcement lies over the send button.
+    folds = anna.locator("details.room-fold")
+    expect(folds).to_have_count(2)
+    for index in range(2):
+        expect(folds.nth(index)).not_to_have_attribute("open", "")
+    assert anna.locator("#room-live").evaluate("e => getComputedStyle(e).position") == "static"
+    send = prompt(anna, OPEN_QUESTION).get_by_role("button", name="Lähetä")
+    send.scroll_into_view_if_needed()
+    assert send.evaluate("""button => {
+        const box = button.getBoundingClientRect();
+        return document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2) === button;
+    }""")
+    folds.first.locator("summary").click()
+    expect(anna.locator("#room-agenda")).to_contain_text(THEME)
 
     # Every view, with all of this on it, passes axe; the phone needs no sideways scrolling.
     for page in (console, anna, bertta):

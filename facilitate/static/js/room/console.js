@@ -83,15 +83,24 @@ class ConsoleView {
     for (const block of this.blocks.values()) block.destroy();
     this.blocks.clear();
     const current = state.currentTheme();
-    const blocks = state.themes.map((theme) => {
+    // The current theme first, where its controls are at hand; the others after it, in
+    // agenda order, reached from the jump list.
+    const ordered = current ? [current, ...state.themes.filter((theme) => theme !== current)]
+      : state.themes;
+    const blocks = ordered.map((theme) => {
       const block = new ThemeBlock(this.app, theme,
         { level: 3, console: true, current: theme === current });
       this.blocks.set(theme.id, block);
       block.el.classList.add("card");
+      block.el.id = `console-theme-${theme.id}`;
+      block.el.tabIndex = -1;
       return block.el;
     });
     replaceKeepingFocus(byId("console-themes"),
       blocks.length ? blocks : h("p", {}, t("no_themes")));
+    replaceKeepingFocus(byId("console-jump"), state.themes.map((theme) => h("li", {},
+      h("a", { href: `#console-theme-${theme.id}`, "data-key": `jump-${theme.id}`,
+        "aria-current": theme === current ? "true" : null }, theme.title))));
   }
 
   renderRegistrations() {

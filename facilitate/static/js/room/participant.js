@@ -103,4 +103,9 @@ class ParticipantView {
   }
 }
 
+// A phone shows the current step first; the agenda and presence wait folded below it.
+if (window.matchMedia("(max-width: 60rem)").matches) {
+  for (const fold of document.querySelectorAll("details.room-fold")) fold.open = false;
+}
+
 startRoom(byId("room"), ParticipantView);
