@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -180,6 +181,7 @@ def _workshop_page(workshop: Any, errors: dict[str, Any], form: Any, status: int
         state=ops.registration_state(workshop),
         registrations=list_registrations(db.session, workshop),
         mail=delivery.status(db.session, workshop),
+        mail_to_files=current_app.config["MAIL_BACKEND"] == "file",
         join_code=join_codes.shown(workshop.join_code),
     ), status
 
