@@ -1,8 +1,9 @@
-"""Dates, times and sizes written the Finnish way ("29.3.2023 klo 14–16", "352 kt")."""
+"""Dates, times and sizes written the Finnish way ("29.3.2023 klo 14–16", "352 kt", "1,2 Mt")."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .timeutil import to_local
@@ -36,9 +37,14 @@ def format_moment(moment: datetime | None) -> str:
     return f"{format_day(local.date())} klo {local.hour}.{local.minute:02d}"
 
 
-def format_size_kt(size_bytes: int) -> str:
-    """Kilotavu (1024 bytes), rounded, at least 1: "352 kt"."""
-    return f"{max(1, round(size_bytes / 1024))} kt"
+def format_size(size_bytes: int) -> str:
+    """A file's size as Finns write it: kilotavu below a megatavu, rounded half up and at
+    least 1 ("352 kt"), then megatavu with one decimal and a decimal comma ("1,2 Mt")."""
+    kilo = Decimal(size_bytes) / 1024
+    if kilo < 1024:
+        return f"{max(1, int(kilo.quantize(Decimal(1), rounding=ROUND_HALF_UP)))} kt"
+    mega = (kilo / 1024).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{str(mega).replace('.', ',')} Mt"
 
 
 def datetime_local_value(moment: datetime | None) -> str:
@@ -74,6 +80,6 @@ FILTERS: dict[str, Any] = {
     "day": format_day,
     "moment": _moment_on_page,
     "when": _when_on_page,
-    "size_kt": format_size_kt,
+    "size": format_size,
     "datetime_local": datetime_local_value,
 }

@@ -248,8 +248,10 @@ def _themes(s: Session, workshop: Workshop) -> tuple[MemoTheme, ...]:
         prompts[theme_id].append((prompt_id, kind, text, list(options or [])))
     notes = dict(s.execute(select(Note.theme_id, Note.text)
                            .join(Theme, Theme.id == Note.theme_id).where(of_workshop)).all())
-    from_wishes = set(s.scalars(select(Wish.theme_id).join(Theme, Theme.id == Wish.theme_id)
-                                .where(of_workshop).distinct()))
+    wish_counts = dict(s.execute(select(Wish.theme_id, func.count())
+                                 .join(Theme, Theme.id == Wish.theme_id).where(of_workshop)
+                                 .group_by(Wish.theme_id)).all())
+    names = _proper_nouns(s)
     answers: dict[int, dict[int, int]] = defaultdict(dict)
     for prompt_id, value, count in s.execute(
             select(Answer.prompt_id, Answer.value, func.count())
@@ -261,18 +263,31 @@ def _themes(s: Session, workshop: Workshop) -> tuple[MemoTheme, ...]:
 
     out = []
     for theme_id, title, memo_phrase in themes:
-        phrase = " ".join((memo_phrase or "").split()) or title
-        wished = theme_id in from_wishes
+        # A title used for want of a memo phrase stands mid-sentence: its capital goes.
+        phrase = " ".join((memo_phrase or "").split()) or finnish.mid_sentence(title, names)
+        wishes = wish_counts.get(theme_id, 0)
         results = tuple(result for prompt in prompts[theme_id]
                         if (result := _result(prompt, answers[prompt[0]])) is not None)
         out.append(MemoTheme(
-            theme_id=theme_id, title=title, phrase=phrase, from_wishes=wished,
-            sentence=finnish.theme_sentence(phrase, wished),
+            theme_id=theme_id, title=title, phrase=phrase, from_wishes=wishes > 0,
+            sentence=finnish.theme_sentence(phrase, wishes),
             notes=_markdown_text(notes.get(theme_id)) or finnish.missing_notes(title),
             results=results,
             contributions=tuple(contributions[theme_id][:CONTRIBUTIONS_PER_THEME]),
             contribution_count=len(contributions[theme_id])))
     return tuple(out)
+
+
+def _proper_nouns(s: Session) -> frozenset[str]:
+    """The words organisations are named by ("Varsinais-Suomen", "Varha", "Keusote"), which
+    keep their capital when a theme's title starting with one is used mid-sentence."""
+    words: set[str] = set()
+    for name, genitive, brand in s.execute(
+            select(Organisation.name_fi, Organisation.memo_genitive, Organisation.brand)):
+        for text in (name, genitive, brand):
+            if text:
+                words.add(text.split()[0])
+    return frozenset(words)
 
 
 def _result(prompt: tuple[int, PromptKind, str, list[str]], counts: dict[int, int]

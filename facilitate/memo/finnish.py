@@ -5,7 +5,7 @@ said in Finnish. Nothing here touches the database or Flask: plain strings in, s
 
 Conventions taken from THL's memo of 29.3.2023 (seed 002): dates "29.3.2023", times
 "klo 14–16" / "klo 9.30–11", sizes in kilotavu ("352 kt"), quotations in Finnish quotes
-(”…”, the same mark on both sides), lists joined "A, B ja C".
+(”…”, the same mark on both sides), lists joined "A, B ja C", small numbers in words.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, time
 
-from ..formatting import format_day, format_size_kt, format_when
+from ..formatting import format_day, format_size, format_when
 
 #: A gap the coordinator must fill before publishing. Lenient about case and spaces, because a
 #: coordinator may type one by hand, and publishing must be refused for those too.
@@ -75,11 +75,52 @@ def find_placeholders(text: str) -> list[str]:
 
 
 def join_list(items: Sequence[str]) -> str:
-    """A Finnish list: "A", "A ja B", "A, B ja C" (no comma before "ja")."""
+    """A Finnish list: "A", "A ja B", "A, B ja C" (no comma before "ja").
+
+    An item with a "ja" of its own ("Vantaan ja Keravan") would blur where the items part
+    ("Varhan, Vantaan ja Keravan ja Satakunnan"), so such a list joins its last item with
+    "sekä": "Varhan, Vantaan ja Keravan sekä Satakunnan".
+    """
+    items = [item for item in items if item]
+    return _joined(items, "sekä" if any(_OWN_JA.search(item) for item in items) else "ja")
+
+
+def _joined(items: Sequence[str], last: str) -> str:
     items = [item for item in items if item]
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} ja {items[-1]}"
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+_OWN_JA = re.compile(r"\bja\b")
+
+#: Small numbers are written out in running text, as Finnish style guides ask (up to ten).
+_NUMBER_WORDS = ("nolla", "yksi", "kaksi", "kolme", "neljä", "viisi", "kuusi", "seitsemän",
+                 "kahdeksan", "yhdeksän", "kymmenen")
+
+
+def number_word(n: int) -> str:
+    """A count in running text: "kaksi", "kymmenen", then digits ("11")."""
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+
+
+#: Words that keep their capital inside a sentence: names and acronyms a title may start
+#: with. Callers add the organisations' own names.
+PROPER_NOUNS = frozenset({"THL", "THL:n", "Kela", "Kelan", "Varha", "Varhan", "Suomi", "Suomen",
+                          "Helsinki", "Helsingin", "HUS", "HUS:n", "Ahvenanmaa", "EU", "EU:n",
+                          "Valvira", "Valviran", "STM", "STM:n", "Kuntaliitto", "Kuntaliiton"})
+
+
+def mid_sentence(title: str, proper_nouns: frozenset[str] = frozenset()) -> str:
+    """A title as it reads inside a sentence ("Nivelvaiheet" → "nivelvaiheet"). A title that
+    starts with a name or an acronym keeps its capital: "THL:n tietopohja", "Varhan mallit",
+    "YEE-hanke" (a capital after the first letter marks an acronym or a name)."""
+    title = " ".join(title.split())
+    first = title.split(" ", 1)[0].rstrip(",.:;")
+    if (not first or first in PROPER_NOUNS or first in proper_nouns
+            or any(character.isupper() for character in first[1:])):
+        return title
+    return title[0].lower() + title[1:]
 
 
 def quote(text: str) -> str:
@@ -121,7 +162,9 @@ def attendance_sentence(project_phrases: Sequence[str], county_genitives: Sequen
     if project_phrases:
         parts.append(join_list(project_phrases))
     if represented:
-        parts.append(f"edustus {join_list(represented)}")
+        # The counties are one item with their own "ja"; "sekä" already joins the staff
+        # and the representation, so a second one would read heavily (seed 002 says "ja").
+        parts.append(f"edustus {_joined(represented, 'ja')}")
     if not parts:
         return f"Paikalla oli {placeholder('osallistujien organisaatiot')}."
     return f"Paikalla oli {' sekä '.join(parts)}."
@@ -142,21 +185,24 @@ def opening_sentence(presenter: str, title: str) -> str:
     return f"{subject} alusti tilaisuutta aiheesta {quote(title)}."
 
 
-def theme_sentence(phrase: str, from_wishes: bool) -> str:
+def theme_sentence(phrase: str, wishes: int) -> str:
     """The sentence that opens a theme's paragraph, its phrase in bold.
 
     "Keskusteltiin **palveluiden organisoimisesta**." for an elative phrase; other phrases
     ("asiakasmitoitus ja työntekijäresurssit") are objects: "Keskusteluun nostettiin **…**.".
-    A theme grouped from wishes says so, bolded as in seed 002:
-    "Ennakkotoiveen pohjalta **keskusteltiin työnkuvista**."
+    A theme grouped from `wishes` says so, bolded as in seed 002, in the singular for one
+    wish and the plural for several: "Ennakkotoiveen pohjalta **keskusteltiin työnkuvista**.",
+    "Ennakkotoiveiden pohjalta …".
     """
     phrase = " ".join(phrase.split())
+    source = ("Ennakkotoiveen pohjalta " if wishes == 1 else
+              "Ennakkotoiveiden pohjalta " if wishes > 1 else "")
     if _ELATIVE.search(phrase):
-        if from_wishes:
-            return f"Ennakkotoiveen pohjalta **keskusteltiin {phrase}**."
+        if source:
+            return f"{source}**keskusteltiin {phrase}**."
         return f"Keskusteltiin **{phrase}**."
-    if from_wishes:
-        return f"Ennakkotoiveen pohjalta keskusteluun nostettiin **{phrase}**."
+    if source:
+        return f"{source}keskusteluun nostettiin **{phrase}**."
     return f"Keskusteluun nostettiin **{phrase}**."
 
 
@@ -165,8 +211,9 @@ def missing_notes(theme_title: str) -> str:
     return placeholder(f"muistiinpanot teemasta {quote(theme_title)}")
 
 
-def _participants(count: int) -> str:
-    return "1 osallistuja" if count == 1 else f"{count} osallistujaa"
+def _respondents(count: int) -> str:
+    # "yksi osallistuja", "seitsemän osallistujaa" (the partitive after a number above one)
+    return f"{number_word(count)} {'osallistuja' if count == 1 else 'osallistujaa'}"
 
 
 def _sentence_text(text: str) -> str:
@@ -177,28 +224,58 @@ def _sentence_text(text: str) -> str:
     return quote(text)
 
 
+#: A statement's answers, values 1–5, as what the respondents were ("oli … mieltä").
+_STATEMENT_PREDICATES = (
+    "oli täysin eri mieltä",
+    "oli jokseenkin eri mieltä",
+    "ei ollut samaa eikä eri mieltä",
+    "oli jokseenkin samaa mieltä",
+    "oli täysin samaa mieltä",
+)
+
+
+def _predicates(parts: Sequence[tuple[int, str]]) -> str:
+    """"kolme oli täysin samaa mieltä, kaksi jokseenkin samaa mieltä ja yksi ei ollut …":
+    a repeated "oli" is said once, as Finnish leaves out a verb that the list shares."""
+    said = []
+    previous = ""
+    for count, predicate in parts:
+        verb, rest = predicate.split(" ", 1)
+        said.append(f"{number_word(count)} {rest if verb == previous == 'oli' else predicate}")
+        previous = verb
+    return join_list(said)
+
+
 def statement_sentence(text: str, counts: Sequence[int]) -> str:
-    """"Väitteeseen ”…” vastasi 7 osallistujaa: 3 täysin samaa mieltä, …" (counts for 1–5)."""
+    """"Väitteeseen ”…” vastasi seitsemän osallistujaa. Heistä kolme oli täysin samaa mieltä,
+    …" (counts for values 1–5, agreement first); one answer: "…, joka oli …"."""
     total = sum(counts)
     if total == 0:
         return f"Väitteeseen {_sentence_text(text)} ei vastattu."
     # Agreement first, as the room's discussion usually starts from it; empty steps left out.
-    parts = [f"{count} {STATEMENT_PHRASES[value]}"
+    parts = [(count, _STATEMENT_PREDICATES[value])
              for value, count in reversed(list(enumerate(counts))) if count]
-    return f"Väitteeseen {_sentence_text(text)} vastasi {_participants(total)}: " \
-           f"{join_list(parts)}."
+    opening = f"Väitteeseen {_sentence_text(text)} vastasi {_respondents(total)}"
+    if total == 1:
+        return f"{opening}, joka {parts[0][1]}."
+    return f"{opening}. Heistä {_predicates(parts)}."
 
 
 def poll_sentence(text: str, options: Sequence[str], counts: Sequence[int]) -> str:
-    """"Kysymykseen ”…” vastasi 6 osallistujaa: ”A” 3, ”B” 2 ja ”C” 1." (most chosen first)."""
+    """"Kysymykseen ”…” vastasi kuusi osallistujaa. Heistä kolme valitsi vaihtoehdon ”A”, kaksi
+    ”B” ja yksi ”C”." (most chosen first); one answer: "…, joka valitsi vaihtoehdon ”A”."."""
     total = sum(counts)
     if total == 0:
         return f"Kysymykseen {_sentence_text(text)} ei vastattu."
     chosen = sorted((index for index, count in enumerate(counts) if count),
                     key=lambda index: -counts[index])
-    parts = [f"{quote(options[index])} {counts[index]}" for index in chosen]
-    return f"Kysymykseen {_sentence_text(text)} vastasi {_participants(total)}: " \
-           f"{join_list(parts)}."
+    opening = f"Kysymykseen {_sentence_text(text)} vastasi {_respondents(total)}"
+    if total == 1:
+        return f"{opening}, joka valitsi vaihtoehdon {quote(options[chosen[0]])}."
+    first, *rest = chosen
+    parts = [f"{number_word(counts[first])} valitsi vaihtoehdon {quote(options[first])}"]
+    parts += [f"{number_word(counts[index])} {quote(options[index])}" for index in rest]
+    return f"{opening}. Heistä {join_list(parts)}."
 
 
 def contribution_line(text: str, organisation: str, votes: int, level: str | None) -> str:
@@ -212,9 +289,10 @@ def contribution_line(text: str, organisation: str, votes: int, level: str | Non
 
 
 def earlier_memo_line(title: str, day: date, fmt: str, size_bytes: int | None) -> str:
-    """"Muistio <memo title> 27.1.2023 (pdf 352 kt)"; without a size, no parenthesis."""
-    line = f"Muistio {title} {format_day(day)}"
-    return f"{line} ({fmt} {format_size_kt(size_bytes)})" if size_bytes is not None else line
+    """"Muistio: <memo title> 27.1.2023 (pdf 352 kt)", as the memo's own heading reads;
+    without a size, no parenthesis."""
+    line = f"{heading(title)} {format_day(day)}"
+    return f"{line} ({fmt} {format_size(size_bytes)})" if size_bytes is not None else line
 
 
 def next_session_sentence(title: str, day: date, starts: time, ends: time, format: str,

@@ -193,11 +193,11 @@ def test_golden_seed_002(seed_002: Workshop):
     assert blocks[11] == "Reflektioista on laadittu muistiot:"
     # newest first, each at its stable address, titled with date, format and size
     assert blocks[12].split("\n") == [
-        f"- [Muistio {MEMO_TITLE} 27.1.2023 (pdf 352 kt)]"
+        f"- [Muistio: {MEMO_TITLE} 27.1.2023 (pdf 352 kt)]"
         f"({BASE_URL}/series/{slug}/memos/2023-01-27.pdf)",
-        f"- [Muistio {MEMO_TITLE} 9.11.2022 (pdf 426 kt)]"
+        f"- [Muistio: {MEMO_TITLE} 9.11.2022 (pdf 426 kt)]"
         f"({BASE_URL}/series/{slug}/memos/2022-11-09.pdf)",
-        f"- [Muistio {MEMO_TITLE} 13.9.2022 (pdf 551 kt)]"
+        f"- [Muistio: {MEMO_TITLE} 13.9.2022 (pdf 551 kt)]"
         f"({BASE_URL}/series/{slug}/memos/2022-09-13.pdf)",
     ]
     assert blocks[13] == FUNDING
@@ -342,8 +342,8 @@ def test_results_charts_and_contributions(make_room: Callable[..., Any],
     markdown = memo_markdown(memo)
     assert (
         "Keskusteltiin **työnkuvista**. Työnkuvista keskusteltiin.\n\n"
-        "Väitteeseen ”VÄITE: Traumaosaaminen on riittämätöntä?” vastasi 3 osallistujaa: "
-        "1 täysin samaa mieltä ja 2 jokseenkin samaa mieltä.\n\n"
+        "Väitteeseen ”VÄITE: Traumaosaaminen on riittämätöntä?” vastasi kolme osallistujaa. "
+        "Heistä yksi oli täysin samaa mieltä ja kaksi jokseenkin samaa mieltä.\n\n"
         "```chart\n"
         "VÄITE: Traumaosaaminen on riittämätöntä?\n"
         "Täysin eri mieltä | 0\n"
@@ -359,10 +359,11 @@ def test_results_charts_and_contributions(make_room: Callable[..., Any],
         "- Ei ääniä (Satakunnan hyvinvointialue)\n\n"
     ) in markdown, markdown
     assert (
-        "Keskusteluun nostettiin **Palveluiden organisointi**. "
+        # the title, for want of a memo phrase, mid-sentence without its capital
+        "Keskusteluun nostettiin **palveluiden organisointi**. "
         "[[TÄYDENNÄ: muistiinpanot teemasta ”Palveluiden organisointi”]]\n\n"
-        "Kysymykseen ”Kuka koordinoi?” vastasi 3 osallistujaa: ”Hyvinvointialue” 2 ja "
-        "”Kunta” 1.\n\n"
+        "Kysymykseen ”Kuka koordinoi?” vastasi kolme osallistujaa. Heistä kaksi valitsi "
+        "vaihtoehdon ”Hyvinvointialue” ja yksi ”Kunta”.\n\n"
         "```chart\nKuka koordinoi?\nKunta | 1\nHyvinvointialue | 2\nValtio | 0\n```\n"
     ) in markdown
     # hidden by the coordinator: left out; people are never named
@@ -431,7 +432,7 @@ def test_compile_costs_the_same_queries_however_large_the_workshop(
             assert votes == sorted(votes, reverse=True)
         assert len(memo.earlier_memos) == 1
     assert costs[0] == costs[1], costs
-    assert costs[1] <= 13, costs
+    assert costs[1] <= 14, costs
 
 
 def test_theme_and_prompt_rows_are_read_in_agenda_order(make_workshop: Callable[..., Workshop]):
