@@ -279,14 +279,14 @@ def _themes(s: Session, workshop: Workshop) -> tuple[MemoTheme, ...]:
 
 
 def _proper_nouns(s: Session) -> frozenset[str]:
-    """The words organisations are named by ("Varsinais-Suomen", "Varha", "Keusote"), which
-    keep their capital when a theme's title starting with one is used mid-sentence."""
+    """The capitalised words organisations are named by ("Varsinais-Suomen", "Vantaan",
+    "Keravan", "Varha"), which keep their capital when a theme's title starting with one is
+    used mid-sentence."""
     words: set[str] = set()
     for name, genitive, brand in s.execute(
             select(Organisation.name_fi, Organisation.memo_genitive, Organisation.brand)):
         for text in (name, genitive, brand):
-            if text:
-                words.add(text.split()[0])
+            words.update(word for word in (text or "").split() if word[:1].isupper())
     return frozenset(words)
 
 

@@ -106,9 +106,11 @@ def number_word(n: int) -> str:
 
 #: Words that keep their capital inside a sentence: names and acronyms a title may start
 #: with. Callers add the organisations' own names.
-PROPER_NOUNS = frozenset({"THL", "THL:n", "Kela", "Kelan", "Varha", "Varhan", "Suomi", "Suomen",
-                          "Helsinki", "Helsingin", "HUS", "HUS:n", "Ahvenanmaa", "EU", "EU:n",
-                          "Valvira", "Valviran", "STM", "STM:n", "Kuntaliitto", "Kuntaliiton"})
+PROPER_NOUNS = frozenset({
+    "THL", "THL:n", "Kela", "Kelan", "Varha", "Varhan", "Suomi", "Suomen", "Helsinki",
+    "Helsingin", "HUS", "HUS:n", "Ahvenanmaa", "Ahvenanmaan", "EU", "EU:n", "Valvira",
+    "Valviran", "STM", "STM:n", "Kuntaliitto", "Kuntaliiton",
+})
 
 
 def mid_sentence(title: str, proper_nouns: frozenset[str] = frozenset()) -> str:
@@ -275,7 +277,8 @@ def poll_sentence(text: str, options: Sequence[str], counts: Sequence[int]) -> s
     first, *rest = chosen
     parts = [f"{number_word(counts[first])} valitsi vaihtoehdon {quote(options[first])}"]
     parts += [f"{number_word(counts[index])} {quote(options[index])}" for index in rest]
-    return f"{opening}. Heistä {join_list(parts)}."
+    # The options are quoted, so an option's own "ja" blurs nothing: a plain "ja".
+    return f"{opening}. Heistä {_joined(parts, 'ja')}."
 
 
 def contribution_line(text: str, organisation: str, votes: int, level: str | None) -> str:

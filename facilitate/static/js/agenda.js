@@ -49,10 +49,10 @@ for (const list of document.querySelectorAll("ol.agenda[data-order-url]")) {
       if (up) neighbour.before(item);
       else neighbour.after(item);
       // Focus stays on the same button, or on its pair when this one has gone (an end).
-      const again = form.hidden ? item.querySelector(`[data-move=${up ? "down" : "up"}] button`)
-        : form.querySelector("button");
       save(item, before).then(() => {
-        const button = form.hidden ? again : form.querySelector("button");
+        const button = form.hidden
+          ? item.querySelector(`[data-move=${up ? "down" : "up"}] button`)
+          : form.querySelector("button");
         button?.focus();
       });
     });
