@@ -1,9 +1,9 @@
-// The agenda's order, changed in place: drag a theme by its handle, or use its Siirrä buttons (the keyboard
-// way, also without this script, when the server moves it and reloads the page). The new
-// order is saved through the API at once; the page stays where it is.
-const strings = JSON.parse(document.getElementById("agenda-strings")?.textContent ?? "{}");
-const say = (key, params = {}) => (strings[key] ?? key)
-  .replace(/%\((\w+)\)s/g, (whole, name) => (name in params ? String(params[name]) : whole));
+// The agenda's order, changed in place: drag a theme by its handle, or use its Siirrä buttons
+// (the keyboard way, also without this script, when the server moves it and reloads the
+// page). The new order is saved through the API at once; the page stays where it is.
+import { translator } from "./room/strings.js";
+
+const { t: say } = translator("agenda-strings");
 
 for (const list of document.querySelectorAll("ol.agenda[data-order-url]")) {
   const status = document.getElementById("agenda-status");

@@ -38,19 +38,31 @@ export function checkAnswer(fieldset, value) {
   }
 }
 
+/**
+ * A prompt's answers as the room sends them ({counts, total} or a bare list of counts, in
+ * the order of `choices`): {counts, total, percent(index)}; null before there are any.
+ */
+export function distribution(prompt) {
+  const results = prompt.results;
+  if (!results) return null;
+  const counts = results.counts ?? results;
+  const total = results.total ?? counts.reduce((sum, n) => sum + n, 0);
+  const percent = (index) => (total ? Math.round((100 * (counts[index] ?? 0)) / total) : 0);
+  return { counts, total, percent };
+}
+
 /** The distribution of answers, or a line saying why it is not shown. */
 export function renderResults(container, prompt, limits, { console: isConsole = false } = {}) {
-  const results = prompt.results;
-  if (!results) {
+  const shares = distribution(prompt);
+  if (!shares) {
     replaceKeepingFocus(container, h("p", { class: "help" },
       t(isConsole ? "no_answers_yet" : "results_later")));
     return;
   }
-  const counts = results.counts ?? results;
-  const total = results.total ?? counts.reduce((sum, n) => sum + n, 0);
+  const { counts, total } = shares;
   const rows = choices(prompt, limits).map(([value, label], index) => {
     const n = counts[index] ?? 0;
-    const percent = total ? Math.round((100 * n) / total) : 0;
+    const percent = shares.percent(index);
     const fill = h("span", { class: "bar-fill" });
     fill.style.width = `${percent}%`; // CSSOM, not a style attribute: CSP allows it
     return h("tr", { "data-value": value },

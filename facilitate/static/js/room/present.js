@@ -1,7 +1,7 @@
 // The presenter view (page entry): the current step in large type for the coordinator's
 // screen share, driven by the room; run from the keyboard. Never shows people's names.
 import { phaseName, startRoom } from "./app.js";
-import { choices } from "./answers.js";
+import { choices, distribution } from "./answers.js";
 import { h } from "./dom.js";
 import { showConnection } from "./parts.js";
 import { t, tn } from "./strings.js";
@@ -104,9 +104,8 @@ class PresenterView {
   /** A statement's or poll's bars: drawn once, then only their widths and numbers change. */
   renderChart(prompt) {
     const limits = this.app.state.snap.limits;
-    const results = prompt.results;
-    const counts = results?.counts ?? results ?? [];
-    const total = results?.total ?? counts.reduce((sum, n) => sum + n, 0);
+    const shares = distribution(prompt) ?? { counts: [], total: 0, percent: () => 0 };
+    const { counts, total } = shares;
     const visual = byId("present-visual");
     if (!this.chart || this.chart.promptId !== prompt.id || !visual.contains(this.chart.list)) {
       const rows = choices(prompt, limits).map(([value, label]) => {
@@ -127,7 +126,7 @@ class PresenterView {
     this.chart.list.hidden = !shown;
     this.chart.rows.forEach(({ fill, number }, index) => {
       const n = counts[index] ?? 0;
-      const percent = total ? Math.round((100 * n) / total) : 0;
+      const percent = shares.percent(index);
       fill.style.width = `${shown ? percent : 0}%`;
       number.textContent = t("count_percent", { n, pct: percent });
     });
