@@ -68,7 +68,7 @@ class PresenterView {
     this.app.root.dataset.phase = state.room.phase;
     this.app.root.dataset.themeId = theme ? theme.id : "";
     byId("present-heading").textContent = state.room.phase === "opening"
-      ? this.app.root.dataset.workshopTitle : phaseName(state);
+      ? state.snap.workshop.title : phaseName(state);
     if (!theme) {
       this.chart = null;
       byId("present-prompt").textContent = state.room.phase === "closing" ? t("thanks")
