@@ -6,14 +6,18 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 CHROMIUM ?= /usr/bin/chromium
+# Where `make run` serves; the demo's published memos link there.
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-postgres cluster install install-test system-libs lint translations messages chromium nginx clean
 
 run: install
 	$(BIN)/facilitate db upgrade
-	$(BIN)/facilitate demo
+	PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(BIN)/facilitate demo
 	$(BIN)/facilitate prepare-words
-	$(BIN)/facilitate run
+	PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(BIN)/facilitate run --host $(HOST) --port $(PORT)
 
 test: install-test chromium nginx
 	$(BIN)/pytest

@@ -142,6 +142,8 @@ def main() -> None:
     env = dict(os.environ, DATABASE_URL=options.database_url,
                SOCKETIO_MESSAGE_QUEUE=options.message_queue, TRUSTED_PROXIES="1",
                PYTHONUNBUFFERED="1")
+    # The demo's memos link to where nginx serves them, unless the caller says otherwise.
+    env.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{options.port}")
     subprocess.run(_facilitate("db", "upgrade"), env=env, check=True)
     subprocess.run(_facilitate("demo"), env=env, check=True)
     ports = [options.first_process_port + i for i in range(options.processes)]

@@ -127,8 +127,12 @@ def register_cli(app: Flask) -> None:
         """Load the seeds' series with its workshops as demo data (once; safe to repeat)."""
         from .demo import load_demo
 
-        for line in load_demo(db.session):
-            click.echo(line)
+        try:
+            for line in load_demo(db.session):
+                click.echo(line)
+        except DomainError as error:  # no PUBLIC_BASE_URL for the published memos' links
+            db.session.rollback()
+            raise click.ClickException(str(error.message)) from None
         db.session.commit()
 
 

@@ -31,9 +31,7 @@ from .series.operations import (
     open_registration,
 )
 from .timeutil import local_datetime, now_utc, to_local
-
-#: Where the demo's memos say readers find the archive (`facilitate run`'s default address).
-DEMO_BASE_URL = "http://127.0.0.1:5000"
+from .web import site_address
 
 DEMO_EMAIL = "demo@example.fi"
 DEMO_PASSWORD = "vertaisreflektio"  # noqa: S105 - printed for the demo on purpose
@@ -245,6 +243,8 @@ def _past_workshop(s: Session, series: Series, plan_slug: str, day: date,
     present = local_datetime(day, time(14))
     for registration in workshop.registrations:
         registration.attended_at = present
+    for given in workshop.presentations:  # the seeds' memos report each talk as given
+        given.given_at = present
     for theme in workshop.themes:
         text = NOTES_29_3.get(theme.memo_phrase) if day == date(2023, 3, 29) else None
         s.add(Note(theme_id=theme.id, text=text or theme.description or theme.title,
@@ -261,12 +261,14 @@ def _published_memo(s: Session, workshop: Workshop, coordinator: Coordinator) ->
     """Compile the memo, let the coordinator save it as her version, and publish it."""
     from flask import current_app
 
-    draft = start_memo(s, workshop,
-                       base_url=current_app.config["PUBLIC_BASE_URL"] or DEMO_BASE_URL)
+    # Published files keep their links: they point at PUBLIC_BASE_URL (`make run` sets it to
+    # the address it serves), and the demo refuses to guess one.
+    draft = start_memo(s, workshop, base_url=site_address())
     version = save_version(s, workshop, coordinator, draft.markdown, "Tarkistettu",
                            draft.number) or draft
     return publish_version(s, workshop, version, coordinator,
                            exports_dir=current_app.config["EXPORTS_DIR"],
+                           base_url=site_address(),
                            now=local_datetime(workshop.day + timedelta(days=7), time(12)))
 
 

@@ -393,6 +393,9 @@ class Theme(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     #: the coordinator closed it for contributions, votes and answers (notes stay editable)
     is_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: when the coordinator first brought it up in the open room; the memo's draft counts a
+    #: theme as discussed only if it was opened or has notes or comments
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     workshop: Mapped[Workshop] = relationship(back_populates="themes")
@@ -435,6 +438,9 @@ class Presentation(Base):
     #: name and role as the memo writes it ("YEE-hankkeen projektipäällikkö")
     presenter: Mapped[str] = mapped_column(String(TITLE_MAX_CHARS), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    #: when the coordinator recorded it as given; a talk copied from the plan but never
+    #: recorded stays out of the memo's opening
+    given_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     slides_filename: Mapped[str | None] = mapped_column(String(255))
     slides_content_type: Mapped[str | None] = mapped_column(String(120))
     slides_size: Mapped[int | None] = mapped_column(Integer)

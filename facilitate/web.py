@@ -51,8 +51,9 @@ def site_address() -> str:
         return base.rstrip("/")
     if has_request_context():
         return request.host_url.rstrip("/")
-    raise DomainError(_l("Aseta PUBLIC_BASE_URL (sivuston osoite), jotta komentoriviltä "
-                         "lähetettyjen viestien linkit osoittavat oikeaan paikkaan."))
+    raise DomainError(_l("Aseta PUBLIC_BASE_URL (sivuston osoite, esimerkiksi "
+                         "http://127.0.0.1:5000), jotta komentoriviltä tehtyjen viestien ja "
+                         "muistioiden linkit osoittavat oikeaan paikkaan."))
 
 
 def external_url(endpoint: str, **values: Any) -> str:

@@ -123,7 +123,8 @@ def test_publishing_and_a_correction_are_recorded(make_room, make_coordinator, a
                                         comment="", based_on=number - 1)
         assert version is not None
         memo_ops.publish_version(s, workshop, version, niina,
-                                 exports_dir=app.config["EXPORTS_DIR"])
+                                 exports_dir=app.config["EXPORTS_DIR"],
+                                 base_url="https://vertaisreflektiot.example.fi")
         s.commit()
     assert _actions(room.workshop_id)[-2:] == ["memo.publish", "memo.correct"]
     assert describe(list_entries(s, workshop_id=room.workshop_id)[0]) == (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -49,6 +50,11 @@ def test_load_plan_reports_bad_input(app, make_series):
 
 def test_demo_loads_the_series_once(app):
     runner = app.test_cli_runner()
+    # Its published memos keep their links: without the site's address it refuses to guess.
+    refused = runner.invoke(args=["demo"])
+    assert refused.exit_code == 1 and "Aseta PUBLIC_BASE_URL" in refused.output
+    assert db.session.scalar(select(func.count(Series.id))) == 0
+    app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     second = runner.invoke(args=["demo"])
@@ -81,7 +87,13 @@ def test_demo_loads_the_series_once(app):
     assert ("Paikalla oli YEE-hankkeen työntekijöitä sekä edustus Varhan, Satakunnan, "
             "Pirkanmaan, Pohjanmaan, Pohjois-Pohjanmaan ja Kanta-Hämeen hyvinvointialueilta "
             "ja yksityisen toimijan puolelta.") in march_memo
-    assert "27.1.2023 (pdf " in march_memo and "## Liite 1 " in march_memo
+    assert "## Liite 1 " in march_memo
+    # the published files list the earlier memos as published then, at PUBLIC_BASE_URL
+    march_file = next(f for v in published if v.workshop_id == march.id for f in v.files
+                      if f.format == "md")
+    march_md = (Path(app.config["EXPORTS_DIR"]) / march_file.path).read_text("utf-8")
+    assert re.search(rf"27\.1\.2023 \(pdf \d+ kt\)\]\(http://127\.0\.0\.1:5000/series/"
+                     rf"{series.slug}/memos/2023-01-27\.pdf\)", march_md), march_md
     archive = app.test_client().get(f"/series/{series.slug}").get_data(as_text=True)
     assert archive.count(f"/series/{series.slug}/memos/") == 4 * 4
     page = app.test_client().get("/").get_data(as_text=True)

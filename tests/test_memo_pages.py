@@ -177,6 +177,10 @@ def test_publish_archive_download_and_correction(coordinator_client, client, mak
     assert "jatketaan syksyllä" in latest
     archive = client.get(f"/series/{series.slug}").get_data(as_text=True)
     assert "korjattu" in archive and "-v3." not in archive  # stable addresses only
+    # the version it corrected is listed with its date, at its own address
+    assert "Korjatut versiot (1)" in archive and "Versio 2, julkaistu " in archive
+    assert f"/series/{series.slug}/memos/{day}/v2.pdf" in archive
+    assert f"/series/{series.slug}/memos/{day}/v3." not in archive
     status, old = _download(client, f"/series/{series.slug}/memos/{day}/v2.md")
     assert status == 200 and "jatketaan syksyllä" not in old.decode()
 
@@ -233,3 +237,37 @@ def test_publishing_mails_the_memo_to_those_who_attended_once(coordinator_client
     assert coordinator_client.post(f"{url}/versions/3/publish").status_code == 302
     time.sleep(0.2)
     assert len(inbox.messages) == 2
+
+
+def test_the_editor_says_what_the_draft_left_out_and_talks_are_marked_on_the_workshop_page(
+        coordinator_client, make_room):
+    from facilitate.models import Presentation
+
+    room, url = _prepare(coordinator_client, make_room)
+    s = db.session
+    s.add(Presentation(workshop_id=room.workshop_id, title="Kuntaliiton katsaus",
+                       presenter="Kuntaliitto", position=0))
+    s.commit()
+    text = coordinator_client.get(url).get_data(as_text=True)
+    notice = re.search(r'<div class="flash flash-info" id="memo-left-out">(.*?)</div>', text,
+                       re.S)
+    assert notice, text
+    assert "Työnkuvat, Palveluiden organisointi" in notice[1]
+    assert "Kuntaliiton katsaus" in notice[1]
+    assert "Kuntaliitto" not in _newest(room.workshop_id).markdown
+    # nothing discussed: the draft asks for it, and publishing is refused
+    assert "[[TÄYDENNÄ: mistä tilaisuudessa keskusteltiin]]" in _newest(room.workshop_id).markdown
+    refused = coordinator_client.post(f"{url}/versions/1/publish")
+    assert refused.status_code == 422 and _newest(room.workshop_id).published_at is None
+
+    talk = s.scalar(select(Presentation).where(Presentation.workshop_id == room.workshop_id))
+    page = f"/manage/workshops/{room.workshop_id}"
+    marked = coordinator_client.post(f"{page}/presentations/{talk.id}/given", {"given": "1"})
+    assert marked.status_code == 302
+    assert "Peru pidetty" in coordinator_client.get(page).get_data(as_text=True)
+    coordinator_client.post(f"{url}/recompile")
+    assert ("Kuntaliitto alusti tilaisuutta aiheesta ”Kuntaliiton katsaus”."
+            in _newest(room.workshop_id).markdown)
+    text = coordinator_client.get(url).get_data(as_text=True)
+    assert "Kuntaliiton katsaus" not in re.search(
+        r'id="memo-left-out">(.*?)</div>', text, re.S)[1]

@@ -34,6 +34,8 @@ ACTIONS: dict[str, Any] = {
     "walk_ins.on": _l("salli liittymisen koodilla ilman ilmoittautumista"),
     "walk_ins.off": _l("kielsi liittymisen koodilla ilman ilmoittautumista"),
     "presentation.delete": _l("poisti alustuksen %(presentation)s"),
+    "presentation.given": _l("merkitsi alustuksen %(presentation)s pidetyksi"),
+    "presentation.not_given": _l("perui alustuksen %(presentation)s merkinnän pidetystä"),
     "theme.delete": _l("poisti teeman %(theme)s"),
     "prompt.delete": _l("poisti kysymyksen %(prompt)s"),
     "memo.publish": _l("julkaisi muistion (versio %(version)s)"),

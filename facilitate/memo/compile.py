@@ -139,14 +139,18 @@ class Memo:
     heading: str  #: "Muistio: <title>"
     time_line: str  #: "Aika: 29.3.2023 klo 14–16, Teams-keskustelu"
     attendance: str  #: "Paikalla oli …" (a placeholder inside when nobody attended)
-    opening: tuple[str, ...]  #: one sentence per talk (alustus)
-    themes: tuple[MemoTheme, ...]
+    opening: tuple[str, ...]  #: one sentence per talk recorded as given (alustus)
+    themes: tuple[MemoTheme, ...]  #: the themes discussed (see `compile_memo`)
     series_paragraph: str  #: the series' description (Markdown)
     earlier_memos: tuple[EarlierMemo, ...]  #: newest first
     next_workshop: NextWorkshop | None
     contacts: str  #: Markdown
     funding_footer: str
     attachments: tuple[MemoAttachment, ...]
+    #: agenda themes left out because the room recorded nothing of them (titles)
+    themes_left_out: tuple[str, ...] = ()
+    #: talks planned but never recorded as given (titles)
+    talks_not_given: tuple[str, ...] = ()
     #: what each placeholder left in the memo asks for; publishing waits until it is empty
     placeholders: tuple[str, ...] = ()
 
@@ -158,6 +162,11 @@ def compile_memo(s: Session, workshop: Workshop, *, base_url: str,
     prompt or contribution: 10, one more when the series has earlier workshops (their memo
     versions), and up to two more when the workshop or its series is not loaded yet (13 at most).
 
+    The draft states only what the room recorded: a theme is discussed when it was opened in
+    the room (Theme.opened_at), has notes, comments or answers; a talk opens the memo only when
+    it was recorded as given (Presentation.given_at). What is left out is listed in
+    `themes_left_out` and `talks_not_given` for the editor to show.
+
     Attendance counts the registrations marked attended (Registration.attended_at), by
     organisation. Organisations are listed in the order they first registered (the lowest
     registration id): stable, independent of the agenda and of who joined the room first, and
@@ -166,6 +175,8 @@ def compile_memo(s: Session, workshop: Workshop, *, base_url: str,
     series = s.get_one(Series, workshop.series_id)
     memo_title = series.memo_title.strip() or series.title
     earlier, following = _series_neighbours(s, workshop, series, memo_title, base_url, now)
+    opening, talks_not_given = _opening(s, workshop)
+    themes, themes_left_out = _themes(s, workshop)
     memo = Memo(
         workshop_id=workshop.id,
         series_slug=series.slug,
@@ -175,14 +186,16 @@ def compile_memo(s: Session, workshop: Workshop, *, base_url: str,
         time_line=finnish.time_line(workshop.day, workshop.starts_at, workshop.ends_at,
                                     workshop.format),
         attendance=_attendance(s, workshop),
-        opening=_opening(s, workshop),
-        themes=_themes(s, workshop),
+        opening=opening,
+        themes=themes,
         series_paragraph=_markdown_text(series.description),
         earlier_memos=earlier,
         next_workshop=following,
         contacts=_markdown_text(series.contacts),
         funding_footer=_markdown_text(series.funding_footer),
         attachments=_attachments(s, workshop),
+        themes_left_out=themes_left_out,
+        talks_not_given=talks_not_given,
     )
     return replace(memo, placeholders=tuple(finnish.find_placeholders(memo_markdown(memo))))
 
@@ -217,13 +230,15 @@ def _attendance(s: Session, workshop: Workshop) -> str:
     return finnish.attendance_sentence(projects, counties, others)
 
 
-def _opening(s: Session, workshop: Workshop) -> tuple[str, ...]:
-    rows = s.execute(select(Presentation.presenter, Presentation.title)
+def _opening(s: Session, workshop: Workshop) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The opening sentences of the talks given, and the titles of those never recorded."""
+    rows = s.execute(select(Presentation.presenter, Presentation.title, Presentation.given_at)
                      .where(Presentation.workshop_id == workshop.id)
                      .order_by(Presentation.position, Presentation.id)).all()
     sentences = (finnish.opening_sentence(presenter or "", title or "")
-                 for presenter, title in rows)
-    return tuple(sentence for sentence in sentences if sentence)
+                 for presenter, title, given_at in rows if given_at is not None)
+    return (tuple(sentence for sentence in sentences if sentence),
+            tuple(title for _presenter, title, given_at in rows if given_at is None))
 
 
 def _attachments(s: Session, workshop: Workshop) -> tuple[MemoAttachment, ...]:
@@ -235,10 +250,11 @@ def _attachments(s: Session, workshop: Workshop) -> tuple[MemoAttachment, ...]:
                  for number, (title, body) in enumerate(rows, start=1))
 
 
-def _themes(s: Session, workshop: Workshop) -> tuple[MemoTheme, ...]:
+def _themes(s: Session, workshop: Workshop) -> tuple[tuple[MemoTheme, ...], tuple[str, ...]]:
+    """The themes discussed, in agenda order, and the titles of the others."""
     of_workshop = Theme.workshop_id == workshop.id
-    themes = s.execute(select(Theme.id, Theme.title, Theme.memo_phrase).where(of_workshop)
-                       .order_by(Theme.position, Theme.id)).all()
+    themes = s.execute(select(Theme.id, Theme.title, Theme.memo_phrase, Theme.opened_at)
+                       .where(of_workshop).order_by(Theme.position, Theme.id)).all()
     prompts: dict[int, list[tuple[int, PromptKind, str, list[str]]]] = defaultdict(list)
     for prompt_id, theme_id, kind, text, options in s.execute(
             select(Prompt.id, Prompt.theme_id, Prompt.kind, Prompt.text, Prompt.options)
@@ -261,21 +277,26 @@ def _themes(s: Session, workshop: Workshop) -> tuple[MemoTheme, ...]:
         answers[prompt_id][value] = count
     contributions = _contributions(s, workshop)
 
-    out = []
-    for theme_id, title, memo_phrase in themes:
+    out, left_out = [], []
+    for theme_id, title, memo_phrase, opened_at in themes:
+        results = tuple(result for prompt in prompts[theme_id]
+                        if (result := _result(prompt, answers[prompt[0]])) is not None)
+        note = _markdown_text(notes.get(theme_id))
+        if opened_at is None and not (note or results or contributions[theme_id]):
+            # Planned but never brought up: writing "Keskusteltiin …" would be untrue.
+            left_out.append(title)
+            continue
         # A title used for want of a memo phrase stands mid-sentence: its capital goes.
         phrase = " ".join((memo_phrase or "").split()) or finnish.mid_sentence(title, names)
         wishes = wish_counts.get(theme_id, 0)
-        results = tuple(result for prompt in prompts[theme_id]
-                        if (result := _result(prompt, answers[prompt[0]])) is not None)
         out.append(MemoTheme(
             theme_id=theme_id, title=title, phrase=phrase, from_wishes=wishes > 0,
             sentence=finnish.theme_sentence(phrase, wishes),
-            notes=_markdown_text(notes.get(theme_id)) or finnish.missing_notes(title),
+            notes=note or finnish.missing_notes(title),
             results=results,
             contributions=tuple(contributions[theme_id][:CONTRIBUTIONS_PER_THEME]),
             contribution_count=len(contributions[theme_id])))
-    return tuple(out)
+    return tuple(out), tuple(left_out)
 
 
 def _proper_nouns(s: Session) -> frozenset[str]:
@@ -425,6 +446,8 @@ def memo_markdown(memo: Memo) -> str:
     blocks = [f"# {memo.heading}", memo.time_line, memo.attendance]
     if memo.opening:
         blocks.append(" ".join(memo.opening))
+    if not memo.themes:
+        blocks.append(finnish.NO_THEMES_DISCUSSED)
     for theme in memo.themes:
         blocks.append(_lead(theme.sentence, theme.notes))
         for result in theme.results:
@@ -435,12 +458,10 @@ def memo_markdown(memo: Memo) -> str:
             blocks.append("\n".join(f"- {c.line}" for c in theme.contributions))
     if memo.series_paragraph:
         blocks.append(memo.series_paragraph)
-    if memo.earlier_memos:
-        blocks.append(finnish.EARLIER_MEMOS_INTRO)
-        blocks.append("\n".join(f"- [{_link_text(m.text)}]({m.url})"
-                                for m in memo.earlier_memos))
-    if memo.next_workshop is not None:
-        blocks.append(memo.next_workshop.sentence)
+    # The series' other memos change after this one is drafted (an earlier memo published
+    # or corrected, the next workshop's registration opened): placeholders for them stay in
+    # the text and are filled in whenever a version is shown or published.
+    blocks += [f"```{EARLIER_MEMOS}\n```", f"```{NEXT_WORKSHOP}\n```"]
     if memo.contacts:
         blocks += [finnish.CONTACTS_INTRO, memo.contacts]
     if memo.funding_footer:
@@ -450,3 +471,37 @@ def memo_markdown(memo: Memo) -> str:
         if attachment.body:
             blocks.append(attachment.body)
     return "\n\n".join(blocks) + "\n"
+
+
+#: The info strings of the two blocks `resolve_series_blocks` fills in (docs/memo.md).
+EARLIER_MEMOS = "earlier-memos"
+NEXT_WORKSHOP = "next-workshop"
+_SERIES_BLOCK = re.compile(
+    rf"^```({EARLIER_MEMOS}|{NEXT_WORKSHOP})[ \t]*\n```[ \t]*(?P<after>\n\n|\n|\Z)",
+    re.MULTILINE)
+
+
+def series_blocks(earlier: tuple[EarlierMemo, ...], following: NextWorkshop | None
+                  ) -> dict[str, str]:
+    """The Markdown each series block stands for; empty when there is nothing to say."""
+    listed = ""
+    if earlier:
+        listed = "\n\n".join([finnish.EARLIER_MEMOS_INTRO, "\n".join(
+            f"- [{_link_text(m.text)}]({m.url})" for m in earlier)])
+    return {EARLIER_MEMOS: listed, NEXT_WORKSHOP: following.sentence if following else ""}
+
+
+def resolve_series_blocks(s: Session, workshop: Workshop, markdown: str, *, base_url: str,
+                          now: datetime | None = None) -> str:
+    """The Markdown with its series blocks replaced by the series' current published memos
+    (their newest versions and sizes) and next workshop; two queries when it has any."""
+    if not _SERIES_BLOCK.search(markdown):
+        return markdown
+    series = s.get_one(Series, workshop.series_id)
+    memo_title = series.memo_title.strip() or series.title
+    texts = series_blocks(*_series_neighbours(s, workshop, series, memo_title, base_url, now))
+    # A block with nothing to say goes with the blank line after it, leaving no gap (and at
+    # the end, the text still ends with one newline).
+    resolved = _SERIES_BLOCK.sub(
+        lambda match: texts[match[1]] + match["after"] if texts[match[1]] else "", markdown)
+    return resolved.rstrip("\n") + "\n" if markdown.endswith("\n") else resolved

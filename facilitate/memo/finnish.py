@@ -208,6 +208,10 @@ def theme_sentence(phrase: str, wishes: int) -> str:
     return f"Keskusteluun nostettiin **{phrase}**."
 
 
+#: The draft of a workshop whose room recorded no theme: the coordinator writes what was said.
+NO_THEMES_DISCUSSED = placeholder("mistä tilaisuudessa keskusteltiin")
+
+
 def missing_notes(theme_title: str) -> str:
     """A placeholder for a theme nobody wrote notes on."""
     return placeholder(f"muistiinpanot teemasta {quote(theme_title)}")

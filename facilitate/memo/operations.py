@@ -35,7 +35,7 @@ from ..models import (
 from ..timeutil import now_utc
 from ..validation import clean_text, clean_texts
 from .addresses import export_path
-from .compile import compile_memo, memo_markdown
+from .compile import compile_memo, memo_markdown, resolve_series_blocks
 from .finnish import find_placeholders, heading
 
 ATTACHMENT_FIELDS = {
@@ -128,10 +128,14 @@ def memo_title(workshop: Workshop, series: Series) -> str:
 
 
 def publish_version(s: Session, workshop: Workshop, version: MemoVersion,
-                    coordinator: Coordinator, *, exports_dir: str,
+                    coordinator: Coordinator, *, exports_dir: str, base_url: str,
                     now: datetime | None = None) -> MemoVersion:
     """Publish the newest version: refuse while placeholders remain or the room is open, write
-    every format under EXPORTS_DIR, then mark the version published (immutable from now on)."""
+    every format under EXPORTS_DIR, then mark the version published (immutable from now on).
+
+    The series blocks are filled in now, with the series' memos as published at this moment
+    (links at `base_url`): the files keep what they said then, whatever is published later.
+    """
     if version.published_at is not None:
         raise Conflict(_l("Versio %(number)s on jo julkaistu.", number=version.number))
     newest = s.scalar(select(func.max(MemoVersion.number))
@@ -148,7 +152,8 @@ def publish_version(s: Session, workshop: Workshop, version: MemoVersion,
     if room is not None and room.status == RoomStatus.OPEN:
         raise Conflict(_l("Sulje tilaisuuden huone ennen muistion julkaisua."))
     series = s.get_one(Series, workshop.series_id)
-    document = Document(title=memo_title(workshop, series), markdown=version.markdown,
+    markdown = resolve_series_blocks(s, workshop, version.markdown, base_url=base_url, now=now)
+    document = Document(title=memo_title(workshop, series), markdown=markdown,
                         language="fi", subject=series.title, author=series.organiser)
     for fmt in MEMO_FORMATS:
         content = render(document, fmt)
@@ -192,11 +197,13 @@ def published_file(s: Session, series: Series, day: date, fmt: str,
 
 @dataclass(frozen=True)
 class PublishedMemo:
-    """What readers get of a workshop's memo: the newest published version, and when the
-    memo was first published (earlier than the version's own date after a correction)."""
+    """What readers get of a workshop's memo: the newest published version, when the memo
+    was first published (earlier than the version's own date after a correction), and the
+    versions it corrected, newest first (their files stay downloadable)."""
 
     version: MemoVersion
     first_published_at: datetime
+    corrected: tuple[MemoVersion, ...] = ()
 
     @property
     def is_corrected(self) -> bool:
@@ -211,9 +218,10 @@ def published_memos(s: Session, series: Series) -> dict[int, PublishedMemo]:
         .options(selectinload(MemoVersion.files)).order_by(MemoVersion.number))
     memos: dict[int, PublishedMemo] = {}
     for version in versions:
-        first = memos.get(version.workshop_id)
+        before = memos.get(version.workshop_id)
         memos[version.workshop_id] = PublishedMemo(
-            version, first.first_published_at if first else version.published_at)
+            version, before.first_published_at if before else version.published_at,
+            (before.version, *before.corrected) if before else ())
     return memos
 
 

@@ -33,8 +33,9 @@ from ..extensions import db
 from ..mail import delivery, messages
 from ..models import MEMO_MAX_CHARS, TEXT_MAX_CHARS, TITLE_MAX_CHARS, Workshop
 from ..series.operations import get_series_by_slug, get_workshop
-from ..web import commit
+from ..web import commit, site_address
 from . import operations as ops
+from .compile import compile_memo, resolve_series_blocks
 from .finnish import find_placeholders
 
 bp = Blueprint("memo", __name__)
@@ -43,16 +44,12 @@ MEMO_PAGE_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data
                     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 
-def preview_html(markdown: str) -> Markup:
-    """The memo as published, its headings one level down: on the editor page the memo is a
-    section under the page's own heading."""
-    html = str(render_body(markdown))
+def preview_html(workshop: Workshop, markdown: str) -> Markup:
+    """The memo as it would be published now (series blocks filled in), its headings one
+    level down: on the editor page the memo is a section under the page's own heading."""
+    html = str(render_body(resolve_series_blocks(db.session, workshop, markdown,
+                                                 base_url=site_address())))
     return Markup(re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", html))
-
-
-def base_url() -> str:
-    """Where readers reach the site: PUBLIC_BASE_URL, else this request's address."""
-    return current_app.config["PUBLIC_BASE_URL"] or request.host_url.rstrip("/")
 
 
 @bp.route("/manage/workshops/<int:workshop_id>/memo", methods=["GET", "POST"])
@@ -63,7 +60,7 @@ def editor(workshop_id: int) -> Any:
     workshop = get_workshop(s, workshop_id)
     if request.method == "GET":
         try:
-            newest = ops.start_memo(s, workshop, base_url=base_url())
+            newest = ops.start_memo(s, workshop, base_url=site_address())
             commit()
         except IntegrityError:
             # a colleague's first visit compiled version 1 at the same moment: use theirs
@@ -94,10 +91,13 @@ def editor(workshop_id: int) -> Any:
 def _editor_page(workshop: Any, markdown: str, based_on: int, *, errors: Any = None,
                  comment: Any = "", publish_error: Any = None, status: int = 200) -> Any:
     versions = ops.versions_of(db.session, workshop)
+    # What a compilation now leaves out, so the coordinator knows why a theme is missing.
+    draft = compile_memo(db.session, workshop, base_url=site_address())
     return render_template(
         "memo/editor.html", workshop=workshop, markdown=markdown, based_on=based_on,
+        themes_left_out=draft.themes_left_out, talks_not_given=draft.talks_not_given,
         versions=versions, newest=versions[0] if versions else None,
-        preview=preview_html(markdown), errors=errors or {}, comment=comment or "",
+        preview=preview_html(workshop, markdown), errors=errors or {}, comment=comment or "",
         placeholders=find_placeholders(markdown), publish_error=publish_error), status
 
 
@@ -105,12 +105,12 @@ def _editor_page(workshop: Any, markdown: str, based_on: int, *, errors: Any = N
 @login_required
 def preview(workshop_id: int) -> Any:
     """The editor's live preview: sanitised HTML of the Markdown being typed."""
-    get_workshop(db.session, workshop_id)
+    workshop = get_workshop(db.session, workshop_id)
     text = request.form.get("markdown", "")
     if len(text) > MEMO_MAX_CHARS:
         raise Invalid(_l("Muistio on liian pitkä: %(length)s merkkiä, enintään %(limit)s.",
                          length=len(text), limit=MEMO_MAX_CHARS), field="markdown")
-    return jsonify({"html": str(preview_html(text)),
+    return jsonify({"html": str(preview_html(workshop, text)),
                     "placeholders": len(find_placeholders(text))})
 
 
@@ -119,7 +119,7 @@ def preview(workshop_id: int) -> Any:
 def recompile(workshop_id: int) -> Any:
     """Compile the memo afresh from the workshop as a new version."""
     workshop = get_workshop(db.session, workshop_id)
-    version = ops.recompile(db.session, workshop, current_user, base_url=base_url())
+    version = ops.recompile(db.session, workshop, current_user, base_url=site_address())
     commit()
     flash(_("Muistio koottiin uudelleen versioksi %(number)s.", number=version.number),
           "success")
@@ -220,7 +220,8 @@ def publish(workshop_id: int, number: int) -> Any:
     version = ops.get_version(s, workshop, number)
     try:
         ops.publish_version(s, workshop, version, current_user,
-                            exports_dir=current_app.config["EXPORTS_DIR"])
+                            exports_dir=current_app.config["EXPORTS_DIR"],
+                            base_url=site_address())
     except (Invalid, Conflict) as error:
         db.session.rollback()
         newest = ops.versions_of(s, workshop)[0]

@@ -27,6 +27,7 @@ from ..models import (
     Contribution,
     Note,
     NoteRevision,
+    Presentation,
     Prompt,
     Registration,
     Room,
@@ -403,6 +404,11 @@ def _theme_changed(theme: Theme) -> Broadcast:
     return Broadcast("theme.changed", {"theme_id": theme.id, "is_locked": theme.is_locked})
 
 
+def _talk_changed(talk: Presentation) -> Broadcast:
+    return Broadcast("talk.changed", {"presentation_id": talk.id,
+                                      "given": talk.given_at is not None})
+
+
 def _participant_changed(registration: Registration) -> Broadcast:
     return Broadcast("participant.changed", {"registration_id": registration.id,
                                              "is_note_taker": registration.is_note_taker})
@@ -419,6 +425,11 @@ def _resend_timer(actor: ops.Actor, _stored: dict[str, Any]) -> list[Broadcast]:
 def _resend_lock(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
     theme = db.session.get(Theme, stored["theme_id"])
     return [_theme_changed(theme)] if theme is not None else []
+
+
+def _resend_talk(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
+    talk = db.session.get(Presentation, stored["presentation_id"])
+    return [_talk_changed(talk)] if talk is not None else []
 
 
 def _resend_reveal(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
@@ -480,6 +491,15 @@ def lock_theme(actor: ops.Actor, body: p.LockTheme, change_id: str) -> Outcome:
     """The coordinator locks or unlocks a theme. Broadcast: `theme.changed`."""
     changed = _theme_changed(ops.lock_theme(db.session, actor, body.theme_id,
                                             body.locked))
+    return Outcome(dict(changed.public or {}), broadcasts=[changed])
+
+
+@room_event("talk.given", p.SetTalkGiven, coordinator_only=True, resend=_resend_talk)
+def set_talk_given(actor: ops.Actor, body: p.SetTalkGiven, change_id: str) -> Outcome:
+    """The coordinator records that a talk was given, so the memo's opening names it.
+    Broadcast: `talk.changed`."""
+    changed = _talk_changed(ops.set_talk_given_for(db.session, actor, body.presentation_id,
+                                                   body.given))
     return Outcome(dict(changed.public or {}), broadcasts=[changed])
 
 

@@ -21,6 +21,7 @@ from ..models import (
     Note,
     NoteRevision,
     Presence,
+    Presentation,
     Prompt,
     PromptKind,
     Registration,
@@ -31,6 +32,7 @@ from ..models import (
     Vote,
     Workshop,
 )
+from ..series.operations import set_talk_given
 from ..timeutil import now_utc
 from . import textops
 from .payloads import ANSWER_REFUSED, LEVEL_REFUSED
@@ -220,8 +222,19 @@ def open_room(s: Session, workshop: Workshop, now: datetime | None = None, *,
     room.status = RoomStatus.OPEN
     room.opened_at = room.opened_at or now or now_utc()
     room.closed_at = None
+    _mark_opened(s, room, now)
     s.flush()
     return room
+
+
+def _mark_opened(s: Session, room: Room, now: datetime | None) -> None:
+    # A theme counts as brought up only once participants can see it: moving through the
+    # agenda before the room opens is a rehearsal, not a discussion.
+    if room.status != RoomStatus.OPEN or room.phase != RoomPhase.THEME or room.theme_id is None:
+        return
+    theme = s.get(Theme, room.theme_id)
+    if theme is not None and theme.opened_at is None:
+        theme.opened_at = now or now_utc()
 
 
 def close_room(s: Session, workshop: Workshop, now: datetime | None = None, *,
@@ -253,6 +266,7 @@ def set_phase(s: Session, workshop: Workshop, phase: RoomPhase | str,
     room.phase = phase
     room.theme_id = theme_id
     room.timer_ends_at = room.timer_seconds = None
+    _mark_opened(s, room, None)
     s.flush()
     return room
 
@@ -293,6 +307,15 @@ def lock_theme(s: Session, actor: Actor, theme_id: int, locked: bool) -> Theme:
     theme.is_locked = locked
     s.flush()
     return theme
+
+
+def set_talk_given_for(s: Session, actor: Actor, presentation_id: int,
+                       given: bool) -> Presentation:
+    """Record from the room that a talk was given (a closed room changes nothing: the
+    workshop page records it afterwards)."""
+    require_not_closed(s, actor.workshop_id)
+    return set_talk_given(s, s.get_one(Workshop, actor.workshop_id), presentation_id, given,
+                          by=actor.coordinator_id)
 
 
 def reveal_prompt(s: Session, prompt: Prompt, revealed: bool, *,

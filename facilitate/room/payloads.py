@@ -163,6 +163,13 @@ class LockTheme(Change):
     locked: Flag
 
 
+class SetTalkGiven(Change):
+    """`talk.given`: record that a talk of the opening was given, or take it back."""
+
+    presentation_id: Id
+    given: Flag
+
+
 class RevealPrompt(Change):
     """`prompt.reveal`: show a statement's or poll's results to everyone, or hide them."""
 

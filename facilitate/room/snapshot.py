@@ -252,7 +252,7 @@ def build_shared(s: Session, workshop_id: int, coordinator: bool) -> dict[str, A
                      "series_title": workshop.series.title},
         "room": room_payload(room),
         "presentations": [{
-            "id": p.id, "title": p.title, "presenter": p.presenter,
+            "id": p.id, "title": p.title, "presenter": p.presenter, "given": p.given_at is not None,
             "slides_url": url_for("series.slides", presentation_id=p.id)
             if p.slides_stored_as else None,
         } for p in presentations],

@@ -380,6 +380,20 @@ def add_presentation(s: Session, workshop: Workshop, data: dict[str, Any],
     return talk
 
 
+def set_talk_given(s: Session, workshop: Workshop, presentation_id: int, given: bool, *,
+                   by: int | None = None, now: datetime | None = None) -> Presentation:
+    """Record that a talk was given (or take it back): only given talks open the memo."""
+    talk = next((t for t in workshop.presentations if t.id == presentation_id), None)
+    if talk is None:
+        raise NotFound(_l("Alustusta ei löydy."))
+    if (talk.given_at is not None) != given:
+        audit.record(s, "presentation.given" if given else "presentation.not_given", by=by,
+                     workshop_id=workshop.id, presentation=audit.quote(talk.title))
+        talk.given_at = (now or now_utc()) if given else None
+    s.flush()
+    return talk
+
+
 def delete_presentation(s: Session, workshop: Workshop, presentation_id: int, *,
                         by: int | None = None) -> str | None:
     """Remove a talk; returns its slides' stored name so the caller can delete the file."""

@@ -244,6 +244,20 @@ def delete_presentation(workshop_id: int, presentation_id: int) -> Any:
     return redirect(url_for("series.manage_workshop", workshop_id=workshop.id))
 
 
+@bp.route("/manage/workshops/<int:workshop_id>/presentations/<int:presentation_id>/given",
+          methods=["POST"])
+@login_required
+def talk_given(workshop_id: int, presentation_id: int) -> Any:
+    """Record that a talk was given, or take it back (the room's console does the same)."""
+    workshop = ops.get_workshop(db.session, workshop_id)
+    given = request.form.get("given") == "1"
+    ops.set_talk_given(db.session, workshop, presentation_id, given, by=current_user.id)
+    commit()
+    flash(_("Alustus merkittiin pidetyksi.") if given else _("Alustuksen merkintä pidetystä "
+                                                             "poistettiin."), "success")
+    return redirect(url_for("series.manage_workshop", workshop_id=workshop.id))
+
+
 @bp.route("/manage/workshops/<int:workshop_id>/registrations.csv")
 @login_required
 def registrations_csv(workshop_id: int) -> Any:

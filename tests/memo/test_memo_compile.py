@@ -13,7 +13,8 @@ from sql_count import counted
 from facilitate.agenda.operations import add_prompt, create_theme, group_wishes
 from facilitate.extensions import db
 from facilitate.memo.addresses import export_path, memo_address
-from facilitate.memo.compile import compile_memo, memo_markdown
+from facilitate.memo.compile import compile_memo, memo_markdown, resolve_series_blocks
+from facilitate.memo.finnish import NO_THEMES_DISCUSSED
 from facilitate.models import (
     Answer,
     Attachment,
@@ -27,12 +28,13 @@ from facilitate.models import (
     Presentation,
     Registration,
     Series,
+    Theme,
     Vote,
     Workshop,
 )
 from facilitate.room import operations as room_ops
 from facilitate.room.operations import Actor
-from facilitate.series.operations import close_registration
+from facilitate.series.operations import close_registration, set_talk_given
 from facilitate.text import render_markdown
 from facilitate.timeutil import now_utc
 
@@ -141,7 +143,11 @@ def seed_002(make_series: Callable[..., Series], make_workshop: Callable[..., Wo
     register(workshop, name="Lapin edustaja", organisation="lappi", wishes=[])
 
     workshop.presentations.append(Presentation(
-        title="Ajankohtaiset asiat", presenter="YEE-hankkeen projektipäällikkö", position=0))
+        title="Ajankohtaiset asiat", presenter="YEE-hankkeen projektipäällikkö", position=0,
+        given_at=now_utc()))
+    # planned, never given: not in the memo
+    workshop.presentations.append(Presentation(
+        title="Kuntaliiton katsaus", presenter="Kuntaliitto", position=1))
     for title, phrase, notes in THEMES:
         theme = create_theme(s, workshop, {"title": title, "memo_phrase": phrase})
         s.add(Note(theme_id=theme.id, text=notes, version=1))
@@ -161,7 +167,10 @@ def paragraphs(markdown: str) -> list[str]:
 
 def test_golden_seed_002(seed_002: Workshop):
     memo = compile_memo(db.session, seed_002, base_url=BASE_URL)
-    markdown = memo_markdown(memo)
+    draft = memo_markdown(memo)
+    # the series' other memos stay blocks in the draft, filled in when shown or published
+    assert "\n\n```earlier-memos\n```\n\n```next-workshop\n```\n\n" in draft
+    markdown = resolve_series_blocks(db.session, seed_002, draft, base_url=BASE_URL)
     blocks = paragraphs(markdown)
     slug = seed_002.series.slug
 
@@ -213,6 +222,8 @@ def test_golden_seed_002(seed_002: Workshop):
     assert memo.earlier_memos[0].url == memo_address(BASE_URL, slug, date(2023, 1, 27), "pdf")
     assert memo.next_workshop is None
     assert memo.placeholders == ()
+    assert memo.talks_not_given == ("Kuntaliiton katsaus",) and memo.themes_left_out == ()
+    assert "Kuntaliitto" not in markdown
     # attendance is by organisation, never by person
     for _code, name, _wishes in ATTENDEES:
         assert name not in markdown
@@ -245,20 +256,26 @@ def test_next_workshop_links_to_its_invitation_while_registration_is_open(
     url = f"{BASE_URL}/invite/{following.invitation_token}"
     assert memo.next_workshop is not None
     assert memo.next_workshop.registration_url == url
-    assert memo_markdown(memo).count(f"<{url}>") == 1
-    assert "Seuraava tilaisuus ”Nuorten palvelupolut” järjestetään " in memo_markdown(memo)
+    draft = memo_markdown(memo)
+    shown = resolve_series_blocks(db.session, this, draft, base_url=BASE_URL + "/")
+    assert shown.count(f"<{url}>") == 1
+    assert "Seuraava tilaisuus ”Nuorten palvelupolut” järjestetään " in shown
 
+    # the same draft, shown after registration closed, no longer offers the link
     close_registration(db.session, following)
     db.session.commit()
     memo = compile_memo(db.session, this, base_url=BASE_URL)
     assert memo.next_workshop is not None and memo.next_workshop.registration_url is None
-    assert "/invite/" not in memo_markdown(memo)
+    shown = resolve_series_blocks(db.session, this, draft, base_url=BASE_URL)
+    assert "/invite/" not in shown and "Seuraava tilaisuus ”Nuorten palvelupolut”" in shown
 
 
 def test_a_workshop_without_attendees_or_notes_compiles_with_placeholders(
         make_workshop: Callable[..., Workshop], register: Callable[..., tuple[Any, str]]):
     workshop = make_workshop(day=date(2023, 3, 29))
-    create_theme(db.session, workshop, {"title": "Työnkuvat", "memo_phrase": "työnkuvista"})
+    theme = create_theme(db.session, workshop, {"title": "Työnkuvat",
+                                                "memo_phrase": "työnkuvista"})
+    theme.opened_at = now_utc()  # brought up in the room, nobody wrote notes
     # registered but never joined: not an attendee
     register(workshop, organisation="satakunta", wishes=[])
     db.session.commit()
@@ -272,6 +289,52 @@ def test_a_workshop_without_attendees_or_notes_compiles_with_placeholders(
     assert memo.placeholders == ("osallistujien organisaatiot",
                                  "muistiinpanot teemasta ”Työnkuvat”")
     assert memo.earlier_memos == () and memo.attachments == () and memo.opening == ()
+    # nothing else to say: both series blocks vanish without leaving a gap
+    shown = resolve_series_blocks(db.session, workshop, markdown, base_url=BASE_URL)
+    assert paragraphs(shown) == blocks[:4]
+
+
+def test_the_draft_only_states_what_the_room_recorded(
+        make_room: Callable[..., Any], coordinator: Coordinator):
+    """A theme is discussed when opened in the open room or when it has notes, comments or
+    answers; a talk opens the memo only when recorded as given."""
+    room = make_room(open=False)
+    s = db.session
+    workshop = s.get_one(Workshop, room.workshop_id)
+    first, second = (s.get_one(Theme, theme_id) for theme_id in room.theme_ids)
+    talk = Presentation(title="Kuntaliiton katsaus", presenter="Kuntaliitto", position=0)
+    workshop.presentations.append(talk)
+    s.commit()
+
+    memo = compile_memo(s, workshop, base_url=BASE_URL)
+    assert memo.themes == () and memo.opening == ()
+    assert memo.themes_left_out == (first.title, second.title)
+    assert memo.talks_not_given == ("Kuntaliiton katsaus",)
+    markdown = memo_markdown(memo)
+    assert NO_THEMES_DISCUSSED in markdown and "Kuntaliitto" not in markdown
+    assert "mistä tilaisuudessa keskusteltiin" in memo.placeholders
+
+    # moving through the agenda before the room opens is a rehearsal
+    room_ops.set_phase(s, workshop, "theme", second, by=coordinator.id)
+    assert second.opened_at is None
+    room_ops.open_room(s, workshop, by=coordinator.id)  # opens on the second theme
+    assert second.opened_at is not None and first.opened_at is None
+    set_talk_given(s, workshop, talk.id, True, by=coordinator.id)
+    s.commit()
+    memo = compile_memo(s, workshop, base_url=BASE_URL)
+    assert [t.title for t in memo.themes] == [second.title]
+    assert memo.themes_left_out == (first.title,)
+    assert memo.opening == ("Kuntaliitto alusti tilaisuutta aiheesta ”Kuntaliiton katsaus”.",)
+    assert NO_THEMES_DISCUSSED not in memo_markdown(memo)
+
+    # a comment under a theme never opened is a record of it too
+    people = Actor(workshop_id=workshop.id, registration_id=room.registration_ids["anna"])
+    room_ops.add_contribution(s, people, first.id, None, "Nivelvaiheet puhuttivat")
+    set_talk_given(s, workshop, talk.id, False, by=coordinator.id)
+    s.commit()
+    memo = compile_memo(s, workshop, base_url=BASE_URL)
+    assert [t.title for t in memo.themes] == [first.title, second.title]
+    assert memo.opening == () and memo.talks_not_given == ("Kuntaliiton katsaus",)
 
 
 def test_an_organisation_without_its_memo_phrase_leaves_a_placeholder(
@@ -284,7 +347,8 @@ def test_an_organisation_without_its_memo_phrase_leaves_a_placeholder(
     memo = compile_memo(db.session, workshop, base_url=BASE_URL)
     assert memo.attendance == ("Paikalla oli edustus [[TÄYDENNÄ: miten ”Kaupunki X” "
                                "kirjoitetaan osallistujalauseeseen]].")
-    assert memo.placeholders == ("miten ”Kaupunki X” kirjoitetaan osallistujalauseeseen",)
+    assert memo.placeholders == ("miten ”Kaupunki X” kirjoitetaan osallistujalauseeseen",
+                                 "mistä tilaisuudessa keskusteltiin")
 
 
 def test_html_in_notes_stays_as_text_for_the_sanitiser(make_workshop: Callable[..., Workshop]):
@@ -439,7 +503,7 @@ def test_theme_and_prompt_rows_are_read_in_agenda_order(make_workshop: Callable[
     workshop = make_workshop()
     s = db.session
     for title in ("Kolmas", "Ensimmäinen", "Toinen"):
-        create_theme(s, workshop, {"title": title})
+        create_theme(s, workshop, {"title": title}).opened_at = now_utc()
     themes = {t.title: t for t in workshop.themes}
     themes["Ensimmäinen"].position, themes["Toinen"].position, themes["Kolmas"].position = 0, 1, 2
     s.commit()
@@ -458,3 +522,32 @@ def test_a_theme_quotes_its_most_voted_comments_and_counts_the_rest():
     assert contributions_intro(3, 3) == CONTRIBUTIONS_INTRO
     assert contributions_intro(48, 5) == (
         "Osallistujat kirjoittivat teemaan 48 kommenttia; tässä eniten ääniä saaneet 5:")
+
+
+def test_earlier_memos_are_listed_as_published_when_this_memo_is_published(
+        app: Any, seed_002: Workshop, coordinator: Coordinator):
+    """The draft is compiled once; a correction of an earlier memo published after that is
+    what this memo lists when it is published, and later corrections never change its files."""
+    from pathlib import Path
+
+    from facilitate.memo import operations as memo_ops
+
+    s = db.session
+    corrected = next(w for w in seed_002.series.workshops if w.day == date(2023, 1, 27))
+    draft = memo_ops.start_memo(s, seed_002, base_url=BASE_URL)
+    publish(corrected, 4, 400)  # a correction published after the draft was compiled
+    published = memo_ops.publish_version(s, seed_002, draft, coordinator,
+                                         exports_dir=app.config["EXPORTS_DIR"],
+                                         base_url=BASE_URL)
+    s.commit()
+    md = next(f for f in published.files if f.format == "md")
+    path = Path(app.config["EXPORTS_DIR"]) / md.path
+    text = path.read_text("utf-8")
+    assert f"27.1.2023 (pdf 400 kt)]({BASE_URL}/series/" in text
+    assert "```earlier-memos" not in text and "352 kt" not in text
+
+    publish(corrected, 5, 500)
+    s.commit()
+    assert path.read_text("utf-8") == text  # the published file says what it said
+    shown = resolve_series_blocks(s, seed_002, draft.markdown, base_url=BASE_URL)
+    assert "27.1.2023 (pdf 500 kt)" in shown  # a new version would list the newest

@@ -18,6 +18,7 @@ from facilitate.models import (
     AppliedChange,
     Contribution,
     Note,
+    Presentation,
     Registration,
     Room,
     RoomPhase,
@@ -236,6 +237,23 @@ def test_a_locked_theme_takes_no_contributions_but_notes(
     assert count(Contribution) == 0 and count(Answer) == 0
 
 
+def test_the_coordinator_records_which_talks_were_given(
+        room: Any, anna: Any, coordinator: Any) -> None:
+    talk = Presentation(workshop_id=room.workshop_id, title="Kuntaliiton katsaus",
+                        presenter="Kuntaliitto", position=0)
+    db.session.add(talk)
+    db.session.commit()
+    assert coordinator.call("sync", {})["snapshot"]["presentations"][0]["given"] is False
+    ack = coordinator.change("talk.given", presentation_id=talk.id, given=True)
+    assert ack["ok"] and ack["presentation_id"] == talk.id and ack["given"] is True
+    assert anna.wait_for("talk.changed") == {"presentation_id": talk.id, "given": True}
+    assert anna.call("sync", {})["snapshot"]["presentations"][0]["given"] is True
+    db.session.expire_all()
+    assert db.session.get(Presentation, talk.id).given_at is not None
+    missing = coordinator.change("talk.given", presentation_id=talk.id + 99, given=True)
+    assert missing["ok"] is False and missing["error"] == "not_found"
+
+
 def test_hidden_contributions_leave_participants_screens_and_can_come_back(
         room: Any, anna: Any, bertta: Any, coordinator: Any) -> None:
     contribution_id = anna.change("contribution.add", theme_id=room.theme_ids[0],
@@ -351,6 +369,7 @@ COORDINATOR_EVENTS = [
     ("contribution.hide", {"contribution_id": "posted", "hidden": True}),
     ("contribution.move", {"contribution_id": "posted", "theme_id": "second"}),
     ("note_taker.set", {"registration_id": "bertta", "on": True}),
+    ("talk.given", {"presentation_id": "talk", "given": True}),
 ]
 
 
@@ -372,7 +391,10 @@ def _resolve(room: Any, author: Any, payload: dict[str, Any]) -> dict[str, Any]:
     """The payload with names ("first", "posted", …) replaced by this room's ids; posts a
     contribution by `author` to stand for "posted"."""
     posted = author.change("contribution.add", theme_id=room.theme_ids[0], text="Oma")
-    names = {"first": room.theme_ids[0], "second": room.theme_ids[1],
+    talk = Presentation(workshop_id=room.workshop_id, title="Ajankohtaista", position=0)
+    db.session.add(talk)
+    db.session.commit()
+    names = {"talk": talk.id, "first": room.theme_ids[0], "second": room.theme_ids[1],
              "statement": room.prompts["statement"], "level": room.prompts["level"],
              "posted": posted["contribution_id"], "bertta": room.registration_ids["bertta"]}
     return {key: names.get(value, value) if isinstance(value, str) else value
@@ -444,8 +466,9 @@ def _state(room: Any) -> tuple[Any, ...]:
     themes = db.session.scalars(select(Theme.is_locked).where(Theme.id.in_(room.theme_ids)))
     contributions = db.session.execute(select(Contribution.theme_id, Contribution.is_hidden))
     note_takers = db.session.scalars(select(Registration.is_note_taker).order_by(Registration.id))
+    talks = db.session.scalars(select(Presentation.given_at).order_by(Presentation.id))
     return (room_row.status, room_row.phase, room_row.theme_id, room_row.timer_ends_at,
-            tuple(themes), tuple(contributions), tuple(note_takers))
+            tuple(themes), tuple(contributions), tuple(note_takers), tuple(talks))
 
 
 def test_a_socket_of_one_workshop_cannot_reach_another(

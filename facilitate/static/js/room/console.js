@@ -39,6 +39,7 @@ class ConsoleView {
     this.renderRoom();
     this.renderPhases();
     this.renderThemes();
+    this.renderTalks();
     renderPresence(byId("room-presence-heading"), byId("room-presence"),
       state.snap.presence ?? []);
     this.renderRegistrations();
@@ -103,6 +104,28 @@ class ConsoleView {
         "aria-current": theme === current ? "true" : null }, theme.title))));
   }
 
+  /** Each talk with a "given" box: only talks marked given open the memo's draft. */
+  renderTalks() {
+    const talks = this.app.state.snap.presentations ?? [];
+    const row = (talk) => {
+      const id = `talk-given-${talk.id}`;
+      const box = h("input", { type: "checkbox", id, "data-key": id, checked: talk.given,
+        onchange: async () => {
+          const ack = await this.send("talk.given", { presentation_id: talk.id,
+            given: box.checked });
+          if (!ack.ok) box.checked = talk.given;
+        } });
+      return h("li", { "data-presentation-id": talk.id },
+        h("span", { class: "talk-title" }, talk.title),
+        talk.presenter ? [" – ", talk.presenter] : null, " ",
+        h("span", { class: "field checkbox" }, box,
+          h("label", { for: id }, t("talk_given"), hidden(`: ${talk.title}`))));
+    };
+    replaceKeepingFocus(byId("console-talks"), talks.length
+      ? h("ul", { class: "talks" }, talks.map(row))
+      : h("p", {}, t("no_talks")));
+  }
+
   renderRegistrations() {
     const registrations = this.app.state.snap.registrations ?? [];
     const row = (r) => {
@@ -164,6 +187,7 @@ class ConsoleView {
       renderPresence(byId("room-presence-heading"), byId("room-presence"), state.snap.presence);
     }
     if (parts.has("registrations")) this.renderRegistrations();
+    if (parts.has("talks")) this.renderTalks();
     for (const part of parts) {
       const [kind, id] = part.split(":");
       const block = this.blocks.get(Number(id));

@@ -190,6 +190,12 @@ const HANDLERS = {
     parts.add(`theme:${themeId}`);
     return { lockChanged: changed ? theme : null };
   },
+  "talk.changed"(state, { presentation_id: id, given }, parts) {
+    for (const talk of state.snap.presentations ?? []) {
+      if (talk.id === id) talk.given = given;
+    }
+    parts.add("talks");
+  },
   "participant.changed"(state, { registration_id: id, is_note_taker: on }, parts) {
     for (const registration of state.snap.registrations ?? []) {
       if (registration.id === id) registration.is_note_taker = on;
