@@ -6,12 +6,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 CHROMIUM ?= /usr/bin/chromium
+SOFFICE ?= /usr/bin/soffice
 # Where `make run` serves; the demo's published memos link there.
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test test-postgres cluster install install-test system-libs lint translations messages chromium nginx clean
+.PHONY: run test test-postgres cluster install install-test system-libs lint translations messages chromium nginx libreoffice clean
 
 run: install
 	$(BIN)/facilitate db upgrade
@@ -19,11 +20,11 @@ run: install
 	$(BIN)/facilitate prepare-words
 	PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(BIN)/facilitate run --host $(HOST) --port $(PORT)
 
-test: install-test chromium nginx
+test: install-test chromium nginx libreoffice
 	$(BIN)/pytest
 
 # The suite against PostgreSQL (browser and cluster tests run once, in `make test`).
-test-postgres: install-test
+test-postgres: install-test libreoffice
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser and not cluster"
 
 # Two processes on PostgreSQL and Redis behind nginx, with the demo data: http://127.0.0.1:8080/
@@ -75,6 +76,14 @@ nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx-light; \
 	  else echo "Install Debian's nginx (sudo apt-get install nginx-light) for the cluster tests." >&2; exit 1; fi; }
+
+# Debian's LibreOffice (Writer, no GUI) opens the memo's DOCX the way a reader's office suite
+# would: tests/export converts it to PDF and reads the text and page count back.
+libreoffice:
+	@test -x $(SOFFICE) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui; \
+	  else echo "Install Debian's LibreOffice Writer (sudo apt-get install libreoffice-writer-nogui) for the DOCX tests." >&2; exit 1; fi; }
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache

@@ -3,6 +3,10 @@
 Headings get Word's Heading styles, lists the List Bullet / List Number styles, links are real
 hyperlinks, tables keep their header row, and a chart becomes its caption and its list, so
 a screen reader in Word meets the same structure as in the PDF.
+
+The house style (`style.py`) is applied in code on top of python-docx's own template, so the
+project keeps no binary template in step with the stylesheet: fonts, sizes and colours are the
+PDF's, the header carries the title and the footer the page number.
 """
 
 from __future__ import annotations
@@ -16,17 +20,23 @@ from typing import TYPE_CHECKING
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+# `house`, not `style`: the writer's methods take a paragraph style or a run's _Style as `style`.
+from . import style as house
 from .html import language_tag, render_body
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
+    from docx.text.parfmt import ParagraphFormat
 
     from . import Document
 
@@ -52,6 +62,19 @@ _PBDR_SUCCESSORS = (
     "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 _TBL_HEADER_SUCCESSORS = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del",
                           "w:trPrChange")
+_THEME_FONT_ATTRIBUTES = tuple(qn(f"w:{name}") for name in
+                               ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"))
+_CSS_GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
+#: The house fonts with their PANOSE class, family and pitch (from the DejaVu font files):
+#: what Word substitutes by when neither the font nor an alternate name is installed.
+_FONT_TABLE = (
+    (house.BODY_FONTS, "020B0603030804020204", "swiss", "variable"),
+    (house.MONO_FONTS, "020B0609030804020204", "modern", "fixed"),
+)
+_LIST_STYLES = tuple(f"{kind}{suffix}" for kind in ("List Bullet", "List Number", "List Continue")
+                     for suffix in ("", " 2", " 3"))
+_PAGE_FIELD_RE = re.compile(r"\{(page|pages)\}")
+_PAGE_FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
 
 
 @dataclass
@@ -189,6 +212,12 @@ class _Writer:
         self.word = word
         self.list_level = 0
         self._style_ids: dict[str, str] = {}
+        self.last: Paragraph | None = None
+
+    def add_paragraph(self) -> Paragraph:
+        """A new empty paragraph at the end, remembered as the last one."""
+        self.last = self.word.add_paragraph()
+        return self.last
 
     def style_id(self, name: str) -> str:
         """A style's id, looked up once: python-docx finds a style by name by walking every
@@ -205,7 +234,7 @@ class _Writer:
         if style.strike:
             run.font.strike = True
         if style.code:
-            run.font.name = "Courier New"
+            run.font.name = house.MONO_FONTS[0]
 
     def fill(self, paragraph: Paragraph, items: list[_Inline]) -> None:
         """Add the inline items to a paragraph as runs and hyperlinks."""
@@ -240,7 +269,7 @@ class _Writer:
         if not any(item is None or isinstance(item, _Link) or item.text.strip()
                    for item in items):
             return None
-        paragraph = self.word.add_paragraph()
+        paragraph = self.add_paragraph()
         if style is not None:
             paragraph._p.style = self.style_id(style)
         self.fill(paragraph, items)
@@ -313,12 +342,17 @@ class _Writer:
         suffix = "" if level == 1 else f" {level}"
         kind = "List Number" if numbered else "List Bullet"
         restart = self._restarted_numbering(kind + suffix) if numbered else None
+        before = self.last
         for item in node.children:
             if not isinstance(item, _Node):
                 continue
             first = self.blocks(item, kind + suffix, "List Continue" + suffix)
             if restart is not None and first is not None:
                 self._number(first, restart)
+        if self.last is not before:
+            # Items are closer together than paragraphs; the list ends with a paragraph's space.
+            self.last.paragraph_format.space_after = Pt(
+                house.BODY_SIZE_PT * house.PARAGRAPH_SPACE)
         self.list_level -= 1
 
     def _restarted_numbering(self, style_name: str) -> int | None:
@@ -342,7 +376,7 @@ class _Writer:
     def preformatted(self, node: _Node) -> None:
         """A code block: one monospace paragraph, its lines kept."""
         text = _XML_INVALID.sub("", "".join(_text_of(node))).strip("\n")
-        paragraph = self.word.add_paragraph()
+        paragraph = self.add_paragraph()
         paragraph._p.style = self.style_id("macro")
         run = paragraph.add_run()
         for index, line in enumerate(text.split("\n")):
@@ -352,7 +386,7 @@ class _Writer:
 
     def rule(self) -> None:
         """A thematic break (---) as an empty paragraph with a bottom border."""
-        paragraph = self.word.add_paragraph()
+        paragraph = self.add_paragraph()
         border = OxmlElement("w:pBdr")
         bottom = OxmlElement("w:bottom")
         for name, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "auto")):
@@ -398,7 +432,7 @@ class _Writer:
                 _inline(cell, _Style(), items)
                 self.fill(word_cell.paragraphs[0], items)
         # Word needs a paragraph between two adjacent tables, and one after a chart reads well.
-        self.word.add_paragraph()
+        self.add_paragraph()
 
 
 def _text_of(node: _Node | str) -> list[str]:
@@ -421,26 +455,169 @@ def _set_language(word: WordDocument, tag: str) -> None:
     language.set(qn("w:val"), word_tag)
 
 
-def _add_hyperlink_style(word: WordDocument) -> None:
-    style = word.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
-    style.base_style = word.styles["Default Paragraph Font"]
-    style.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
-    style.font.underline = True
-    style.unhide_when_used = True
-    style.priority = 99
+def _pt(size: float) -> Pt:
+    """A font size in points, rounded to the half points Word stores."""
+    return Pt(round(size * 2) / 2)
+
+
+def _rgb(colour: str) -> RGBColor:
+    return RGBColor.from_string(colour.removeprefix("#").upper())
+
+
+def _set_font(rfonts: BaseOxmlElement, font: str) -> None:
+    """One font for every script, so no theme font or East Asian default shows through."""
+    for name in ("ascii", "hAnsi", "eastAsia", "cs"):
+        rfonts.set(qn(f"w:{name}"), font)
+
+
+def _drop_theme_fonts(word: WordDocument) -> None:
+    """Remove the template's theme-font references (Cambria, Calibri): in Word a theme font
+    wins over a named one, and styles nobody sets here should read DejaVu too."""
+    for rfonts in list(word.styles.element.iter(qn("w:rFonts"))):
+        for attribute in _THEME_FONT_ATTRIBUTES:
+            rfonts.attrib.pop(attribute, None)
+        if not rfonts.attrib:
+            rfonts.getparent().remove(rfonts)
+
+
+def _register_fonts(word: WordDocument) -> None:
+    """Font-table entries, so Word without DejaVu picks the CSS fallbacks or a look-alike."""
+    part = next(rel.target_part for rel in word.part.rels.values()
+                if rel.reltype == RELATIONSHIP_TYPE.FONT_TABLE)
+    table = parse_xml(part.blob)
+    for fonts, panose, family, pitch in _FONT_TABLE:
+        entry = OxmlElement("w:font")
+        entry.set(qn("w:name"), fonts[0])
+        for tag, value in (("altName", ", ".join(_named(fonts[1:]))), ("panose1", panose),
+                           ("family", family), ("pitch", pitch)):
+            child = OxmlElement(f"w:{tag}")
+            child.set(qn("w:val"), value)
+            entry.append(child)
+        table.append(entry)
+    # A plain part in python-docx (no XML API), so its bytes are replaced.
+    part._blob = serialize_part_xml(table)
+
+
+def _named(fonts: tuple[str, ...]) -> list[str]:
+    """The font names, without CSS generic families (sans-serif), which Word does not know."""
+    return [font for font in fonts if font not in _CSS_GENERIC_FAMILIES]
+
+
+def _house_style(word: WordDocument) -> None:
+    """Style the template's paragraph and character styles from the house style."""
+    _drop_theme_fonts(word)
+    _register_fonts(word)
+    styles = word.styles
+    defaults = styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    _set_font(defaults.get_or_add_rFonts(), house.BODY_FONTS[0])
+    defaults.get_or_add_color().val = _rgb(house.TEXT_COLOUR)
+    defaults.sz_val = _pt(house.BODY_SIZE_PT)
+    body = house.BODY_SIZE_PT
+
+    normal = styles["Normal"].paragraph_format
+    normal.space_before, normal.space_after = Pt(0), Pt(body * house.PARAGRAPH_SPACE)
+    _line_height(normal, body * house.LINE_HEIGHT)
+
+    for level in range(1, 7):
+        heading = styles[f"Heading {level}"]
+        heading.font.color.rgb = _rgb(house.TEXT_COLOUR)
+        heading.font.italic = None
+        shape = house.HEADINGS.get(level)
+        if shape is None:
+            continue
+        size = body * shape.size
+        heading.font.size = _pt(size)
+        spacing = heading.paragraph_format
+        spacing.space_before = Pt(size * shape.space_before)
+        spacing.space_after = Pt(size * shape.space_after)
+        _line_height(spacing, size * shape.line_height)
+
+    for name in _LIST_STYLES:
+        paragraph_format = styles[name].paragraph_format
+        paragraph_format.space_after = Pt(body * house.ITEM_SPACE)
+        # Word's "no space between paragraphs of the same style" would undo the item spacing.
+        contextual = styles[name].element.pPr.find(qn("w:contextualSpacing"))
+        if contextual is not None:
+            contextual.getparent().remove(contextual)
+
+    caption = styles["Caption"]
+    caption.font.color.rgb = _rgb(house.TEXT_COLOUR)
+    caption.font.size = _pt(body)
+    caption.paragraph_format.keep_with_next = True  # a chart's caption stays with its list
+
+    quote = styles["Quote"]
+    quote.font.italic = None
+    quote.font.color.rgb = _rgb(house.TEXT_COLOUR)
+    quote.paragraph_format.left_indent = Pt(body)
+
+    code = styles["macro"].font
+    code.name, code.size = house.MONO_FONTS[0], _pt(body * house.MONO_SIZE)
+
+    for name in ("Header", "Footer"):
+        styles[name].font.size = _pt(house.MARGIN_SIZE_PT)
+    styles["Footer"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    link.base_style = styles["Default Paragraph Font"]
+    link.font.color.rgb = _rgb(house.LINK_COLOUR)
+    link.font.underline = True
+    link.unhide_when_used = True
+    link.priority = 99
+
+
+def _line_height(paragraph_format: ParagraphFormat, points: float) -> None:
+    """The CSS line height as Word's "at least": a fixed height whatever font Word finds,
+    which still grows for a larger run instead of clipping it."""
+    paragraph_format.line_spacing = Pt(points)
+    paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    """A field Word and LibreOffice compute (PAGE, NUMPAGES); "1" until they do."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _header_and_footer(word: WordDocument, document: Document, tag: str) -> None:
+    """The title in the page header and "Sivu X / Y" (in the memo's language) in the footer."""
+    section = word.sections[0]
+    section.header.paragraphs[0].text = _XML_INVALID.sub("", document.title)
+    footer = section.footer.paragraphs[0]
+    footer.style = word.styles["Footer"]
+    for index, part in enumerate(_PAGE_FIELD_RE.split(house.page_label(tag))):
+        if index % 2:
+            _field(footer, _PAGE_FIELDS[part])
+        elif part:
+            footer.add_run(part)
+
+
+def _drop_stale_parts(word: WordDocument) -> None:
+    """Drop the second copy of the template's styles that Word 2010 wrote for itself: still
+    Cambria and blue, it would contradict the styles set here, and no reader needs it."""
+    for rel_id, rel in list(word.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            word.part.drop_rel(rel_id)
 
 
 def build_document(document: Document) -> WordDocument:
     """The memo as a python-docx Document, before it is saved."""
     tag = language_tag(document)
     word = docx.Document()
+    _drop_stale_parts(word)
     _set_language(word, tag)
-    _add_hyperlink_style(word)
-    word.styles["Normal"].font.size = Pt(11)
+    _house_style(word)
     section = word.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.2)
-    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.4)
+    section.page_width, section.page_height = (Cm(size) for size in house.PAGE_SIZE_CM)
+    margins = house.MARGINS_CM
+    section.top_margin, section.right_margin = Cm(margins.top), Cm(margins.right)
+    section.bottom_margin, section.left_margin = Cm(margins.bottom), Cm(margins.left)
+    _header_and_footer(word, document, tag)
     properties = word.core_properties
     properties.title = document.title
     properties.subject = document.subject

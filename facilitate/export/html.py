@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import secrets
+from string import Template
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
 from ..text import render_markdown
+from . import style
 from .charts import CHART_BLOCK_RE, chart_html, parse_chart
 from .markdown import normalise_markdown
 
@@ -21,24 +23,25 @@ if TYPE_CHECKING:
 
 _LANGUAGE_RE = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 
-STYLESHEET = """
-html { color: #1a1a1a; background: #fff; }
+STYLESHEET = Template("""
+html { color: $text; background: #fff; }
 body {
-  font-family: "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif;
-  font-size: 1rem; line-height: 1.55; max-width: 46em; margin: 2rem auto; padding: 0 1rem;
+  font-family: $body_fonts;
+  font-size: 1rem; line-height: $line_height; max-width: 46em; margin: 2rem auto; padding: 0 1rem;
 }
-h1 { font-size: 1.6em; line-height: 1.25; margin: 0 0 1em; }
-h2 { font-size: 1.3em; line-height: 1.3; margin: 2em 0 0.6em; }
-h3, h4 { font-size: 1.1em; margin: 1.5em 0 0.5em; }
-p, ul, ol { margin: 0 0 0.9em; }
-li { margin-bottom: 0.25em; }
-a { color: #0b4f8a; text-decoration: underline; }
+h1 { $h1 }
+h2 { $h2 }
+h3 { $h3 }
+h4 { $h4 }
+p, ul, ol { margin: 0 0 ${paragraph_space}em; }
+li { margin-bottom: ${item_space}em; }
+a { color: $link; text-decoration: underline; }
 blockquote { margin: 0 0 0.9em; padding-left: 1em; border-left: 3px solid #8a8a8a; }
 pre {
-  font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 0.9em;
+  font-family: $mono_fonts; font-size: ${mono_size}em;
   white-space: pre-wrap; background: #f3f3f3; padding: 0.6em;
 }
-code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; }
+code { font-family: $mono_fonts; }
 hr { border: 0; border-top: 1px solid #8a8a8a; margin: 1.5em 0; }
 table { border-collapse: collapse; margin: 0 0 1em; }
 th, td { border: 1px solid #8a8a8a; padding: 0.25em 0.6em; text-align: left;
@@ -50,15 +53,21 @@ figure.chart ul.chart-data { list-style: none; padding: 0; }
 figure.chart ul.chart-data li { margin: 0 0 0.2em; }
 figure.chart .count { font-weight: bold; }
 figure.chart svg { display: block; margin-top: 0.1em; }
-@page { size: A4; margin: 2.2cm 2cm 2.4cm; }
+@page { size: A4; margin: $margins; }
 @media print {
-  body { font-size: 10.5pt; max-width: none; margin: 0; padding: 0; }
-  a { color: #0b4f8a; }
+  body { font-size: ${body_size}pt; max-width: none; margin: 0; padding: 0; }
+  a { color: $link; }
   h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
   p, li { orphans: 3; widows: 3; }
   figure, tr { break-inside: avoid; page-break-inside: avoid; }
 }
-"""
+""").substitute(
+    text=style.TEXT_COLOUR, link=style.LINK_COLOUR, body_fonts=style.css_family(style.BODY_FONTS),
+    mono_fonts=style.css_family(style.MONO_FONTS), mono_size=f"{style.MONO_SIZE:g}",
+    line_height=f"{style.LINE_HEIGHT:g}",
+    body_size=f"{style.BODY_SIZE_PT:g}", paragraph_space=f"{style.PARAGRAPH_SPACE:g}",
+    item_space=f"{style.ITEM_SPACE:g}", margins=style.MARGINS_CM.css(),
+    **{f"h{level}": heading.css() for level, heading in style.HEADINGS.items()})
 
 
 def render_body(markdown: str) -> Markup:

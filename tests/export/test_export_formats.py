@@ -12,9 +12,11 @@ from html.parser import HTMLParser
 
 import docx
 import pytest
+from docx.oxml.ns import qn
+from docx.shared import Pt
 from pypdf import PdfReader
 
-from facilitate.export import FORMATS, MEDIA_TYPES, Document, render
+from facilitate.export import FORMATS, MEDIA_TYPES, Document, render, style
 from facilitate.export.charts import parse_chart
 from facilitate.export.html import render_body
 from facilitate.models import MEMO_FORMATS
@@ -255,6 +257,59 @@ def test_docx_links_are_real_hyperlinks(word: docx.document.Document):
     assert links[0].text == ("Muistio lastensuojelun jälkihuollon johdon vertaisreflektio "
                              "27.1.2023 (pdf 352 kt)")
     assert all(run.style.name == "Hyperlink" for link in links for run in link.runs)
+
+
+def test_docx_has_the_house_style(word: docx.document.Document):
+    styles = word.styles
+    # No theme fonts anywhere, so no style falls back to the template's Cambria or Calibri.
+    assert not [fonts for fonts in styles.element.iter(qn("w:rFonts"))
+                if any(name.endswith(("Theme", "theme")) for name in fonts.attrib)]
+    defaults = styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    assert defaults.rFonts.get(qn("w:ascii")) == defaults.rFonts.get(qn("w:hAnsi")) == "DejaVu Sans"
+    assert defaults.sz_val == Pt(style.BODY_SIZE_PT)
+    assert str(defaults.color.val) == style.TEXT_COLOUR.lstrip("#").upper()
+    for level, size in ((1, 17), (2, 13.5), (3, 11.5)):  # 1.6, 1.3 and 1.1 × 10.5 pt
+        heading = styles[f"Heading {level}"]
+        assert heading.font.size == Pt(size)
+        assert str(heading.font.color.rgb) == "1A1A1A" and heading.font.color.theme_color is None
+        # outline levels are what Word's navigation pane, its TOC and screen readers use
+        assert heading.element.pPr.find(qn("w:outlineLvl")).get(qn("w:val")) == str(level - 1)
+    assert str(styles["Hyperlink"].font.color.rgb) == "0B4F8A"
+    fonts = next(rel.target_part for rel in word.part.rels.values()
+                 if rel.reltype.endswith("/fontTable")).blob.decode()
+    assert ('<w:font w:name="DejaVu Sans"><w:altName w:val="Liberation Sans, Arial, Helvetica"/>'
+            in fonts)
+    section = word.sections[0]
+    assert [round(length.cm, 2) for length in (
+        section.page_width, section.page_height, section.top_margin, section.right_margin,
+        section.bottom_margin, section.left_margin)] == [21, 29.7, 2.2, 2, 2.4, 2]
+    assert section.header.paragraphs[0].text == TITLE
+
+
+def test_docx_code_is_in_the_house_monospace_font():
+    word = docx.Document(io.BytesIO(render(Document(
+        title="x", markdown="Aja `make test`.\n\n    make libreoffice\n"), "docx")))
+    inline, block = word.paragraphs
+    assert [(run.text, run.font.name) for run in inline.runs] == [
+        ("Aja ", None), ("make test", "DejaVu Sans Mono"), (".", None)]
+    assert block.style.font.name == "DejaVu Sans Mono"
+
+
+@pytest.mark.parametrize(("language", "word_language", "label"), [
+    ("fi", "fi-FI", "Sivu {PAGE} / {NUMPAGES}"),
+    ("sv", "sv-FI", "Sida {PAGE} / {NUMPAGES}"),
+    ("en", "en-GB", "Page {PAGE} of {NUMPAGES}"),
+])
+def test_docx_footer_numbers_pages_in_the_memos_language(language: str, word_language: str,
+                                                         label: str):
+    word = docx.Document(io.BytesIO(render(Document(
+        title="x", markdown="# x\n", language=language), "docx")))
+    footer = word.sections[0].footer.paragraphs[0]
+    text = "".join(f"{{{child.get(qn('w:instr'))}}}" if child.tag == qn("w:fldSimple")
+                   else "".join(t.text for t in child.iter(qn("w:t")))
+                   for child in footer._p if child.tag in (qn("w:r"), qn("w:fldSimple")))
+    assert text == label
+    assert f'w:val="{word_language}"' in word.styles.element.xml
 
 
 def test_each_numbered_list_starts_from_one():
