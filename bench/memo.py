@@ -63,9 +63,9 @@ def build(url: str, themes: int, contributions: int, seed: int) -> int:
     open_registration(s, workshop, now_utc() + timedelta(hours=12))
     people = []
     for i in range(60):
-        registration, _token, _ = register(s, workshop, {
+        registration = register(s, workshop, {
             "name": f"Osallistuja {i}", "email": f"o{i}@example.fi",
-            "organisation": COUNTIES[i % len(COUNTIES)], "wishes": []})
+            "organisation": COUNTIES[i % len(COUNTIES)], "wishes": []}).registration
         registration.attended_at = now_utc()
         people.append(registration.id)
     statements = []
