@@ -23,5 +23,5 @@ def render(document: Document) -> bytes:
     # The page has no external resources; refusing every scheme but data: keeps it that way
     # even if a future template or a sanitiser change let an address through.
     fetcher = URLFetcher(allowed_protocols=("data",), allow_redirects=False)
-    page = HTML(string=page_html(document), url_fetcher=fetcher)
+    page = HTML(string=page_html(document, svg_bars=False), url_fetcher=fetcher)
     return page.write_pdf(pdf_variant=PDF_VARIANT)
