@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from ..text import render_markdown
 from .charts import CHART_BLOCK_RE, chart_html, parse_chart
 from .markdown import normalise_markdown
+from .pages import ATTACHMENT_CLASS, ATTACHMENT_HEADING_RE, page_css
 
 if TYPE_CHECKING:
     from . import Document
@@ -82,6 +83,8 @@ def render_body(markdown: str, *, svg_bars: bool = True) -> Markup:
                       lambda m: chart_html(charts[int(m[1] or m[2]) - 1], int(m[1] or m[2]),
                                            svg_bars=svg_bars),
                       html)
+    # Added after sanitising, which drops every attribute of a heading written in the memo.
+    html = ATTACHMENT_HEADING_RE.sub(f'<h2 class="{ATTACHMENT_CLASS}">', html)
     return Markup(html)
 
 
@@ -103,7 +106,7 @@ def page_html(document: Document, *, svg_bars: bool = True) -> str:
         f"<title>{escape(document.title)}</title>",
         *meta,
         '<meta name="generator" content="facilitate">',
-        f"<style>{STYLESHEET}</style>",
+        f"<style>{STYLESHEET}{page_css(document)}</style>",
     ])
     return (f'<!doctype html>\n<html lang="{language_tag(document)}">\n<head>\n{head}\n</head>\n'
             f"<body>\n<main>\n{render_body(document.markdown, svg_bars=svg_bars)}\n</main>\n"

@@ -1,5 +1,5 @@
-"""The memo PDF as assistive technology meets it: a PDF/UA-1 checker (pdfua), and the
-structure tree and content streams read back with pikepdf.
+"""The memo PDF as assistive technology and a printer meet it: a PDF/UA-1 checker (pdfua), the
+structure tree and content streams read back with pikepdf, and what lands on which page.
 
 The memos here have what real ones have at their largest: charts, long lists, a table, a
 heading in a theme's notes and attachments. Each is rendered once per module.
@@ -19,6 +19,7 @@ from pdfua import Report, Severity, validate
 from pypdf import PdfReader
 
 from facilitate.export import Document, render
+from facilitate.export.pages import css_string, page_css
 
 
 def _chart(number: int) -> str:
@@ -177,3 +178,85 @@ def test_charts_are_captions_and_numbers_with_the_bars_drawn_as_artifacts(memo_p
         assert bars == [True] * BARS
     text = " ".join(_page_texts(memo_pdf))
     assert text.count("En samaa enkä eri mieltä: 2") == CHARTS
+
+
+def test_running_header_and_footer_are_pagination_artifacts(memo_pdf: bytes):
+    texts = _page_texts(memo_pdf)
+    pages = len(texts)
+    assert pages > 2
+    for number, text in enumerate(texts, start=1):
+        assert TITLE in text and f"Sivu {number} / {pages}" in text
+    with pikepdf.open(io.BytesIO(memo_pdf)) as pdf:
+        in_tree = {element.objgen for element in _elements(pdf)}
+        nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+        parent_tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        for page in pdf.pages:
+            content = _marked_content(page)
+            pagination = {id(around[-1]): around[-1] for around, operator, _ in content
+                          if operator == "TJ" and around[-1][0] == pikepdf.Name.Artifact}
+            assert [operands[1].Type for operands in pagination.values()] == [
+                "/Pagination", "/Pagination"]
+            # Whatever else is marked belongs to an element a screen reader reaches.
+            elements = parent_tree[int(page.StructParents)]
+            mcids = {int(around[-1][-1].MCID) for around, _, _ in content
+                     if around and isinstance(around[-1][-1], pikepdf.Dictionary)
+                     and "/MCID" in around[-1][-1]}
+            assert mcids and all(elements[mcid].objgen in in_tree for mcid in mcids)
+            assert all(around for around, operator, _ in content if operator == "TJ")
+
+
+@pytest.mark.parametrize(("language", "footer"), [("sv", "Sida 1 / 1"), ("en", "Page 1 of 1")])
+def test_footer_in_the_memo_language(language: str, footer: str, tmp_path: Path):
+    data = render(Document(title="Minnesanteckning", markdown="# Minnesanteckning\n\nText.\n",
+                           language=language), "pdf")
+    assert footer in _page_texts(data)[0]
+    _assert_passes(_check(data, tmp_path))
+
+
+def test_page_number_wording_falls_back_to_english():
+    css = page_css(Document(title="x", markdown="x", language="de-CH"))
+    assert 'content: "Page " counter(page) " of " counter(pages);' in css
+    assert '"Sida " counter(page)' in page_css(Document(title="x", markdown="x", language="sv-FI"))
+
+
+def test_title_cannot_end_the_css_string_or_the_style_element():
+    assert css_string('Muistio: "A" </style><b>\\ 1.2.') == (
+        '"Muistio: \\000022A\\000022 \\00003c/style\\00003e\\00003cb\\00003e\\00005c 1.2."')
+
+
+def test_attachments_start_a_page_and_headings_in_notes_do_not(memo_pdf: bytes):
+    texts = _page_texts(memo_pdf)
+    first = _page_of(texts, "Liite 1 Varhan alueella")
+    second = _page_of(texts, "Liite 2 Yhteystiedot")
+    assert first < second == len(texts)
+    # Each starts a page of its own although it would fit after what precedes it.
+    assert _page_of(texts, "Satakunta 80") == first - 1
+    assert _page_of(texts, "Asiakas- ja verkostotyö") == first
+    assert _page_of(texts, "Huomioita keskustelusta") == _page_of(texts, "Kommentti 2.18:")
+
+
+def _sections() -> list[tuple[int, int]]:
+    """(section, items): short lists and long ones, after paragraphs of different lengths, so
+    that page breaks fall at every point of some list."""
+    return [(k, 14 if k % 4 == 0 else 3 + k % 7) for k in range(1, 29)]
+
+
+@pytest.fixture(scope="module")
+def lists_pdf() -> list[str]:
+    sentence = "Keskustelussa todettiin, että palvelut vaihtelevat alueittain."
+    markdown = "# Muistio\n\n" + "\n".join(
+        f"### Osio {k}\n\n{' '.join([sentence] * (1 + k % 5))}\n\n"
+        + "\n".join(f"- Kohta {k}.{i}: nuoren tuki" for i in range(1, items + 1)) + "\n"
+        for k, items in _sections())
+    return _page_texts(render(Document(title="Muistio", markdown=markdown), "pdf"))
+
+
+def test_a_list_breaks_only_with_three_items_on_each_side(lists_pdf: list[str]):
+    split = 0
+    for k, items in _sections():
+        pages = Counter(_page_of(lists_pdf, f"Kohta {k}.{i}:") for i in range(1, items + 1))
+        assert min(pages.values()) >= 3 or len(pages) == 1, (k, pages)
+        split += len(pages) > 1
+        # a heading keeps with what follows it
+        assert _page_of(lists_pdf, f"Osio {k} ") == min(pages)
+    assert split  # some list did cross a page
