@@ -555,6 +555,7 @@ def _house_style(word: WordDocument) -> None:
 
     for name in ("Header", "Footer"):
         styles[name].font.size = _pt(house.MARGIN_SIZE_PT)
+        styles[name].font.color.rgb = _rgb(house.MARGIN_COLOUR)
     styles["Footer"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)

@@ -17,6 +17,7 @@ from ..text import render_markdown
 from . import style
 from .charts import CHART_BLOCK_RE, chart_html, parse_chart
 from .markdown import normalise_markdown
+from .pages import ATTACHMENT_CLASS, ATTACHMENT_HEADING_RE, page_css
 
 if TYPE_CHECKING:
     from . import Document
@@ -52,7 +53,7 @@ figure.chart figcaption { font-weight: bold; margin-bottom: 0.5em; }
 figure.chart ul.chart-data { list-style: none; padding: 0; }
 figure.chart ul.chart-data li { margin: 0 0 0.2em; }
 figure.chart .count { font-weight: bold; }
-figure.chart svg { display: block; margin-top: 0.1em; }
+figure.chart svg, figure.chart .bar { display: block; margin-top: 0.1em; }
 @page { size: A4; margin: $margins; }
 @media print {
   body { font-size: ${body_size}pt; max-width: none; margin: 0; padding: 0; }
@@ -70,8 +71,8 @@ figure.chart svg { display: block; margin-top: 0.1em; }
     **{f"h{level}": heading.css() for level, heading in style.HEADINGS.items()})
 
 
-def render_body(markdown: str) -> Markup:
-    """A memo's Markdown as sanitised HTML, its ```chart blocks drawn as figures."""
+def render_body(markdown: str, *, svg_bars: bool = True) -> Markup:
+    """A memo's Markdown as sanitised HTML, its ```chart blocks drawn as figures (see charts)."""
     text = normalise_markdown(markdown)
     # Each chart is swapped for a token nobody can guess, the rest is rendered and sanitised,
     # then the token's paragraph is replaced by chart markup built here from escaped text.
@@ -88,8 +89,11 @@ def render_body(markdown: str) -> Markup:
     html = str(render_markdown(CHART_BLOCK_RE.sub(lift, text), memo=True))
     if charts:
         html = re.sub(rf"<p>{token}(\d+)</p>|{token}(\d+)",
-                      lambda m: chart_html(charts[int(m[1] or m[2]) - 1], int(m[1] or m[2])),
+                      lambda m: chart_html(charts[int(m[1] or m[2]) - 1], int(m[1] or m[2]),
+                                           svg_bars=svg_bars),
                       html)
+    # Added after sanitising, which drops every attribute of a heading written in the memo.
+    html = ATTACHMENT_HEADING_RE.sub(f'<h2 class="{ATTACHMENT_CLASS}">', html)
     return Markup(html)
 
 
@@ -100,8 +104,8 @@ def language_tag(document: Document) -> str:
     return document.language
 
 
-def page_html(document: Document) -> str:
-    """The memo as a complete, standalone HTML page."""
+def page_html(document: Document, *, svg_bars: bool = True) -> str:
+    """The memo as a complete, standalone HTML page; the PDF's has no SVG (see charts)."""
     meta = [f'<meta name="{name}" content="{escape(value)}">'
             for name, value in (("author", document.author), ("description", document.subject))
             if value]
@@ -111,10 +115,11 @@ def page_html(document: Document) -> str:
         f"<title>{escape(document.title)}</title>",
         *meta,
         '<meta name="generator" content="facilitate">',
-        f"<style>{STYLESHEET}</style>",
+        f"<style>{STYLESHEET}{page_css(document)}</style>",
     ])
     return (f'<!doctype html>\n<html lang="{language_tag(document)}">\n<head>\n{head}\n</head>\n'
-            f"<body>\n<main>\n{render_body(document.markdown)}\n</main>\n</body>\n</html>\n")
+            f"<body>\n<main>\n{render_body(document.markdown, svg_bars=svg_bars)}\n</main>\n"
+            "</body>\n</html>\n")
 
 
 def render(document: Document) -> bytes:

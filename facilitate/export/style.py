@@ -24,6 +24,8 @@ PARAGRAPH_SPACE = 0.9
 ITEM_SPACE = 0.25
 
 TEXT_COLOUR = "#1a1a1a"
+#: the running header and footer, quieter than the text (still 7:1 on white)
+MARGIN_COLOUR = "#4d4d4d"
 LINK_COLOUR = "#0b4f8a"
 
 
@@ -81,6 +83,10 @@ def css_family(fonts: tuple[str, ...]) -> str:
     return ", ".join(f'"{font}"' if " " in font else font for font in fonts)
 
 
+#: A memo in a language without a label still gets page numbers most readers can read.
+FALLBACK_LANGUAGE = "en"
+
+
 def page_label(language: str) -> str:
-    """The page-number label for a language tag; Finnish, the memos' own, for any other."""
-    return PAGE_LABELS.get(language.split("-")[0].lower(), PAGE_LABELS["fi"])
+    """The page-number label for a language tag (English for a language without one)."""
+    return PAGE_LABELS.get(language.split("-")[0].lower(), PAGE_LABELS[FALLBACK_LANGUAGE])

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, time
 
+from ..export.pages import ATTACHMENT_WORDS
 from ..formatting import format_day, format_size, format_when
 
 #: A gap the coordinator must fill before publishing. Lenient about case and spaces, because a
@@ -315,4 +316,4 @@ def next_session_sentence(title: str, day: date, starts: time, ends: time, forma
 
 def attachment_heading(number: int, title: str) -> str:
     """"Liite 1 <title>"."""
-    return f"Liite {number} {' '.join(title.split())}".rstrip()
+    return f"{ATTACHMENT_WORDS['fi']} {number} {' '.join(title.split())}".rstrip()

@@ -160,7 +160,7 @@ def test_html_page_is_standalone_accessible_and_has_the_chart(page: str):
     assert '<meta charset="utf-8">' in page
     assert f"<title>{TITLE}</title>" in page
     assert "<h1>Muistio: valtakunnallinen" in page
-    assert "<h2>Liite 1 Varhan alueella" in page
+    assert '<h2 class="attachment">Liite 1 Varhan alueella' in page
     assert "Keskusteltiin <strong>palveluiden organisoimisesta</strong>." in page
     assert f'<a href="{ARCHIVE[0]}"' in page
     # No external resources and nothing that runs.
