@@ -179,6 +179,9 @@ class Organisation(Base):
     memo_genitive: Mapped[str | None] = mapped_column(String(NAME_MAX_CHARS))
     #: projects and others: the phrase a memo uses ("yksityisen toimijan puolelta")
     memo_phrase: Mapped[str | None] = mapped_column(String(NAME_MAX_CHARS))
+    #: the same in a Swedish memo, after "företrädare för" ("en privat aktör"); counties need
+    #: none (their Swedish name says it), others without one are named by name_sv
+    memo_phrase_sv: Mapped[str | None] = mapped_column(String(NAME_MAX_CHARS))
     #: organisations typed in by participants, not yet reviewed by a coordinator
     is_listed: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
@@ -637,6 +640,9 @@ class Presence(Base):
 MEMO_MAX_CHARS = 500_000
 #: The formats every published memo version is exported to, in the order pages list them.
 MEMO_FORMATS = ("pdf", "docx", "md", "html")
+#: The languages a memo is written in: Finnish first, and a Swedish version beside it (the
+#: Language Act 423/2003 binds the state and the wellbeing services counties to both).
+MEMO_LANGUAGES = ("fi", "sv")
 
 
 class MemoVersion(Base):
@@ -644,13 +650,16 @@ class MemoVersion(Base):
     is the draft unless it is published; a correction is a newer version, published again."""
 
     __tablename__ = "memo_version"
-    __table_args__ = (UniqueConstraint("workshop_id", "number", name="uq_memo_version_number"),)
+    __table_args__ = (UniqueConstraint("workshop_id", "language", "number",
+                                       name="uq_memo_version_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(
         ForeignKey("workshop.id", ondelete="CASCADE"), index=True
     )
-    #: 1, 2, 3 … per workshop
+    #: one of MEMO_LANGUAGES; each language has its own versions
+    language: Mapped[str] = mapped_column(String(8), default="fi", server_default="fi")
+    #: 1, 2, 3 … per workshop and language
     number: Mapped[int] = mapped_column(Integer)
     markdown: Mapped[str] = mapped_column(Text)
     #: what the coordinator said of this version ("korjattu päivämäärä"); may be empty
