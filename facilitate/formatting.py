@@ -37,14 +37,15 @@ def format_moment(moment: datetime | None) -> str:
     return f"{format_day(local.date())} klo {local.hour}.{local.minute:02d}"
 
 
-def format_size(size_bytes: int) -> str:
+def format_size(size_bytes: int, units: tuple[str, str] = ("kt", "Mt")) -> str:
     """A file's size as Finns write it: kilotavu below a megatavu, rounded half up and at
-    least 1 ("352 kt"), then megatavu with one decimal and a decimal comma ("1,2 Mt")."""
+    least 1 ("352 kt"), then megatavu with one decimal and a decimal comma ("1,2 Mt").
+    `units` names the two in another language (Swedish: "kB", "MB")."""
     kilo = Decimal(size_bytes) / 1024
     if kilo < 1024:
-        return f"{max(1, int(kilo.quantize(Decimal(1), rounding=ROUND_HALF_UP)))} kt"
+        return f"{max(1, int(kilo.quantize(Decimal(1), rounding=ROUND_HALF_UP)))} {units[0]}"
     mega = (kilo / 1024).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{str(mega).replace('.', ',')} Mt"
+    return f"{str(mega).replace('.', ',')} {units[1]}"
 
 
 def datetime_local_value(moment: datetime | None) -> str:

@@ -213,6 +213,13 @@ class Series(Base):
     contacts: Mapped[str] = mapped_column(Text, default="")
     #: funding footer ("Kestävää kasvua ja työtä -ohjelma")
     funding_footer: Mapped[str] = mapped_column(Text, default="")
+    #: the same four texts for the Swedish memo, written by the coordinator (never machine
+    #: translated); an empty one leaves a gap to fill in the Swedish draft
+    memo_title_sv: Mapped[str] = mapped_column(String(TITLE_MAX_CHARS), default="",
+                                               server_default="")
+    description_sv: Mapped[str] = mapped_column(Text, default="", server_default="")
+    contacts_sv: Mapped[str] = mapped_column(Text, default="", server_default="")
+    funding_footer_sv: Mapped[str] = mapped_column(Text, default="", server_default="")
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 

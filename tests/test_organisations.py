@@ -23,10 +23,14 @@ def test_coordinator_reviews_a_typed_in_organisation(coordinator_client, client,
     assert response.status_code == 422
     response = coordinator_client.post(url, {"name_fi": "Nuorten Tuki Oy", "kind": "other",
                                              "memo_phrase": "yksityisen toimijan puolelta",
+                                             "name_sv": " Ungdomsstöd Ab ",
+                                             "memo_phrase_sv": "en privat aktör",
                                              "is_listed": "on"})
     assert response.status_code == 302
     db.session.expire_all()
     assert organisation.memo_phrase == "yksityisen toimijan puolelta"
+    assert (organisation.name_sv, organisation.memo_phrase_sv) == ("Ungdomsstöd Ab",
+                                                                  "en privat aktör")
     assert organisation.is_listed
     # Now others can pick it on the registration form.
     form = client.get(f"/invite/{workshop.invitation_token}").get_data(as_text=True)

@@ -92,6 +92,18 @@ class SeriesUpdate(Body):
     funding_footer: _text(SERIES_TEXT_FIELDS["funding_footer"]) = Field(
         None, description="Funding footer of the memo"
     )
+    memo_title_sv: _text(SERIES_TEXT_FIELDS["memo_title_sv"]) = Field(
+        None, description='The Swedish memo heading after "Promemoria: "'
+    )
+    description_sv: _text(SERIES_TEXT_FIELDS["description_sv"]) = Field(
+        None, description="The series paragraph of every Swedish memo (Markdown)"
+    )
+    contacts_sv: _text(SERIES_TEXT_FIELDS["contacts_sv"]) = Field(
+        None, description="Contact people in the Swedish memo (Markdown)"
+    )
+    funding_footer_sv: _text(SERIES_TEXT_FIELDS["funding_footer_sv"]) = Field(
+        None, description="Funding footer of the Swedish memo"
+    )
     is_public: Flag = Field(None, description="Listed on the public home page")
 
 

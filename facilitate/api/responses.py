@@ -96,6 +96,10 @@ class Series(Answer):
     description: str
     contacts: str
     funding_footer: str
+    memo_title_sv: str
+    description_sv: str
+    contacts_sv: str
+    funding_footer_sv: str
     is_public: bool
     created_at: Moment
 

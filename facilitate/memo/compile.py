@@ -11,7 +11,9 @@ HTML or script in a note stays there as text, and is made harmless where the Mar
 rendered (`facilitate.text.render_markdown` sanitises with nh3), never here, so that the
 coordinator edits exactly what was written.
 
-All Finnish wording comes from `facilitate.memo.finnish`.
+Every word the memo itself says comes from the phrasing module of its language
+(`facilitate.memo.finnish`, `facilitate.memo.swedish`, chosen in `facilitate.memo.phrasing`);
+this module decides what is said, in any language.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
+from types import ModuleType
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,6 +30,7 @@ from sqlalchemy.orm import Session
 from ..export.charts import Chart
 from ..models import (
     MEMO_FORMATS,
+    MEMO_LANGUAGES,
     STATEMENT_SCALE,
     Answer,
     Attachment,
@@ -47,7 +51,7 @@ from ..models import (
     Workshop,
 )
 from ..series.operations import RegistrationState, registration_state
-from . import finnish
+from . import phrasing
 from .addresses import memo_address
 
 #: A memo is read in a few pages: under each theme it quotes this many of the participants'
@@ -134,6 +138,7 @@ class Memo:
 
     workshop_id: int
     series_slug: str
+    language: str  #: one of MEMO_LANGUAGES
     day: date
     title: str  #: the series' memo title
     heading: str  #: "Muistio: <title>"
@@ -156,11 +161,11 @@ class Memo:
 
 
 def compile_memo(s: Session, workshop: Workshop, *, base_url: str,
-                 now: datetime | None = None) -> Memo:
-    """The workshop's memo as data; `now` decides whether the next workshop's registration
-    is open. Issues a fixed number of queries however large the workshop, never one per theme,
-    prompt or contribution: 10, one more when the series has earlier workshops (their memo
-    versions), and up to two more when the workshop or its series is not loaded yet (13 at most).
+                 now: datetime | None = None, language: str = "fi") -> Memo:
+    """The workshop's memo as data in `language`; `now` decides whether the next workshop's
+    registration is open. Issues a fixed number of queries however large the workshop, never
+    one per theme, prompt or contribution: 11 (the series' published memo versions included),
+    and up to two more when the workshop or its series is not loaded yet (13 at most).
 
     The draft states only what the room recorded: a theme is discussed when it was opened in
     the room (Theme.opened_at), has notes, comments or answers; a talk opens the memo only when
@@ -171,33 +176,52 @@ def compile_memo(s: Session, workshop: Workshop, *, base_url: str,
     organisation. Organisations are listed in the order they first registered (the lowest
     registration id): stable, independent of the agenda and of who joined the room first, and
     the order of seed 002, which the demo reproduces.
+
+    In Swedish, the series' own Swedish texts are used where the coordinator wrote them, and
+    whatever else the coordinator wrote in Finnish is left to translate (swedish.own_text,
+    swedish.own_block): nothing is translated by machine.
     """
+    words = phrasing.of(language)
     series = s.get_one(Series, workshop.series_id)
-    memo_title = series.memo_title.strip() or series.title
-    earlier, following = _series_neighbours(s, workshop, series, memo_title, base_url, now)
-    opening, talks_not_given = _opening(s, workshop)
-    themes, themes_left_out = _themes(s, workshop)
+    links = _series_links(s, workshop, series, base_url, now, language)
+    opening, talks_not_given = _opening(s, workshop, words)
+    themes, themes_left_out = _themes(s, workshop, words)
+    title = series_text(series, "memo_title", language, block=False) or series.title
     memo = Memo(
         workshop_id=workshop.id,
         series_slug=series.slug,
+        language=language,
         day=workshop.day,
-        title=memo_title,
-        heading=finnish.heading(memo_title),
-        time_line=finnish.time_line(workshop.day, workshop.starts_at, workshop.ends_at,
-                                    workshop.format),
-        attendance=_attendance(s, workshop),
+        title=title,
+        heading=words.heading(title),
+        time_line=words.time_line(workshop.day, workshop.starts_at, workshop.ends_at,
+                                  workshop.format),
+        attendance=_attendance(s, workshop, words),
         opening=opening,
         themes=themes,
-        series_paragraph=_markdown_text(series.description),
-        earlier_memos=earlier,
-        next_workshop=following,
-        contacts=_markdown_text(series.contacts),
-        funding_footer=_markdown_text(series.funding_footer),
-        attachments=_attachments(s, workshop),
+        series_paragraph=series_text(series, "description", language),
+        earlier_memos=links.earlier,
+        next_workshop=links.following,
+        contacts=series_text(series, "contacts", language),
+        funding_footer=series_text(series, "funding_footer", language),
+        attachments=_attachments(s, workshop, words),
         themes_left_out=themes_left_out,
         talks_not_given=talks_not_given,
     )
-    return replace(memo, placeholders=tuple(finnish.find_placeholders(memo_markdown(memo))))
+    return replace(memo, placeholders=tuple(phrasing.find_placeholders(memo_markdown(memo))))
+
+
+def series_text(series: Series, field: str, language: str, *, block: bool = True) -> str:
+    """One of the series' memo texts in a memo language: the Swedish field where the
+    coordinator wrote one ("description_sv"), else the Finnish text left to translate."""
+    finnish_text = _markdown_text(getattr(series, field))
+    if language == "fi":
+        return finnish_text
+    own = _markdown_text(getattr(series, f"{field}_{language}"))
+    if own or not finnish_text:
+        return own
+    words = phrasing.of(language)
+    return words.own_block(finnish_text) if block else words.own_text(finnish_text)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -208,49 +232,54 @@ def _markdown_text(text: str | None) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip()
 
 
-def _attendance(s: Session, workshop: Workshop) -> str:
+def _attendance(s: Session, workshop: Workshop, words: ModuleType) -> str:
     first = func.min(Registration.id).label("first")
+    named = (Organisation.kind, Organisation.name_fi, Organisation.name_sv,
+             Organisation.memo_genitive, Organisation.memo_phrase, Organisation.memo_phrase_sv)
     rows = s.execute(
-        select(Organisation.kind, Organisation.name_fi, Organisation.memo_genitive,
-               Organisation.memo_phrase, first)
+        select(*named, first)
         .join(Registration, Registration.organisation_id == Organisation.id)
         .where(Registration.workshop_id == workshop.id, Registration.attended_at.is_not(None))
-        .group_by(Organisation.id, Organisation.kind, Organisation.name_fi,
-                  Organisation.memo_genitive, Organisation.memo_phrase)
+        .group_by(Organisation.id, *named)
         .order_by(first)
     ).all()
-    projects, counties, others = [], [], []
-    for kind, name, genitive, phrase, _first in rows:
-        if kind == OrganisationKind.COUNTY:
-            counties.append((genitive or "").strip()
-                            or finnish.missing_organisation_phrase(name))
-        else:
-            (projects if kind == OrganisationKind.PROJECT else others).append(
-                (phrase or "").strip() or finnish.missing_organisation_phrase(name))
-    return finnish.attendance_sentence(projects, counties, others)
+    lists: dict[OrganisationKind, list[str]] = defaultdict(list)
+    for kind, name_fi, name_sv, genitive, phrase, phrase_sv, _first in rows:
+        lists[kind].append(words.organisation_words(
+            county=kind == OrganisationKind.COUNTY, project=kind == OrganisationKind.PROJECT,
+            name_fi=name_fi, name_sv=name_sv, genitive=genitive, phrase=phrase,
+            phrase_sv=phrase_sv))
+    others = [item for kind, items in lists.items()
+              if kind not in (OrganisationKind.COUNTY, OrganisationKind.PROJECT)
+              for item in items]
+    return words.attendance_sentence(lists[OrganisationKind.PROJECT],
+                                     lists[OrganisationKind.COUNTY], others)
 
 
-def _opening(s: Session, workshop: Workshop) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _opening(s: Session, workshop: Workshop, words: ModuleType
+             ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The opening sentences of the talks given, and the titles of those never recorded."""
     rows = s.execute(select(Presentation.presenter, Presentation.title, Presentation.given_at)
                      .where(Presentation.workshop_id == workshop.id)
                      .order_by(Presentation.position, Presentation.id)).all()
-    sentences = (finnish.opening_sentence(presenter or "", title or "")
+    sentences = (words.opening_sentence(presenter or "", title or "")
                  for presenter, title, given_at in rows if given_at is not None)
     return (tuple(sentence for sentence in sentences if sentence),
             tuple(title for _presenter, title, given_at in rows if given_at is None))
 
 
-def _attachments(s: Session, workshop: Workshop) -> tuple[MemoAttachment, ...]:
+def _attachments(s: Session, workshop: Workshop, words: ModuleType
+                 ) -> tuple[MemoAttachment, ...]:
     rows = s.execute(select(Attachment.title, Attachment.body)
                      .where(Attachment.workshop_id == workshop.id)
                      .order_by(Attachment.position, Attachment.id)).all()
-    return tuple(MemoAttachment(number, title, finnish.attachment_heading(number, title),
-                                _markdown_text(body))
+    return tuple(MemoAttachment(number, title, words.attachment_heading(number, title),
+                                words.own_block(_markdown_text(body)))
                  for number, (title, body) in enumerate(rows, start=1))
 
 
-def _themes(s: Session, workshop: Workshop) -> tuple[tuple[MemoTheme, ...], tuple[str, ...]]:
+def _themes(s: Session, workshop: Workshop, words: ModuleType
+            ) -> tuple[tuple[MemoTheme, ...], tuple[str, ...]]:
     """The themes discussed, in agenda order, and the titles of the others."""
     of_workshop = Theme.workshop_id == workshop.id
     themes = s.execute(select(Theme.id, Theme.title, Theme.memo_phrase, Theme.opened_at)
@@ -275,24 +304,23 @@ def _themes(s: Session, workshop: Workshop) -> tuple[tuple[MemoTheme, ...], tupl
             .join(Theme, Theme.id == Prompt.theme_id).where(of_workshop)
             .group_by(Answer.prompt_id, Answer.value)):
         answers[prompt_id][value] = count
-    contributions = _contributions(s, workshop)
+    contributions = _contributions(s, workshop, words)
 
     out, left_out = [], []
     for theme_id, title, memo_phrase, opened_at in themes:
         results = tuple(result for prompt in prompts[theme_id]
-                        if (result := _result(prompt, answers[prompt[0]])) is not None)
+                        if (result := _result(prompt, answers[prompt[0]], words)) is not None)
         note = _markdown_text(notes.get(theme_id))
         if opened_at is None and not (note or results or contributions[theme_id]):
             # Planned but never brought up: writing "Keskusteltiin …" would be untrue.
             left_out.append(title)
             continue
-        # A title used for want of a memo phrase stands mid-sentence: its capital goes.
-        phrase = " ".join((memo_phrase or "").split()) or finnish.mid_sentence(title, names)
+        phrase = words.theme_phrase(memo_phrase or "", title, names)
         wishes = wish_counts.get(theme_id, 0)
         out.append(MemoTheme(
             theme_id=theme_id, title=title, phrase=phrase, from_wishes=wishes > 0,
-            sentence=finnish.theme_sentence(phrase, wishes),
-            notes=note or finnish.missing_notes(title),
+            sentence=words.theme_sentence(phrase, wishes),
+            notes=words.own_block(note) if note else words.missing_notes(title),
             results=results,
             contributions=tuple(contributions[theme_id][:CONTRIBUTIONS_PER_THEME]),
             contribution_count=len(contributions[theme_id])))
@@ -311,25 +339,26 @@ def _proper_nouns(s: Session) -> frozenset[str]:
     return frozenset(words)
 
 
-def _result(prompt: tuple[int, PromptKind, str, list[str]], counts: dict[int, int]
-            ) -> Result | None:
+def _result(prompt: tuple[int, PromptKind, str, list[str]], counts: dict[int, int],
+            words: ModuleType) -> Result | None:
     prompt_id, kind, text, options = prompt
     if kind == PromptKind.STATEMENT:
         values = [counts.get(value, 0) for value in STATEMENT_SCALE]
-        labels: tuple[str, ...] | list[str] = finnish.STATEMENT_LABELS
-        sentence = finnish.statement_sentence(text, values)
+        labels: tuple[str, ...] | list[str] = words.STATEMENT_LABELS
+        sentence = words.statement_sentence(text, values)
     else:
         values = [counts.get(index, 0) for index in range(len(options))]
-        labels = options
-        sentence = finnish.poll_sentence(text, options, values)
+        labels = [words.own_text(option) for option in options]
+        sentence = words.poll_sentence(text, options, values)
     if not sum(values):
         # A prompt nobody answered was not taken up in the workshop; the memo skips it.
         return None
-    chart = Chart(" ".join(text.split()), tuple(zip(labels, values, strict=True)))
+    chart = Chart(words.own_text(text), tuple(zip(labels, values, strict=True)))
     return Result(prompt_id, kind.value, text, sentence, chart)
 
 
-def _contributions(s: Session, workshop: Workshop) -> dict[int, list[MemoContribution]]:
+def _contributions(s: Session, workshop: Workshop, words: ModuleType
+                   ) -> dict[int, list[MemoContribution]]:
     votes = (select(Vote.contribution_id, func.count().label("votes"))
              .join(Contribution, Contribution.id == Vote.contribution_id)
              .where(Contribution.workshop_id == workshop.id)
@@ -337,7 +366,7 @@ def _contributions(s: Session, workshop: Workshop) -> dict[int, list[MemoContrib
     vote_count = func.coalesce(votes.c.votes, 0)
     rows = s.execute(
         select(Contribution.theme_id, Contribution.text, Contribution.level,
-               Organisation.name_fi, Organisation.brand, vote_count)
+               Organisation.name_fi, Organisation.name_sv, Organisation.brand, vote_count)
         .join(Registration, Registration.id == Contribution.registration_id)
         .join(Organisation, Organisation.id == Registration.organisation_id)
         .outerjoin(votes, votes.c.contribution_id == Contribution.id)
@@ -345,22 +374,41 @@ def _contributions(s: Session, workshop: Workshop) -> dict[int, list[MemoContrib
         .order_by(vote_count.desc(), Contribution.id)
     ).all()
     out: dict[int, list[MemoContribution]] = defaultdict(list)
-    for theme_id, text, level, name_fi, brand, count in rows:
+    for theme_id, text, level, name_fi, name_sv, brand, count in rows:
         text = " ".join(text.split())
         if not text:
             continue
-        # Attributed to the organisation by the short name people use ("Varha"), never a name.
-        organisation = brand or name_fi
+        # Attributed to the organisation by the short name people use ("Varha"), never a name;
+        # quoted as written, in whichever language the participant wrote.
+        organisation = brand or (name_sv if words.LANGUAGE == "sv" and name_sv else name_fi)
         out[theme_id].append(MemoContribution(
             text, organisation, count, level,
-            finnish.contribution_line(text, organisation, count, level)))
+            words.contribution_line(text, organisation, count, level)))
     return out
 
 
-def _series_neighbours(s: Session, workshop: Workshop, series: Series, memo_title: str,
-                       base_url: str, now: datetime | None
-                       ) -> tuple[tuple[EarlierMemo, ...], NextWorkshop | None]:
-    """The earlier workshops' published memos (newest first) and the next workshop."""
+@dataclass(frozen=True)
+class SeriesLinks:
+    """What a memo says of the series' other memos: the earlier workshops' (newest first),
+    the next workshop, and this workshop's memo in another language."""
+
+    earlier: tuple[EarlierMemo, ...]
+    following: NextWorkshop | None
+    other_language: EarlierMemo | None
+
+
+def _title_in(series: Series, language: str) -> str:
+    # A link's title in a block filled in at publishing, where no gap could be filled: the
+    # Finnish title stands in for a Swedish one the coordinator has not written.
+    own = series.memo_title_sv.strip() if language == "sv" else ""
+    return own or series.memo_title.strip() or series.title
+
+
+def _series_links(s: Session, workshop: Workshop, series: Series, base_url: str,
+                  now: datetime | None, language: str) -> SeriesLinks:
+    """The series' published memos around this one; two queries."""
+    words = phrasing.of(language)
+
     def key(w: Workshop) -> tuple[date, time, int]:
         return (w.day, w.starts_at, w.id)
 
@@ -377,35 +425,46 @@ def _series_neighbours(s: Session, workshop: Workshop, series: Series, memo_titl
         if registration_state(nxt, now) is RegistrationState.OPEN:
             # The same address the registration blueprint serves (/invite/<token>).
             url = f"{base_url.rstrip('/')}/invite/{nxt.invitation_token}"
-        following = NextWorkshop(nxt.id, nxt.title, nxt.day, url, finnish.next_session_sentence(
+        following = NextWorkshop(nxt.id, nxt.title, nxt.day, url, words.next_session_sentence(
             nxt.title, nxt.day, nxt.starts_at, nxt.ends_at, nxt.format, url))
 
-    if not earlier:
-        return (), following
-    # Every published version with its files; the latest published one per workshop wins.
-    latest: dict[int, int] = {}
-    files: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
-    for workshop_id, number, fmt, size in s.execute(
-            select(MemoVersion.workshop_id, MemoVersion.number, MemoFile.format, MemoFile.size)
+    # Every published version with its files, of the earlier workshops and of this one (in
+    # the other languages); the latest published one per workshop and language wins.
+    latest: dict[tuple[int, str], int] = {}
+    files: dict[tuple[int, str, int], dict[str, int]] = defaultdict(dict)
+    for workshop_id, lang, number, fmt, size in s.execute(
+            select(MemoVersion.workshop_id, MemoVersion.language, MemoVersion.number,
+                   MemoFile.format, MemoFile.size)
             .outerjoin(MemoFile, MemoFile.version_id == MemoVersion.id)
-            .where(MemoVersion.workshop_id.in_([w.id for w in earlier]),
+            .where(MemoVersion.workshop_id.in_([w.id for w in earlier] + [workshop.id]),
                    MemoVersion.published_at.is_not(None))):
-        latest[workshop_id] = max(latest.get(workshop_id, 0), number)
+        latest[(workshop_id, lang)] = max(latest.get((workshop_id, lang), 0), number)
         if fmt is not None:
-            files[(workshop_id, number)][fmt] = size
-    memos = []
-    for w in earlier:
-        if w.id not in latest:
-            continue
-        number = latest[w.id]
-        sizes = files[(w.id, number)]
+            files[(workshop_id, lang, number)][fmt] = size
+
+    def linked(w: Workshop, lang: str) -> EarlierMemo:
+        number = latest[(w.id, lang)]
+        sizes = files[(w.id, lang, number)]
         fmt = next((f for f in (PREFERRED_FORMAT, *MEMO_FORMATS) if f in sizes),
                    PREFERRED_FORMAT)
         size = sizes.get(fmt)
-        memos.append(EarlierMemo(
-            w.id, w.day, number, fmt, size, memo_address(base_url, series.slug, w.day, fmt),
-            finnish.earlier_memo_line(memo_title, w.day, fmt, size)))
-    return tuple(memos), following
+        return EarlierMemo(
+            w.id, w.day, number, fmt, size,
+            memo_address(base_url, series.slug, w.day, fmt, language=lang),
+            words.earlier_memo_line(_title_in(series, lang), w.day, fmt, size,
+                                    in_other_language=lang != language))
+
+    memos = []
+    for w in earlier:
+        # in this memo's language where there is one, else in the one it was published in
+        lang = next((lang for lang in (language, *MEMO_LANGUAGES) if (w.id, lang) in latest),
+                    None)
+        if lang is not None:
+            memos.append(linked(w, lang))
+    translated = next((lang for lang in MEMO_LANGUAGES
+                       if lang != language and (workshop.id, lang) in latest), None)
+    return SeriesLinks(tuple(memos), following,
+                       linked(workshop, translated) if translated else None)
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -443,27 +502,28 @@ def _link_text(text: str) -> str:
 
 def memo_markdown(memo: Memo) -> str:
     """The memo as the Markdown the coordinator edits and the exporters read."""
+    words = phrasing.of(memo.language)
     blocks = [f"# {memo.heading}", memo.time_line, memo.attendance]
     if memo.opening:
         blocks.append(" ".join(memo.opening))
     if not memo.themes:
-        blocks.append(finnish.NO_THEMES_DISCUSSED)
+        blocks.append(words.NO_THEMES_DISCUSSED)
     for theme in memo.themes:
         blocks.append(_lead(theme.sentence, theme.notes))
         for result in theme.results:
             blocks += [result.sentence, chart_block(result.chart)]
         if theme.contributions:
-            blocks.append(finnish.contributions_intro(theme.contribution_count,
-                                                      len(theme.contributions)))
+            blocks.append(words.contributions_intro(theme.contribution_count,
+                                                    len(theme.contributions)))
             blocks.append("\n".join(f"- {c.line}" for c in theme.contributions))
     if memo.series_paragraph:
         blocks.append(memo.series_paragraph)
     # The series' other memos change after this one is drafted (an earlier memo published
     # or corrected, the next workshop's registration opened): placeholders for them stay in
     # the text and are filled in whenever a version is shown or published.
-    blocks += [f"```{EARLIER_MEMOS}\n```", f"```{NEXT_WORKSHOP}\n```"]
+    blocks += [f"```{block}\n```" for block in SERIES_BLOCKS]
     if memo.contacts:
-        blocks += [finnish.CONTACTS_INTRO, memo.contacts]
+        blocks += [words.CONTACTS_INTRO, memo.contacts]
     if memo.funding_footer:
         blocks.append(memo.funding_footer)
     for attachment in memo.attachments:
@@ -473,33 +533,40 @@ def memo_markdown(memo: Memo) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-#: The info strings of the two blocks `resolve_series_blocks` fills in (docs/memo.md).
+#: The info strings of the blocks `resolve_series_blocks` fills in (docs/memo.md).
 EARLIER_MEMOS = "earlier-memos"
 NEXT_WORKSHOP = "next-workshop"
+OTHER_LANGUAGE = "other-language"
+SERIES_BLOCKS = (EARLIER_MEMOS, NEXT_WORKSHOP, OTHER_LANGUAGE)
 _SERIES_BLOCK = re.compile(
-    rf"^```({EARLIER_MEMOS}|{NEXT_WORKSHOP})[ \t]*\n```[ \t]*(?P<after>\n\n|\n|\Z)",
+    rf"^```({'|'.join(SERIES_BLOCKS)})[ \t]*\n```[ \t]*(?P<after>\n\n|\n|\Z)",
     re.MULTILINE)
 
 
-def series_blocks(earlier: tuple[EarlierMemo, ...], following: NextWorkshop | None
-                  ) -> dict[str, str]:
+def series_blocks(links: SeriesLinks, language: str) -> dict[str, str]:
     """The Markdown each series block stands for; empty when there is nothing to say."""
+    words = phrasing.of(language)
     listed = ""
-    if earlier:
-        listed = "\n\n".join([finnish.EARLIER_MEMOS_INTRO, "\n".join(
-            f"- [{_link_text(m.text)}]({m.url})" for m in earlier)])
-    return {EARLIER_MEMOS: listed, NEXT_WORKSHOP: following.sentence if following else ""}
+    if links.earlier:
+        listed = "\n\n".join([words.EARLIER_MEMOS_INTRO, "\n".join(
+            f"- [{_link_text(m.text)}]({m.url})" for m in links.earlier)])
+    other = links.other_language
+    return {EARLIER_MEMOS: listed,
+            NEXT_WORKSHOP: links.following.sentence if links.following else "",
+            OTHER_LANGUAGE: f"{words.OTHER_LANGUAGE_INTRO} [{_link_text(other.text)}]"
+                            f"({other.url})" if other else ""}
 
 
 def resolve_series_blocks(s: Session, workshop: Workshop, markdown: str, *, base_url: str,
-                          now: datetime | None = None) -> str:
+                          now: datetime | None = None, language: str = "fi") -> str:
     """The Markdown with its series blocks replaced by the series' current published memos
-    (their newest versions and sizes) and next workshop; two queries when it has any."""
+    (their newest versions and sizes), its next workshop and this memo in the other
+    language; two queries when it has any."""
     if not _SERIES_BLOCK.search(markdown):
         return markdown
     series = s.get_one(Series, workshop.series_id)
-    memo_title = series.memo_title.strip() or series.title
-    texts = series_blocks(*_series_neighbours(s, workshop, series, memo_title, base_url, now))
+    texts = series_blocks(_series_links(s, workshop, series, base_url, now, language),
+                          language)
     # A block with nothing to say goes with the blank line after it, leaving no gap (and at
     # the end, the text still ends with one newline).
     resolved = _SERIES_BLOCK.sub(

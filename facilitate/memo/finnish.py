@@ -17,15 +17,18 @@ from datetime import date, time
 from ..export.pages import ATTACHMENT_WORDS
 from ..formatting import format_day, format_size, format_when
 
-#: A gap the coordinator must fill before publishing. Lenient about case and spaces, because a
-#: coordinator may type one by hand, and publishing must be refused for those too.
-PLACEHOLDER_RE = re.compile(r"\[\[\s*TÄYDENNÄ\s*:\s*([^\[\]]*?)\s*\]\]", re.IGNORECASE)
+LANGUAGE = "fi"
+#: The word of this language's gaps: "[[TÄYDENNÄ: what]]" (found by phrasing.find_placeholders).
+GAP_WORD = "TÄYDENNÄ"
+SIZE_UNITS = ("kt", "Mt")
 
 HEADING_PREFIX = "Muistio: "
 TIME_PREFIX = "Aika: "
 #: Introduces the list of the series' earlier memos (seed 002 had "muistiot :", a typo).
 EARLIER_MEMOS_INTRO = "Reflektioista on laadittu muistiot:"
 CONTACTS_INTRO = "Lisätietoja:"
+#: Before the link to the memo in the other language.
+OTHER_LANGUAGE_INTRO = "Muistio ruotsiksi:"
 CONTRIBUTIONS_INTRO = "Osallistujien kirjoittamat kommentit (eniten ääniä saaneet ensin):"
 
 
@@ -67,12 +70,17 @@ _ELATIVE = re.compile(r"(sta|stä)$", re.IGNORECASE)
 
 def placeholder(what: str) -> str:
     """A gap for the coordinator: "[[TÄYDENNÄ: what]]"."""
-    return f"[[TÄYDENNÄ: {' '.join(what.split())}]]"
+    return f"[[{GAP_WORD}: {' '.join(what.split())}]]"
 
 
-def find_placeholders(text: str) -> list[str]:
-    """What each placeholder left in a text asks for, in order of appearance."""
-    return [match.group(1) for match in PLACEHOLDER_RE.finditer(text)]
+def own_text(text: str) -> str:
+    """A short text the coordinator wrote (in Finnish, this memo's language), on one line."""
+    return " ".join(text.split())
+
+
+def own_block(text: str) -> str:
+    """A long text the coordinator wrote (Markdown), as it is."""
+    return text
 
 
 def join_list(items: Sequence[str]) -> str:
@@ -142,6 +150,15 @@ def time_line(day: date, starts: time, ends: time, format: str) -> str:
     return f"{TIME_PREFIX}{when}, {format}" if format.strip() else f"{TIME_PREFIX}{when}"
 
 
+def organisation_words(*, county: bool, project: bool, name_fi: str, name_sv: str | None,
+                       genitive: str | None, phrase: str | None,
+                       phrase_sv: str | None) -> str:
+    """How an attending organisation is named in the attendance sentence: a county by its
+    genitive ("Varhan"), others by their memo phrase ("yksityisen toimijan puolelta")."""
+    chosen = genitive if county else phrase
+    return " ".join((chosen or "").split()) or missing_organisation_phrase(name_fi)
+
+
 def missing_organisation_phrase(name: str) -> str:
     """A placeholder for an organisation the memo cannot name yet (no phrase or genitive)."""
     return placeholder(f"miten {quote(name)} kirjoitetaan osallistujalauseeseen")
@@ -186,6 +203,13 @@ def opening_sentence(presenter: str, title: str) -> str:
     if not title:
         return f"{subject} alusti tilaisuutta."
     return f"{subject} alusti tilaisuutta aiheesta {quote(title)}."
+
+
+def theme_phrase(memo_phrase: str, title: str, proper_nouns: frozenset[str] = frozenset()
+                 ) -> str:
+    """The bold words of a theme: its memo phrase, or for want of one its title, which stands
+    mid-sentence and loses its capital (see mid_sentence)."""
+    return " ".join(memo_phrase.split()) or mid_sentence(title, proper_nouns)
 
 
 def theme_sentence(phrase: str, wishes: int) -> str:
@@ -296,11 +320,16 @@ def contribution_line(text: str, organisation: str, votes: int, level: str | Non
     return f"{' '.join(text.split())} ({', '.join(d for d in details if d)})"
 
 
-def earlier_memo_line(title: str, day: date, fmt: str, size_bytes: int | None) -> str:
+def earlier_memo_line(title: str, day: date, fmt: str, size_bytes: int | None, *,
+                      in_other_language: bool = False) -> str:
     """"Muistio: <memo title> 27.1.2023 (pdf 352 kt)", as the memo's own heading reads;
-    without a size, no parenthesis."""
-    line = f"{heading(title)} {format_day(day)}"
-    return f"{line} ({fmt} {format_size(size_bytes)})" if size_bytes is not None else line
+    without a size, no parenthesis. An earlier memo published only in Swedish is linked as
+    "Promemoria: <title> … (ruotsiksi, pdf 80 kt)"."""
+    line = f"{'Promemoria: ' if in_other_language else HEADING_PREFIX}{title} {format_day(day)}"
+    details = ["ruotsiksi"] if in_other_language else []
+    if size_bytes is not None:
+        details.append(f"{fmt} {format_size(size_bytes, SIZE_UNITS)}")
+    return f"{line} ({', '.join(details)})" if details else line
 
 
 def next_session_sentence(title: str, day: date, starts: time, ends: time, format: str,

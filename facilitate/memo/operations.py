@@ -1,5 +1,6 @@
 """Rules of a workshop's memo: versions are saved, never changed; one is published at a time,
-its files written under EXPORTS_DIR; a correction is a newer version published again."""
+its files written under EXPORTS_DIR; a correction is a newer version published again. Each
+memo language (MEMO_LANGUAGES) has its own versions, numbered and published on their own."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -20,6 +22,7 @@ from ..export import Document, render
 from ..formatting import format_day
 from ..models import (
     MEMO_FORMATS,
+    MEMO_LANGUAGES,
     MEMO_MAX_CHARS,
     TEXT_MAX_CHARS,
     TITLE_MAX_CHARS,
@@ -34,9 +37,10 @@ from ..models import (
 )
 from ..timeutil import now_utc
 from ..validation import clean_text, clean_texts
+from . import phrasing
 from .addresses import export_path
-from .compile import compile_memo, memo_markdown, resolve_series_blocks
-from .finnish import find_placeholders, heading
+from .compile import compile_memo, memo_markdown, resolve_series_blocks, series_text
+from .phrasing import find_placeholders
 
 ATTACHMENT_FIELDS = {
     # field: (max_chars, required, multiline)
@@ -45,36 +49,51 @@ ATTACHMENT_FIELDS = {
 }
 
 
-def versions_of(s: Session, workshop: Workshop) -> list[MemoVersion]:
-    """A workshop's memo versions, newest first, with who saved and published them."""
+def check_language(language: str) -> str:
+    """A memo language, or NotFound: the addresses name it."""
+    if language not in MEMO_LANGUAGES:
+        raise NotFound(_l("Muistiota ei löydy."))
+    return language
+
+
+def _of(workshop: Workshop, language: str) -> Any:
+    return (MemoVersion.workshop_id == workshop.id) & (MemoVersion.language == language)
+
+
+def versions_of(s: Session, workshop: Workshop, language: str = "fi") -> list[MemoVersion]:
+    """A workshop's memo versions in a language, newest first, with who saved and published
+    them."""
     return list(s.scalars(
-        select(MemoVersion).where(MemoVersion.workshop_id == workshop.id)
+        select(MemoVersion).where(_of(workshop, language))
         .options(selectinload(MemoVersion.files), selectinload(MemoVersion.saved_by),
                  selectinload(MemoVersion.published_by))
         .order_by(MemoVersion.number.desc())))
 
 
-def get_version(s: Session, workshop: Workshop, number: int) -> MemoVersion:
-    """One version of a workshop's memo."""
-    version = s.scalar(select(MemoVersion).where(MemoVersion.workshop_id == workshop.id,
+def get_version(s: Session, workshop: Workshop, number: int,
+                language: str = "fi") -> MemoVersion:
+    """One version of a workshop's memo in a language."""
+    version = s.scalar(select(MemoVersion).where(_of(workshop, language),
                                                  MemoVersion.number == number))
     if version is None:
         raise NotFound(_l("Muistion versiota ei löydy."))
     return version
 
 
-def latest_published(s: Session, workshop: Workshop) -> MemoVersion | None:
-    """The version readers get: the newest published one."""
-    return s.scalar(select(MemoVersion).where(MemoVersion.workshop_id == workshop.id,
+def latest_published(s: Session, workshop: Workshop,
+                     language: str = "fi") -> MemoVersion | None:
+    """The version readers get: the newest published one in a language."""
+    return s.scalar(select(MemoVersion).where(_of(workshop, language),
                                               MemoVersion.published_at.is_not(None))
                     .order_by(MemoVersion.number.desc()).limit(1))
 
 
 def _add_version(s: Session, workshop: Workshop, markdown: str, comment: str,
-                 coordinator: Coordinator | None) -> MemoVersion:
+                 coordinator: Coordinator | None, language: str) -> MemoVersion:
     number = (s.scalar(select(func.max(MemoVersion.number))
-                       .where(MemoVersion.workshop_id == workshop.id)) or 0) + 1
-    version = MemoVersion(workshop_id=workshop.id, number=number, markdown=markdown,
+                       .where(_of(workshop, language))) or 0) + 1
+    version = MemoVersion(workshop_id=workshop.id, language=language, number=number,
+                          markdown=markdown,
                           comment=comment, saved_by_id=coordinator.id if coordinator else None,
                           saved_at=now_utc())
     s.add(version)
@@ -82,25 +101,28 @@ def _add_version(s: Session, workshop: Workshop, markdown: str, comment: str,
     return version
 
 
-def start_memo(s: Session, workshop: Workshop, *, base_url: str) -> MemoVersion:
-    """The newest version, or a first draft compiled from the workshop (saved by nobody)."""
-    versions = versions_of(s, workshop)
+def start_memo(s: Session, workshop: Workshop, *, base_url: str,
+               language: str = "fi") -> MemoVersion:
+    """The newest version in a language, or a first draft compiled from the workshop (saved by
+    nobody)."""
+    versions = versions_of(s, workshop, language)
     if versions:
         return versions[0]
-    markdown = memo_markdown(compile_memo(s, workshop, base_url=base_url))
-    return _add_version(s, workshop, markdown, str(_l("Koottu tilaisuuden tiedoista")), None)
+    markdown = memo_markdown(compile_memo(s, workshop, base_url=base_url, language=language))
+    return _add_version(s, workshop, markdown, str(_l("Koottu tilaisuuden tiedoista")), None,
+                        language)
 
 
 def recompile(s: Session, workshop: Workshop, coordinator: Coordinator, *,
-              base_url: str) -> MemoVersion:
+              base_url: str, language: str = "fi") -> MemoVersion:
     """A new version compiled afresh from the workshop (earlier versions stay as they were)."""
-    markdown = memo_markdown(compile_memo(s, workshop, base_url=base_url))
+    markdown = memo_markdown(compile_memo(s, workshop, base_url=base_url, language=language))
     return _add_version(s, workshop, markdown, str(_l("Koottu uudelleen tilaisuuden tiedoista")),
-                        coordinator)
+                        coordinator, language)
 
 
 def save_version(s: Session, workshop: Workshop, coordinator: Coordinator, markdown: object,
-                 comment: object, based_on: object) -> MemoVersion | None:
+                 comment: object, based_on: object, language: str = "fi") -> MemoVersion | None:
     """Save the edited Markdown as a new version; None when nothing changed.
 
     `based_on` is the version number the editor started from: if someone saved a newer one
@@ -110,7 +132,7 @@ def save_version(s: Session, workshop: Workshop, coordinator: Coordinator, markd
     text = clean_text(errors, "markdown", markdown, max_chars=MEMO_MAX_CHARS, multiline=True)
     note = clean_text(errors, "comment", comment, max_chars=TITLE_MAX_CHARS, required=False)
     errors.raise_if_any()
-    newest = s.scalar(select(MemoVersion).where(MemoVersion.workshop_id == workshop.id)
+    newest = s.scalar(select(MemoVersion).where(_of(workshop, language))
                       .order_by(MemoVersion.number.desc()).limit(1))
     newest_number = newest.number if newest else 0
     if based_on != newest_number:
@@ -119,27 +141,31 @@ def save_version(s: Session, workshop: Workshop, coordinator: Coordinator, markd
                           number=newest_number))
     if newest is not None and newest.markdown == text + "\n" and not note:
         return None
-    return _add_version(s, workshop, text + "\n", note, coordinator)
+    return _add_version(s, workshop, text + "\n", note, coordinator, language)
 
 
-def memo_title(workshop: Workshop, series: Series) -> str:
+def memo_title(workshop: Workshop, series: Series, language: str = "fi") -> str:
     """The documents' title: the memo heading with the date."""
-    return f"{heading(series.memo_title or series.title)} {format_day(workshop.day)}"
+    title = series_text(series, "memo_title", language, block=False) or series.title
+    if find_placeholders(title):  # a Swedish title not written yet: the Finnish one's words
+        title = series.memo_title or series.title
+    return f"{phrasing.of(language).heading(title)} {format_day(workshop.day)}"
 
 
 def publish_version(s: Session, workshop: Workshop, version: MemoVersion,
                     coordinator: Coordinator, *, exports_dir: str, base_url: str,
                     now: datetime | None = None) -> MemoVersion:
-    """Publish the newest version: refuse while placeholders remain or the room is open, write
-    every format under EXPORTS_DIR, then mark the version published (immutable from now on).
+    """Publish the newest version of its language: refuse while placeholders or untranslated
+    blocks remain or the room is open, write every format under EXPORTS_DIR, then mark the
+    version published (immutable from now on).
 
     The series blocks are filled in now, with the series' memos as published at this moment
     (links at `base_url`): the files keep what they said then, whatever is published later.
     """
     if version.published_at is not None:
         raise Conflict(_l("Versio %(number)s on jo julkaistu.", number=version.number))
-    newest = s.scalar(select(func.max(MemoVersion.number))
-                      .where(MemoVersion.workshop_id == workshop.id))
+    language = version.language
+    newest = s.scalar(select(func.max(MemoVersion.number)).where(_of(workshop, language)))
     if version.number != newest:
         raise Conflict(_l("Vain uusimman version voi julkaista (versio %(number)s).",
                           number=newest))
@@ -152,20 +178,22 @@ def publish_version(s: Session, workshop: Workshop, version: MemoVersion,
     if room is not None and room.status == RoomStatus.OPEN:
         raise Conflict(_l("Sulje tilaisuuden huone ennen muistion julkaisua."))
     series = s.get_one(Series, workshop.series_id)
-    markdown = resolve_series_blocks(s, workshop, version.markdown, base_url=base_url, now=now)
-    document = Document(title=memo_title(workshop, series), markdown=markdown,
-                        language="fi", subject=series.title, author=series.organiser)
+    markdown = resolve_series_blocks(s, workshop, version.markdown, base_url=base_url, now=now,
+                                     language=language)
+    document = Document(title=memo_title(workshop, series, language), markdown=markdown,
+                        language=language, subject=series.title, author=series.organiser)
     for fmt in MEMO_FORMATS:
         content = render(document, fmt)
-        relative = export_path(series.slug, workshop.day, version.number, fmt)
+        relative = export_path(series.slug, workshop.day, version.number, fmt,
+                               language=language)
         _write_atomically(Path(exports_dir) / relative, content)
         version.files.append(MemoFile(format=fmt, path=relative, size=len(content),
                                       sha256=hashlib.sha256(content).hexdigest()))
-    correction = latest_published(s, workshop) is not None
+    correction = latest_published(s, workshop, language) is not None
     version.published_at = now or now_utc()
     version.published_by_id = coordinator.id
     audit.record(s, "memo.correct" if correction else "memo.publish", by=coordinator.id,
-                 workshop_id=workshop.id, version=version.number)
+                 workshop_id=workshop.id, version=version.number, language=language)
     s.flush()
     return version
 
@@ -179,12 +207,13 @@ def _write_atomically(path: Path, content: bytes) -> None:
 
 
 def published_file(s: Session, series: Series, day: date, fmt: str,
-                   number: int | None = None) -> MemoFile:
+                   number: int | None = None, language: str = "fi") -> MemoFile:
     """A published memo's file by its stable address: the newest published version, or one."""
     if fmt not in MEMO_FORMATS:
         raise NotFound(_l("Muistiota ei löydy."))
     query = (select(MemoFile).join(MemoVersion).join(Workshop)
              .where(Workshop.series_id == series.id, Workshop.day == day,
+                    MemoVersion.language == check_language(language),
                     MemoVersion.published_at.is_not(None), MemoFile.format == fmt)
              .order_by(MemoVersion.number.desc()).limit(1))
     if number is not None:
@@ -210,10 +239,12 @@ class PublishedMemo:
         return self.version.published_at != self.first_published_at
 
 
-def published_memos(s: Session, series: Series) -> dict[int, PublishedMemo]:
-    """Each workshop's published memo in a series, by workshop id."""
+def published_memos(s: Session, series: Series,
+                    language: str = "fi") -> dict[int, PublishedMemo]:
+    """Each workshop's published memo in a series and language, by workshop id."""
     versions = s.scalars(
         select(MemoVersion).join(Workshop).where(Workshop.series_id == series.id,
+                                                 MemoVersion.language == language,
                                                  MemoVersion.published_at.is_not(None))
         .options(selectinload(MemoVersion.files)).order_by(MemoVersion.number))
     memos: dict[int, PublishedMemo] = {}

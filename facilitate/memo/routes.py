@@ -31,99 +31,124 @@ from ..export import MEDIA_TYPES
 from ..export.html import render_body
 from ..extensions import db
 from ..mail import delivery, messages
-from ..models import MEMO_MAX_CHARS, TEXT_MAX_CHARS, TITLE_MAX_CHARS, Workshop
+from ..models import MEMO_LANGUAGES, MEMO_MAX_CHARS, TEXT_MAX_CHARS, TITLE_MAX_CHARS, Workshop
 from ..series.operations import get_series_by_slug, get_workshop
 from ..web import commit, site_address
 from . import operations as ops
 from .compile import compile_memo, resolve_series_blocks
-from .finnish import find_placeholders
+from .phrasing import find_placeholders
 
 bp = Blueprint("memo", __name__)
+
+#: The memo languages besides Finnish, as a URL converter: the Finnish memo keeps the short
+#: addresses, another language's put its code in ("…/memo/sv", "…/memos/2023-03-29/sv.pdf").
+OTHER_LANGUAGES = f"<any({', '.join(lang for lang in MEMO_LANGUAGES if lang != 'fi')}):language>"
+EDITOR = "/manage/workshops/<int:workshop_id>/memo"
+#: How the pages name a memo's language.
+LANGUAGE_NAMES = {"fi": _l("Suomeksi"), "sv": _l("Ruotsiksi")}
+
+
+def memo_route(rule: str, **options: Any) -> Any:
+    """A coordinator's memo view, in Finnish at EDITOR + rule and in each other language at
+    EDITOR + "/<language>" + rule; the view gets `language`."""
+    def register(view: Any) -> Any:
+        endpoint = options.pop("endpoint", view.__name__)
+        bp.add_url_rule(EDITOR + rule, endpoint, view, defaults={"language": "fi"}, **options)
+        bp.add_url_rule(f"{EDITOR}/{OTHER_LANGUAGES}{rule}", endpoint, view, **options)
+        return view
+    return register
 
 MEMO_PAGE_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 
-def preview_html(workshop: Workshop, markdown: str) -> Markup:
+def preview_html(workshop: Workshop, markdown: str, language: str) -> Markup:
     """The memo as it would be published now (series blocks filled in), its headings one
     level down: on the editor page the memo is a section under the page's own heading."""
     html = str(render_body(resolve_series_blocks(db.session, workshop, markdown,
-                                                 base_url=site_address())))
+                                                 base_url=site_address(), language=language)))
     return Markup(re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", html))
 
 
-@bp.route("/manage/workshops/<int:workshop_id>/memo", methods=["GET", "POST"])
+@memo_route("", methods=["GET", "POST"])
 @login_required
-def editor(workshop_id: int) -> Any:
-    """The memo's newest version in a Markdown editor with a preview, and its versions."""
+def editor(workshop_id: int, language: str) -> Any:
+    """The memo's newest version in a Markdown editor with a preview, and its versions; the
+    first visit in a language compiles that language's first draft."""
     s = db.session
     workshop = get_workshop(s, workshop_id)
     if request.method == "GET":
         try:
-            newest = ops.start_memo(s, workshop, base_url=site_address())
+            newest = ops.start_memo(s, workshop, base_url=site_address(), language=language)
             commit()
         except IntegrityError:
             # a colleague's first visit compiled version 1 at the same moment: use theirs
             s.rollback()
-            newest = ops.versions_of(s, workshop)[0]
-        return _editor_page(workshop, newest.markdown, newest.number)
+            newest = ops.versions_of(s, workshop, language)[0]
+        return _editor_page(workshop, language, newest.markdown, newest.number)
     try:
         based_on = int(request.form.get("based_on", ""))
     except ValueError:
         abort(400)
     text, comment = request.form.get("markdown"), request.form.get("comment")
     try:
-        saved = ops.save_version(s, workshop, current_user, text, comment, based_on)
+        saved = ops.save_version(s, workshop, current_user, text, comment, based_on, language)
     except (Invalid, Conflict) as error:
         # The edited text comes back in the form: nothing typed is lost.
         db.session.rollback()
         errors = getattr(error, "errors", None) or {"markdown": error.message}
-        return _editor_page(workshop, text if isinstance(text, str) else "", based_on,
-                            errors=errors, comment=comment, status=error.status)
+        return _editor_page(workshop, language, text if isinstance(text, str) else "",
+                            based_on, errors=errors, comment=comment, status=error.status)
     commit()
     if saved is None:
         flash(_("Ei muutoksia: uutta versiota ei tallennettu."), "info")
     else:
         flash(_("Versio %(number)s tallennettiin.", number=saved.number), "success")
-    return redirect(url_for("memo.editor", workshop_id=workshop.id))
+    return redirect(url_for("memo.editor", workshop_id=workshop.id, language=language))
 
 
-def _editor_page(workshop: Any, markdown: str, based_on: int, *, errors: Any = None,
-                 comment: Any = "", publish_error: Any = None, status: int = 200) -> Any:
-    versions = ops.versions_of(db.session, workshop)
+def _editor_page(workshop: Any, language: str, markdown: str, based_on: int, *,
+                 errors: Any = None, comment: Any = "", publish_error: Any = None,
+                 status: int = 200) -> Any:
+    versions = ops.versions_of(db.session, workshop, language)
     # What a compilation now leaves out, so the coordinator knows why a theme is missing.
-    draft = compile_memo(db.session, workshop, base_url=site_address())
+    draft = compile_memo(db.session, workshop, base_url=site_address(), language=language)
+    others = {lang: ops.versions_of(db.session, workshop, lang)
+              for lang in MEMO_LANGUAGES if lang != language}
     return render_template(
-        "memo/editor.html", workshop=workshop, markdown=markdown, based_on=based_on,
+        "memo/editor.html", workshop=workshop, language=language, markdown=markdown,
+        based_on=based_on, other_languages=others, language_names=LANGUAGE_NAMES,
         themes_left_out=draft.themes_left_out, talks_not_given=draft.talks_not_given,
         versions=versions, newest=versions[0] if versions else None,
-        preview=preview_html(workshop, markdown), errors=errors or {}, comment=comment or "",
-        placeholders=find_placeholders(markdown), publish_error=publish_error), status
+        preview=preview_html(workshop, markdown, language), errors=errors or {},
+        comment=comment or "", placeholders=find_placeholders(markdown),
+        publish_error=publish_error), status
 
 
-@bp.route("/manage/workshops/<int:workshop_id>/memo/preview", methods=["POST"])
+@memo_route("/preview", methods=["POST"])
 @login_required
-def preview(workshop_id: int) -> Any:
+def preview(workshop_id: int, language: str) -> Any:
     """The editor's live preview: sanitised HTML of the Markdown being typed."""
     workshop = get_workshop(db.session, workshop_id)
     text = request.form.get("markdown", "")
     if len(text) > MEMO_MAX_CHARS:
         raise Invalid(_l("Muistio on liian pitkä: %(length)s merkkiä, enintään %(limit)s.",
                          length=len(text), limit=MEMO_MAX_CHARS), field="markdown")
-    return jsonify({"html": str(preview_html(workshop, text)),
+    return jsonify({"html": str(preview_html(workshop, text, language)),
                     "placeholders": len(find_placeholders(text))})
 
 
-@bp.route("/manage/workshops/<int:workshop_id>/memo/recompile", methods=["POST"])
+@memo_route("/recompile", methods=["POST"])
 @login_required
-def recompile(workshop_id: int) -> Any:
+def recompile(workshop_id: int, language: str) -> Any:
     """Compile the memo afresh from the workshop as a new version."""
     workshop = get_workshop(db.session, workshop_id)
-    version = ops.recompile(db.session, workshop, current_user, base_url=site_address())
+    version = ops.recompile(db.session, workshop, current_user, base_url=site_address(),
+                            language=language)
     commit()
     flash(_("Muistio koottiin uudelleen versioksi %(number)s.", number=version.number),
           "success")
-    return redirect(url_for("memo.editor", workshop_id=workshop.id))
+    return redirect(url_for("memo.editor", workshop_id=workshop.id, language=language))
 
 
 def _attachments_page(workshop: Workshop, errors: dict[str, Any] | None = None,
@@ -210,33 +235,34 @@ def move_attachment(workshop_id: int, attachment_id: int) -> Any:
     return _back_to_attachments(workshop, f"attachment-{attachment_id}")
 
 
-@bp.route("/manage/workshops/<int:workshop_id>/memo/versions/<int:number>/publish",
-          methods=["POST"])
+@memo_route("/versions/<int:number>/publish", methods=["POST"])
 @login_required
-def publish(workshop_id: int, number: int) -> Any:
+def publish(workshop_id: int, number: int, language: str) -> Any:
     """Publish a version: its files are written and readers find it in the archive."""
     s = db.session
     workshop = get_workshop(s, workshop_id)
-    version = ops.get_version(s, workshop, number)
+    version = ops.get_version(s, workshop, number, language)
+    first = ops.latest_published(s, workshop, "fi") is None
     try:
         ops.publish_version(s, workshop, version, current_user,
                             exports_dir=current_app.config["EXPORTS_DIR"],
                             base_url=site_address())
     except (Invalid, Conflict) as error:
         db.session.rollback()
-        newest = ops.versions_of(s, workshop)[0]
-        return _editor_page(workshop, newest.markdown, newest.number,
+        newest = ops.versions_of(s, workshop, language)[0]
+        return _editor_page(workshop, language, newest.markdown, newest.number,
                             publish_error=error.message, status=error.status)
-    queued = messages.memo_published(s, workshop)
+    # Attendees hear once, when the Finnish memo first appears; its page links the others.
+    queued = messages.memo_published(s, workshop) if language == "fi" and first else []
     commit()
     delivery.send_after_response(queued)
     flash(_("Versio %(number)s julkaistiin arkistoon.", number=number), "success")
-    return redirect(url_for("memo.editor", workshop_id=workshop.id))
+    return redirect(url_for("memo.editor", workshop_id=workshop.id, language=language))
 
 
-@bp.route("/manage/workshops/<int:workshop_id>/memo/compare")
+@memo_route("/compare")
 @login_required
-def compare(workshop_id: int) -> Any:
+def compare(workshop_id: int, language: str) -> Any:
     """Two versions side by side, line by line."""
     s = db.session
     workshop = get_workshop(s, workshop_id)
@@ -244,30 +270,33 @@ def compare(workshop_id: int) -> Any:
     new_number = request.args.get("new", type=int)
     if old_number is None or new_number is None:
         abort(400)
-    old, new = ops.get_version(s, workshop, old_number), ops.get_version(s, workshop, new_number)
+    old = ops.get_version(s, workshop, old_number, language)
+    new = ops.get_version(s, workshop, new_number, language)
     return render_template("memo/compare.html", workshop=workshop, old=old, new=new,
-                           lines=ops.compare(old, new))
+                           language=language, lines=ops.compare(old, new))
 
 
-@bp.route("/manage/workshops/<int:workshop_id>/memo/versions/<int:number>.md")
+@memo_route("/versions/<int:number>.md")
 @login_required
-def version_source(workshop_id: int, number: int) -> Any:
+def version_source(workshop_id: int, number: int, language: str) -> Any:
     """Any version's Markdown, published or not, for coordinators."""
     workshop = get_workshop(db.session, workshop_id)
-    version = ops.get_version(db.session, workshop, number)
+    version = ops.get_version(db.session, workshop, number, language)
     return current_app.response_class(version.markdown, mimetype=MEDIA_TYPES["md"])
 
 
-@bp.route("/series/<slug>/memos/<day>.<fmt>")
-@bp.route("/series/<slug>/memos/<day>/v<int:number>.<fmt>")
-def download(slug: str, day: str, fmt: str, number: int | None = None) -> Any:
+@bp.route("/series/<slug>/memos/<day>.<fmt>", defaults={"language": "fi"})
+@bp.route("/series/<slug>/memos/<day>/v<int:number>.<fmt>", defaults={"language": "fi"})
+@bp.route(f"/series/<slug>/memos/<day>/{OTHER_LANGUAGES}.<fmt>")
+@bp.route(f"/series/<slug>/memos/<day>/{OTHER_LANGUAGES}/v<int:number>.<fmt>")
+def download(slug: str, day: str, fmt: str, language: str, number: int | None = None) -> Any:
     """A published memo at its stable address (the newest version, or a named one)."""
     try:
         when = date.fromisoformat(day)
     except ValueError:
         abort(404)
     series = get_series_by_slug(db.session, slug, public_only=not current_user.is_authenticated)
-    found = ops.published_file(db.session, series, when, fmt, number)
+    found = ops.published_file(db.session, series, when, fmt, number, language)
     path = Path(current_app.config["EXPORTS_DIR"]) / found.path
     if not path.is_file():
         abort(404)

@@ -30,7 +30,8 @@ def get_organisation(s: Session, organisation_id: int) -> Organisation:
 
 def update_organisation(s: Session, organisation: Organisation,
                         data: dict[str, Any]) -> Organisation:
-    """Name, kind and memo phrase of a non-county organisation, and whether others may pick it.
+    """Names, kind and memo phrases (Finnish and Swedish) of a non-county organisation, and
+    whether others may pick it.
 
     Counties come from the national list and are not edited here.
     """
@@ -41,6 +42,10 @@ def update_organisation(s: Session, organisation: Organisation,
     name = clean_text(errors, "name_fi", data.get("name_fi"), max_chars=NAME_MAX_CHARS)
     phrase = clean_text(errors, "memo_phrase", data.get("memo_phrase"),
                         max_chars=NAME_MAX_CHARS, required=False)
+    name_sv = clean_text(errors, "name_sv", data.get("name_sv"), max_chars=NAME_MAX_CHARS,
+                         required=False)
+    phrase_sv = clean_text(errors, "memo_phrase_sv", data.get("memo_phrase_sv"),
+                           max_chars=NAME_MAX_CHARS, required=False)
     try:
         kind = OrganisationKind(data.get("kind"))
     except ValueError:
@@ -49,6 +54,7 @@ def update_organisation(s: Session, organisation: Organisation,
         errors.add("kind", _l("Valitse hanke tai muu organisaatio."))
     errors.raise_if_any()
     organisation.name_fi, organisation.memo_phrase, organisation.kind = name, phrase, kind
+    organisation.name_sv, organisation.memo_phrase_sv = name_sv or None, phrase_sv or None
     organisation.is_listed = bool(data.get("is_listed"))
     s.flush()
     return organisation

@@ -34,6 +34,8 @@ def edit(organisation_id: int) -> Any:
             ops.update_organisation(db.session, organisation, {
                 "name_fi": request.form.get("name_fi", ""),
                 "memo_phrase": request.form.get("memo_phrase", ""),
+                "name_sv": request.form.get("name_sv", ""),
+                "memo_phrase_sv": request.form.get("memo_phrase_sv", ""),
                 "kind": request.form.get("kind", ""),
                 "is_listed": request.form.get("is_listed") == "on",
             })

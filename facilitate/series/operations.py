@@ -49,6 +49,10 @@ SERIES_TEXT_FIELDS = {
     "description": (TEXT_MAX_CHARS, False, True),
     "contacts": (TEXT_MAX_CHARS, False, True),
     "funding_footer": (TEXT_MAX_CHARS, False, True),
+    "memo_title_sv": (TITLE_MAX_CHARS, False, False),
+    "description_sv": (TEXT_MAX_CHARS, False, True),
+    "contacts_sv": (TEXT_MAX_CHARS, False, True),
+    "funding_footer_sv": (TEXT_MAX_CHARS, False, True),
 }
 
 

@@ -50,6 +50,7 @@ def series_page(slug: str) -> Any:
     workshops = ops.list_workshops(db.session, series)
     return render_template("series/page.html", series=series, today=_today(),
                            workshops=workshops, memos=published_memos(db.session, series),
+                           memos_sv=published_memos(db.session, series, "sv"),
                            registering={workshop.id for workshop in workshops
                                         if ops.registration_state(workshop)
                                         is ops.RegistrationState.OPEN})

@@ -1,4 +1,5 @@
-"""Swedish memos: each memo version has a language, and organisations a Swedish memo phrase
+"""Swedish memos: each memo version has a language, organisations a Swedish memo phrase, and
+series their memo texts in Swedish
 
 Revision ID: 0013
 Revises: 0012
@@ -18,6 +19,7 @@ depends_on = None
 #: code and the words after "företrädare för" in a Swedish memo, for the organisations the
 #: earlier revisions preloaded (counties and Helsinki, HUS, Åland are named by name_sv)
 PHRASES_SV = [("yksityinen", "en privat aktör")]
+SERIES_TEXTS_SV = ("description_sv", "contacts_sv", "funding_footer_sv")
 
 
 def upgrade() -> None:
@@ -29,6 +31,11 @@ def upgrade() -> None:
                                           ['workshop_id', 'language', 'number'])
     with op.batch_alter_table('organisation', schema=None) as batch_op:
         batch_op.add_column(sa.Column('memo_phrase_sv', sa.String(length=200), nullable=True))
+    with op.batch_alter_table('series', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('memo_title_sv', sa.String(length=300), server_default='',
+                                      nullable=False))
+        for name in SERIES_TEXTS_SV:
+            batch_op.add_column(sa.Column(name, sa.Text(), server_default='', nullable=False))
     for code, phrase in PHRASES_SV:
         op.execute(sa.text("UPDATE organisation SET memo_phrase_sv = :phrase WHERE code = :code")
                    .bindparams(phrase=phrase, code=code))
@@ -37,6 +44,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     # Swedish versions have no place in the older schema: they go, the Finnish ones stay.
     op.execute(sa.text("DELETE FROM memo_version WHERE language <> 'fi'"))
+    with op.batch_alter_table('series', schema=None) as batch_op:
+        for name in ('memo_title_sv', *SERIES_TEXTS_SV):
+            batch_op.drop_column(name)
     with op.batch_alter_table('organisation', schema=None) as batch_op:
         batch_op.drop_column('memo_phrase_sv')
     with op.batch_alter_table('memo_version', schema=None) as batch_op:

@@ -7,7 +7,7 @@ from datetime import date, time
 
 import pytest
 
-from facilitate.memo import finnish
+from facilitate.memo import finnish, phrasing
 
 SEED_COUNTIES = ["Varhan", "Satakunnan", "Pirkanmaan", "Pohjanmaan", "Pohjois-Pohjanmaan",
                  "Kanta-Hämeen"]
@@ -19,10 +19,10 @@ SEED_COUNTIES = ["Varhan", "Satakunnan", "Pirkanmaan", "Pohjanmaan", "Pohjois-Po
 def test_placeholder_is_found_again_by_its_pattern():
     gap = finnish.placeholder("osallistujien  organisaatiot")
     assert gap == "[[TÄYDENNÄ: osallistujien organisaatiot]]"
-    assert finnish.PLACEHOLDER_RE.fullmatch(gap)
+    assert phrasing.GAP_RE.fullmatch(gap)
     text = f"Alku {gap} ja käsin kirjoitettu [[ täydennä:  päivämäärä ]]."
-    assert finnish.find_placeholders(text) == ["osallistujien organisaatiot", "päivämäärä"]
-    assert finnish.find_placeholders("[[TÄYDENNÄ puuttuu kaksoispiste]] [linkki](x)") == []
+    assert phrasing.find_placeholders(text) == ["osallistujien organisaatiot", "päivämäärä"]
+    assert phrasing.find_placeholders("[[TÄYDENNÄ puuttuu kaksoispiste]] [linkki](x)") == []
 
 
 @pytest.mark.parametrize(("items", "expected"), [
@@ -88,7 +88,7 @@ def test_attendance_sentence(projects, counties, others, expected):
 
 def test_an_organisation_without_its_memo_form_is_a_placeholder():
     gap = finnish.missing_organisation_phrase("Kaupunki X")
-    assert finnish.find_placeholders(gap) == [
+    assert phrasing.find_placeholders(gap) == [
         "miten ”Kaupunki X” kirjoitetaan osallistujalauseeseen"]
 
 
