@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 from typing import Any
@@ -75,6 +76,8 @@ def _coordinator_urls(app) -> list[tuple[str, str]]:
         url = rule.rule
         for argument in rule.arguments:
             url = url.replace(f"<int:{argument}>", "1")
+        # a choice ("<any(sv):language>") takes its first value
+        url = re.sub(r"<any\(([^,)]+)[^)]*\):\w+>", r"\1", url)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             urls.append((method, url))
     return urls
