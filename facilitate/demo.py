@@ -268,6 +268,7 @@ def _published_memo(s: Session, workshop: Workshop, coordinator: Coordinator) ->
                            draft.number) or draft
     return publish_version(s, workshop, version, coordinator,
                            exports_dir=current_app.config["EXPORTS_DIR"],
+                           uploads_dir=current_app.config["UPLOADS_DIR"],
                            base_url=site_address(),
                            now=local_datetime(workshop.day + timedelta(days=7), time(12)))
 

@@ -1,4 +1,5 @@
-"""Where a memo lives: its public download addresses and its files under EXPORTS_DIR.
+"""Where a memo lives: its public download addresses and its files under EXPORTS_DIR, and the
+address of the logos its Markdown shows.
 
 Both are built from the series, the workshop's date and the version number only, so a link
 in an earlier memo never breaks when a correction is published.
@@ -14,6 +15,11 @@ def memo_address(base_url: str, series_slug: str, day: date, fmt: str,
     """The public address of a memo in one format: the latest published version, or one."""
     base = f"{base_url.rstrip('/')}/series/{series_slug}/memos/{day.isoformat()}"
     return f"{base}.{fmt}" if version is None else f"{base}/v{version}.{fmt}"
+
+
+def logo_address(base_url: str, logo_id: int) -> str:
+    """The public address of a series' logo, which a memo's Markdown shows."""
+    return f"{base_url.rstrip('/')}/logos/{logo_id}"
 
 
 def export_path(series_slug: str, day: date, number: int, fmt: str) -> str:

@@ -32,6 +32,7 @@ from ..models import (
     Series,
     Workshop,
 )
+from ..series.operations import logos_for
 from ..timeutil import now_utc
 from ..validation import clean_text, clean_texts
 from .addresses import export_path
@@ -128,13 +129,14 @@ def memo_title(workshop: Workshop, series: Series) -> str:
 
 
 def publish_version(s: Session, workshop: Workshop, version: MemoVersion,
-                    coordinator: Coordinator, *, exports_dir: str, base_url: str,
-                    now: datetime | None = None) -> MemoVersion:
+                    coordinator: Coordinator, *, exports_dir: str, uploads_dir: str,
+                    base_url: str, now: datetime | None = None) -> MemoVersion:
     """Publish the newest version: refuse while placeholders remain or the room is open, write
     every format under EXPORTS_DIR, then mark the version published (immutable from now on).
 
     The series blocks are filled in now, with the series' memos as published at this moment
-    (links at `base_url`): the files keep what they said then, whatever is published later.
+    (links at `base_url`), and so are the series' logos (files under `uploads_dir`): the files
+    keep what they said then, whatever is published or deleted later.
     """
     if version.published_at is not None:
         raise Conflict(_l("Versio %(number)s on jo julkaistu.", number=version.number))
@@ -154,7 +156,8 @@ def publish_version(s: Session, workshop: Workshop, version: MemoVersion,
     series = s.get_one(Series, workshop.series_id)
     markdown = resolve_series_blocks(s, workshop, version.markdown, base_url=base_url, now=now)
     document = Document(title=memo_title(workshop, series), markdown=markdown,
-                        language="fi", subject=series.title, author=series.organiser)
+                        language="fi", subject=series.title, author=series.organiser,
+                        logos=logos_for(series, "fi", uploads_dir, base_url))
     for fmt in MEMO_FORMATS:
         content = render(document, fmt)
         relative = export_path(series.slug, workshop.day, version.number, fmt)
