@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from io import BytesIO
+from math import cos, pi, sin
 from typing import Any
 
+from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage
 
 from .accounts.operations import create_coordinator
 from .agenda.operations import group_wishes
@@ -25,6 +29,7 @@ from .models import (
 from .plans import get_plan
 from .registration.operations import new_link, register
 from .series.operations import (
+    add_logo,
     close_registration,
     create_series,
     create_workshop,
@@ -53,6 +58,11 @@ SERIES = {
     ),
     "funding_footer": "Kestävää kasvua ja työtä -ohjelma",
 }
+
+#: The series' funder's logo, with what it says; the image is drawn by _funder_logo.
+LOGO_TEXTS = {"alt_fi": "Euroopan unionin osarahoittama: Vipuvoimaa EU:lta 2014–2020",
+              "alt_sv": "Delfinansierat av Europeiska unionen: Hävstång från EU 2014–2020"}
+EU_BLUE, EU_YELLOW = (0, 51, 153), (255, 204, 0)
 
 PROJECT = {"code": "yee-hanke", "name_fi": "YEE-hanke (THL)",
            "memo_phrase": "YEE-hankkeen työntekijöitä"}
@@ -164,9 +174,13 @@ def load_demo(s: Session, today: date | None = None) -> Iterator[str]:
         yield from _room_lines(s)
         yield from _coordinator_lines(s)
         return
+    # The memos need the site's address; asked first, so a refusal leaves no logo file behind.
+    site_address()
     today = today or to_local(now_utc()).date()
     coordinator = _coordinator(s)
     series = create_series(s, SERIES)
+    add_logo(s, series, LOGO_TEXTS, FileStorage(BytesIO(_funder_logo()),
+                                                filename="vipuvoimaa-eu-lta.png"))
     _project_organisation(s)
     for plan_slug, day, talk in PAST_WORKSHOPS:
         workshop = _past_workshop(s, series, plan_slug, day, talk)
@@ -178,6 +192,33 @@ def load_demo(s: Session, today: date | None = None) -> Iterator[str]:
            f"/invite/{upcoming.invitation_token}")
     yield from _room_lines(s)
     yield from _coordinator_lines(s)
+
+
+def _funder_logo() -> bytes:
+    """An emblem-like PNG drawn for the demo: a ring of twelve stars on blue, and "Vipuvoimaa
+    EU:lta" beside it. No real emblem file is copied into the project."""
+    image = Image.new("RGB", (600, 160), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((10, 10, 200, 150), fill=EU_BLUE)
+    for star in range(12):
+        draw.polygon(_star(105 + 45 * sin(2 * pi * star / 12), 80 - 45 * cos(2 * pi * star / 12)),
+                     fill=EU_YELLOW)
+    font = ImageFont.load_default(size=40)
+    draw.text((225, 32), "Vipuvoimaa", fill=EU_BLUE, font=font)
+    draw.text((225, 82), "EU:lta", fill=EU_BLUE, font=font)
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _star(x: float, y: float, radius: float = 9) -> list[tuple[float, float]]:
+    """A five-pointed star's corners around (x, y), pointing up."""
+    corners = []
+    for corner in range(10):
+        # the inner corners, between the points, at 40 % of the radius
+        distance = radius if corner % 2 == 0 else radius * 0.4
+        corners.append((x + distance * sin(pi * corner / 5), y - distance * cos(pi * corner / 5)))
+    return corners
 
 
 def _room_lines(s: Session) -> Iterator[str]:
@@ -268,6 +309,7 @@ def _published_memo(s: Session, workshop: Workshop, coordinator: Coordinator) ->
                            draft.number) or draft
     return publish_version(s, workshop, version, coordinator,
                            exports_dir=current_app.config["EXPORTS_DIR"],
+                           uploads_dir=current_app.config["UPLOADS_DIR"],
                            base_url=site_address(),
                            now=local_datetime(workshop.day + timedelta(days=7), time(12)))
 

@@ -51,6 +51,8 @@ NOTE_MAX_BYTES = 100_000
 #: A statement's answers, from 1 (fully disagree) to 5 (fully agree).
 STATEMENT_SCALE = range(1, 6)
 CLIENT_ID_MAX_CHARS = 64
+#: A logo's alternative text: what the emblem says and who it names, in a sentence.
+LOGO_ALT_MAX_CHARS = 300
 
 
 class Base(DeclarativeBase):
@@ -226,6 +228,35 @@ class Series(Base):
     workshops: Mapped[list[Workshop]] = relationship(
         back_populates="series", order_by="Workshop.day", cascade="all, delete-orphan"
     )
+    logos: Mapped[list[SeriesLogo]] = relationship(
+        back_populates="series", order_by="SeriesLogo.position", cascade="all, delete-orphan"
+    )
+
+
+class SeriesLogo(Base):
+    """A funder's logo (the ESF emblem, say) at the foot of every memo of the series."""
+
+    __tablename__ = "series_logo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"),
+                                           index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    #: the alternative text of a Finnish memo; required
+    alt_fi: Mapped[str] = mapped_column(String(LOGO_ALT_MAX_CHARS))
+    #: the same for a Swedish memo; empty until someone writes it, and a Swedish memo is not
+    #: published without it
+    alt_sv: Mapped[str] = mapped_column(String(LOGO_ALT_MAX_CHARS), default="")
+    #: file name under UPLOADS_DIR (random, as slides are stored)
+    stored_as: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(40))
+    #: in pixels, as the file says: the exports size the logo by them
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    series: Mapped[Series] = relationship(back_populates="logos")
 
 
 class Workshop(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,9 +13,11 @@ import filetype
 from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from PIL import Image
 from werkzeug.datastructures import FileStorage
 
 from .errors import Invalid
+from .formatting import format_size
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,6 +30,17 @@ SLIDES_TYPES = {
     ".ppt": "application/vnd.ms-powerpoint",
     ".odp": "application/vnd.oasis.opendocument.presentation",
 }
+
+
+#: A funder's logo is an emblem, not a photograph.
+LOGO_MAX_BYTES = 1024 * 1024
+#: What a view taking a logo reads: a file a few times too large is still refused with the
+#: sentence naming LOGO_MAX_BYTES, not the bare "too large" of an over-long request.
+LOGO_REQUEST_MAX_BYTES = 4 * LOGO_MAX_BYTES
+#: A longer side is a scan or a photograph, and every PDF rendered would decode it.
+LOGO_MAX_SIDE_PX = 4000
+#: The logo types every export embeds, by what their bytes say: Pillow's name and our suffix.
+LOGO_TYPES = {"image/png": ("PNG", ".png"), "image/jpeg": ("JPEG", ".jpg")}
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,48 @@ def save_slides(upload: FileStorage) -> StoredFile:
                       target.stat().st_size)
 
 
+@dataclass(frozen=True)
+class StoredLogo:
+    """What the database keeps of a logo's file."""
+
+    stored_as: str
+    content_type: str
+    size: int
+    width: int
+    height: int
+
+
+def save_logo(upload: FileStorage | None) -> StoredLogo:
+    """Keep a funder's logo: a PNG or JPEG by its bytes, which Pillow must open and verify."""
+    if upload is None or not upload.filename:
+        raise Invalid(_l("Valitse logon kuvatiedosto."), field="logo")
+    data = upload.stream.read(LOGO_MAX_BYTES + 1)
+    if len(data) > LOGO_MAX_BYTES:
+        raise Invalid(_l("Logon kuvatiedosto on liian suuri: enintään %(limit)s.",
+                         limit=format_size(LOGO_MAX_BYTES)), field="logo")
+    kind = filetype.guess(data)
+    content_type = kind.mime if kind is not None else None
+    refused = _l("Logon pitää olla PNG- tai JPEG-kuva.")
+    if content_type not in LOGO_TYPES:
+        raise Invalid(refused, field="logo")
+    pillow_format, suffix = LOGO_TYPES[content_type]
+    try:
+        with Image.open(BytesIO(data)) as image:
+            opened_as, (width, height) = image.format, image.size
+            image.verify()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        # A file that starts like a PNG and is not one: the exports could not draw it.
+        raise Invalid(refused, field="logo") from None
+    if opened_as != pillow_format:
+        raise Invalid(refused, field="logo")
+    if max(width, height) > LOGO_MAX_SIDE_PX:
+        raise Invalid(_l("Logo on liian suuri: enintään %(limit)s kuvapistettä kummaltakin "
+                         "sivulta.", limit=LOGO_MAX_SIDE_PX), field="logo")
+    stored_as = f"{secrets.token_hex(16)}{suffix}"
+    (folder() / stored_as).write_bytes(data)
+    return StoredLogo(stored_as, content_type, len(data), width, height)
+
+
 def _content_type(upload: FileStorage) -> str | None:
     """The type the file's first bytes say it is (filetype reads at most 8 KiB)."""
     head = upload.stream.read(8192)
@@ -95,8 +151,8 @@ def path_of(stored_as: str) -> Path:
     return folder() / Path(stored_as).name
 
 
-def discard(stored: StoredFile | str | None) -> None:
+def discard(stored: StoredFile | StoredLogo | str | None) -> None:
     """Remove a stored file (one whose row was not saved, or whose row is gone)."""
     if stored is not None:
-        name = stored.stored_as if isinstance(stored, StoredFile) else stored
+        name = stored if isinstance(stored, str) else stored.stored_as
         path_of(name).unlink(missing_ok=True)

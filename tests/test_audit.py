@@ -81,7 +81,7 @@ def test_every_action_reads_as_a_sentence_in_each_language(app):
     from flask_babel import force_locale
 
     details = {"step": "x", "theme": "x", "prompt": "x", "contribution": "x", "participant": "x",
-               "series": "x", "presentation": "x", "version": 2, "attachment": "x",
+               "series": "x", "presentation": "x", "version": 2, "attachment": "x", "logo": "x",
                "phase": "closing"}
     for language in app.config["LANGUAGES"]:
         with force_locale(language):
@@ -124,6 +124,7 @@ def test_publishing_and_a_correction_are_recorded(make_room, make_coordinator, a
         assert version is not None
         memo_ops.publish_version(s, workshop, version, niina,
                                  exports_dir=app.config["EXPORTS_DIR"],
+                                 uploads_dir=app.config["UPLOADS_DIR"],
                                  base_url="https://vertaisreflektiot.example.fi")
         s.commit()
     assert _actions(room.workshop_id)[-2:] == ["memo.publish", "memo.correct"]

@@ -54,6 +54,8 @@ def test_demo_loads_the_series_once(app):
     refused = runner.invoke(args=["demo"])
     assert refused.exit_code == 1 and "Aseta PUBLIC_BASE_URL" in refused.output
     assert db.session.scalar(select(func.count(Series.id))) == 0
+    uploads = Path(app.config["UPLOADS_DIR"])
+    assert not uploads.exists() or not list(uploads.iterdir())
     app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
@@ -88,6 +90,15 @@ def test_demo_loads_the_series_once(app):
             "Pirkanmaan, Pohjanmaan, Pohjois-Pohjanmaan ja Kanta-Hämeen hyvinvointialueilta "
             "ja yksityisen toimijan puolelta.") in march_memo
     assert "## Liite 1 " in march_memo
+    # the series' funder's logo, drawn for the demo, is at the foot of every memo
+    (logo,) = series.logos
+    assert logo.alt_fi == "Euroopan unionin osarahoittama: Vipuvoimaa EU:lta 2014–2020"
+    assert logo.alt_sv == "Delfinansierat av Europeiska unionen: Hävstång från EU 2014–2020"
+    assert (uploads / logo.stored_as).read_bytes().startswith(b"\x89PNG")
+    march_md = next(f for v in published if v.workshop_id == march.id for f in v.files
+                    if f.format == "md")
+    assert (Path(app.config["EXPORTS_DIR"]) / march_md.path).read_text("utf-8").endswith(
+        f"\n![{logo.alt_fi}](http://127.0.0.1:5000/logos/{logo.id})\n")
     # the published files list the earlier memos as published then, at PUBLIC_BASE_URL
     march_file = next(f for v in published if v.workshop_id == march.id for f in v.files
                       if f.format == "md")

@@ -3,14 +3,19 @@ archive and its stable download addresses."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from pathlib import Path
 
+import docx
+import pikepdf
+from docx.oxml.ns import qn
+from PIL import Image
 from sqlalchemy import func, select
 
 from facilitate.extensions import db
-from facilitate.models import MemoFile, MemoVersion, Registration, Series, Workshop
+from facilitate.models import MemoFile, MemoVersion, Registration, Series, SeriesLogo, Workshop
 from facilitate.timeutil import now_utc
 
 FILLED = "Keskusteltiin **työnkuvista**. Sovittiin, että jatketaan."
@@ -271,3 +276,43 @@ def test_the_editor_says_what_the_draft_left_out_and_talks_are_marked_on_the_wor
     text = coordinator_client.get(url).get_data(as_text=True)
     assert "Kuntaliiton katsaus" not in re.search(
         r'id="memo-left-out">(.*?)</div>', text, re.S)[1]
+
+
+def test_a_published_memo_ends_with_the_series_logos(coordinator_client, make_room, app):
+    room, url = _prepare(coordinator_client, make_room)
+    workshop = db.session.get(Workshop, room.workshop_id)
+    alt = "Euroopan unionin osarahoittama: Vipuvoimaa EU:lta 2014–2020"
+    png = io.BytesIO()
+    Image.new("RGB", (200, 60), (0, 51, 153)).save(png, "PNG")
+    coordinator_client.get(f"/manage/series/{workshop.series_id}")
+    assert coordinator_client.post(f"/manage/series/{workshop.series_id}/logos", {
+        "alt_fi": alt, "logo": (io.BytesIO(png.getvalue()), "eu.png")},
+        content_type="multipart/form-data").status_code == 302
+    logo = db.session.scalar(select(SeriesLogo))
+    coordinator_client.get(url)
+    draft = _newest(room.workshop_id)
+    coordinator_client.post(url, {"markdown": _filled(draft.markdown), "based_on": "1"})
+    assert coordinator_client.post(f"{url}/versions/2/publish").status_code == 302
+    exports = Path(app.config["EXPORTS_DIR"])
+    files = {file.format: exports / file.path for file in _newest(room.workshop_id).files}
+    html = files["html"].read_text("utf-8")
+    assert re.search(rf'<footer class="funders">\n<img src="data:image/png;base64,[^"]+" '
+                     rf'alt="{alt}" width="200" height="60">\n</footer>', html)
+    markdown = files["md"].read_text("utf-8")
+    assert markdown.endswith(f"\n\n![{alt}](http://localhost/logos/{logo.id})\n")
+    word = docx.Document(files["docx"])
+    (description,) = [pr.get("descr") for pr in word.element.body.iter(qn("wp:docPr"))]
+    assert description == alt
+    with pikepdf.open(files["pdf"]) as pdf:
+        alts = [str(element.Alt) for element in _struct_elements(pdf.Root.StructTreeRoot)
+                if element.S == "/Figure"]
+    assert alts == [alt]
+
+
+def _struct_elements(node: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    kids = node.get("/K")
+    found = []
+    for kid in list(kids) if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+            found += [kid, *_struct_elements(kid)]
+    return found

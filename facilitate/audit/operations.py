@@ -28,6 +28,8 @@ ACTIONS: dict[str, Any] = {
     "note_taker.on": _l("antoi muistiinpanijan roolin: %(participant)s"),
     "note_taker.off": _l("poisti muistiinpanijan roolin: %(participant)s"),
     "series.update": _l("muutti sarjan %(series)s asetuksia"),
+    "series_logo.add": _l("lisäsi sarjaan %(series)s logon %(logo)s"),
+    "series_logo.delete": _l("poisti sarjasta %(series)s logon %(logo)s"),
     "workshop.update": _l("muutti tilaisuuden tietoja"),
     "registration.open": _l("avasi ilmoittautumisen"),
     "registration.close": _l("sulki ilmoittautumisen"),

@@ -19,13 +19,40 @@ MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
 }
 
+#: What a logo may be: the image types every format embeds (Word, WeasyPrint, browsers).
+LOGO_MEDIA_TYPES = ("image/png", "image/jpeg")
+
 # The modules are imported on first use: WeasyPrint alone takes a second to import.
 _MODULES = {"pdf": "pdf", "docx": "docx", "md": "markdown", "html": "html"}
 
 
 @dataclass(frozen=True)
+class Logo:
+    """A funder's logo at the foot of the memo: the image and what it says, in the memo's
+    language."""
+
+    data: bytes
+    #: "image/png" or "image/jpeg"
+    media_type: str
+    alt: str
+    #: in pixels
+    width: int
+    height: int
+    #: its public absolute address, for the Markdown (the other formats embed `data`)
+    url: str
+
+    def __post_init__(self) -> None:
+        # PDF/UA wants every figure described, and a type Word cannot show would be a hole.
+        if self.media_type not in LOGO_MEDIA_TYPES:
+            raise ValueError(f"a logo is one of {LOGO_MEDIA_TYPES}, not {self.media_type!r}")
+        if not self.alt.strip():
+            raise ValueError("a logo needs its alternative text")
+
+
+@dataclass(frozen=True)
 class Document:
-    """A memo to export: its title (for metadata), Markdown source and language."""
+    """A memo to export: its title (for metadata), Markdown source, language and the logos of
+    its footer."""
 
     #: e.g. "Muistio: valtakunnallinen … vertaisreflektio 29.3.2023"; the visible heading is
     #: the Markdown's own first line.
@@ -36,6 +63,8 @@ class Document:
     #: PDF Subject / DOCX subject, e.g. the series title
     subject: str = ""
     author: str = ""
+    #: shown in order after the text (attachments included), as the memo's footer
+    logos: tuple[Logo, ...] = ()
 
 
 def render(document: Document, fmt: str) -> bytes:

@@ -74,6 +74,10 @@ _FONT_TABLE = (
 _LIST_STYLES = tuple(f"{kind}{suffix}" for kind in ("List Bullet", "List Number", "List Continue")
                      for suffix in ("", " 2", " 3"))
 _PAGE_FIELD_RE = re.compile(r"\{(page|pages)\}")
+#: How python-docx and Word read a logo's pixels when the file names no resolution.
+_PIXELS_PER_CM = 96 / 2.54
+#: Between two logos on their line: one em space, as the HTML's margin is an em or so.
+_LOGO_GAP = "\u2003"
 _PAGE_FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
 
 
@@ -606,6 +610,28 @@ def _drop_stale_parts(word: WordDocument) -> None:
             word.part.drop_rel(rel_id)
 
 
+def _funders(word: WordDocument, document: Document) -> None:
+    """The logos last, in one paragraph: inline pictures with their alternative text in the
+    drawing's description (and title), which Word's Alt Text and screen readers read."""
+    if not document.logos:
+        return
+    section = word.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    paragraph = word.add_paragraph()
+    paragraph.paragraph_format.space_before = Pt(house.BODY_SIZE_PT * 2.5)
+    paragraph.paragraph_format.keep_together = True
+    for index, logo in enumerate(document.logos):
+        if index:
+            paragraph.add_run(_LOGO_GAP)
+        height = Cm(min(logo.height / _PIXELS_PER_CM, house.LOGO_HEIGHT_CM))
+        size = ({"height": height} if height * logo.width / logo.height <= text_width
+                else {"width": text_width})
+        inline = paragraph.add_run().add_picture(BytesIO(logo.data), **size)._inline
+        alt = _XML_INVALID.sub("", logo.alt)
+        inline.docPr.set("descr", alt)
+        inline.docPr.set("title", alt)
+
+
 def build_document(document: Document) -> WordDocument:
     """The memo as a python-docx Document, before it is saved."""
     tag = language_tag(document)
@@ -629,6 +655,7 @@ def build_document(document: Document) -> WordDocument:
     properties.created = properties.modified = datetime.now(UTC).replace(microsecond=0)
     properties.revision = 1
     _Writer(word).blocks(parse_html(str(render_body(document.markdown))))
+    _funders(word, document)
     return word
 
 

@@ -6,6 +6,7 @@ reads the same offline, in an archive, and when WeasyPrint turns it into the PDF
 
 from __future__ import annotations
 
+import base64
 import re
 import secrets
 from string import Template
@@ -54,13 +55,19 @@ figure.chart ul.chart-data { list-style: none; padding: 0; }
 figure.chart ul.chart-data li { margin: 0 0 0.2em; }
 figure.chart .count { font-weight: bold; }
 figure.chart svg, figure.chart .bar { display: block; margin-top: 0.1em; }
+footer.funders { margin-top: 2.5em; }
+footer.funders img {
+  display: inline-block; vertical-align: middle; width: auto; height: auto;
+  max-width: 100%; max-height: 4rem; margin: 0 1.5em 0.75em 0;
+}
 @page { size: A4; margin: $margins; }
 @media print {
   body { font-size: ${body_size}pt; max-width: none; margin: 0; padding: 0; }
   a { color: $link; }
   h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
   p, li { orphans: 3; widows: 3; }
-  figure, tr { break-inside: avoid; page-break-inside: avoid; }
+  figure, tr, footer.funders { break-inside: avoid; page-break-inside: avoid; }
+  footer.funders img { max-height: ${logo_height}cm; }
 }
 """).substitute(
     text=style.TEXT_COLOUR, link=style.LINK_COLOUR, body_fonts=style.css_family(style.BODY_FONTS),
@@ -68,6 +75,7 @@ figure.chart svg, figure.chart .bar { display: block; margin-top: 0.1em; }
     line_height=f"{style.LINE_HEIGHT:g}",
     body_size=f"{style.BODY_SIZE_PT:g}", paragraph_space=f"{style.PARAGRAPH_SPACE:g}",
     item_space=f"{style.ITEM_SPACE:g}", margins=style.MARGINS_CM.css(),
+    logo_height=f"{style.LOGO_HEIGHT_CM:g}",
     **{f"h{level}": heading.css() for level, heading in style.HEADINGS.items()})
 
 
@@ -104,6 +112,18 @@ def language_tag(document: Document) -> str:
     return document.language
 
 
+def funders_html(document: Document) -> str:
+    """The memo's footer: its logos in order, embedded as data: addresses (nothing to fetch)."""
+    if not document.logos:
+        return ""
+    # No white space between them: it would be text of its own in the PDF's structure tree.
+    images = "".join(
+        f'<img src="data:{logo.media_type};base64,{base64.b64encode(logo.data).decode()}" '
+        f'alt="{escape(logo.alt)}" width="{logo.width:d}" height="{logo.height:d}">'
+        for logo in document.logos)
+    return f'<footer class="funders">\n{images}\n</footer>\n'
+
+
 def page_html(document: Document, *, svg_bars: bool = True) -> str:
     """The memo as a complete, standalone HTML page; the PDF's has no SVG (see charts)."""
     meta = [f'<meta name="{name}" content="{escape(value)}">'
@@ -119,7 +139,7 @@ def page_html(document: Document, *, svg_bars: bool = True) -> str:
     ])
     return (f'<!doctype html>\n<html lang="{language_tag(document)}">\n<head>\n{head}\n</head>\n'
             f"<body>\n<main>\n{render_body(document.markdown, svg_bars=svg_bars)}\n</main>\n"
-            "</body>\n</html>\n")
+            f"{funders_html(document)}</body>\n</html>\n")
 
 
 def render(document: Document) -> bytes:

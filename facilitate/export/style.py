@@ -23,6 +23,10 @@ PARAGRAPH_SPACE = 0.9
 #: space after a list item, in body sizes
 ITEM_SPACE = 0.25
 
+#: The funders' logos at the memo's foot are at most this tall in print (PDF and DOCX): a row
+#: of emblems that reads without outgrowing the text.
+LOGO_HEIGHT_CM = 1.6
+
 TEXT_COLOUR = "#1a1a1a"
 #: the running header and footer, quieter than the text (still 7:1 on white)
 MARGIN_COLOUR = "#4d4d4d"

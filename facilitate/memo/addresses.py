@@ -1,9 +1,10 @@
-"""Where a memo lives: its public download addresses and its files under EXPORTS_DIR.
+"""Where a memo lives: its public download addresses and its files under EXPORTS_DIR, and the
+address of the logos its Markdown shows.
 
-Both are built from the series, the workshop's date, the memo's language and the version
-number only, so a link in an earlier memo never breaks when a correction is published. The
-Finnish memo has the short addresses; another language's have its code before the format
-("…/2023-03-29/sv.pdf").
+A memo's addresses are built from the series, the workshop's date, the memo's language and
+the version number only, so a link in an earlier memo never breaks when a correction is
+published. The Finnish memo has the short addresses; another language's have its code before
+the format ("…/2023-03-29/sv.pdf").
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ def memo_address(base_url: str, series_slug: str, day: date, fmt: str,
         return f"{base}/{language}.{fmt}" if version is None else \
             f"{base}/{language}/v{version}.{fmt}"
     return f"{base}.{fmt}" if version is None else f"{base}/v{version}.{fmt}"
+
+
+def logo_address(base_url: str, logo_id: int) -> str:
+    """The public address of a series' logo, which a memo's Markdown shows."""
+    return f"{base_url.rstrip('/')}/logos/{logo_id}"
 
 
 def export_path(series_slug: str, day: date, number: int, fmt: str, *,

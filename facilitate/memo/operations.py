@@ -35,6 +35,7 @@ from ..models import (
     Series,
     Workshop,
 )
+from ..series.operations import logos_for
 from ..timeutil import now_utc
 from ..validation import clean_text, clean_texts
 from . import phrasing
@@ -153,14 +154,15 @@ def memo_title(workshop: Workshop, series: Series, language: str = "fi") -> str:
 
 
 def publish_version(s: Session, workshop: Workshop, version: MemoVersion,
-                    coordinator: Coordinator, *, exports_dir: str, base_url: str,
-                    now: datetime | None = None) -> MemoVersion:
+                    coordinator: Coordinator, *, exports_dir: str, uploads_dir: str,
+                    base_url: str, now: datetime | None = None) -> MemoVersion:
     """Publish the newest version of its language: refuse while placeholders or untranslated
-    blocks remain or the room is open, write every format under EXPORTS_DIR, then mark the
-    version published (immutable from now on).
+    blocks remain, a logo lacks its text in the memo's language, or the room is open; write
+    every format under EXPORTS_DIR, then mark the version published (immutable from now on).
 
     The series blocks are filled in now, with the series' memos as published at this moment
-    (links at `base_url`): the files keep what they said then, whatever is published later.
+    (links at `base_url`), and so are the series' logos (files under `uploads_dir`): the files
+    keep what they said then, whatever is published or deleted later.
     """
     if version.published_at is not None:
         raise Conflict(_l("Versio %(number)s on jo julkaistu.", number=version.number))
@@ -181,7 +183,8 @@ def publish_version(s: Session, workshop: Workshop, version: MemoVersion,
     markdown = resolve_series_blocks(s, workshop, version.markdown, base_url=base_url, now=now,
                                      language=language)
     document = Document(title=memo_title(workshop, series, language), markdown=markdown,
-                        language=language, subject=series.title, author=series.organiser)
+                        language=language, subject=series.title, author=series.organiser,
+                        logos=logos_for(series, language, uploads_dir, base_url))
     for fmt in MEMO_FORMATS:
         content = render(document, fmt)
         relative = export_path(series.slug, workshop.day, version.number, fmt,

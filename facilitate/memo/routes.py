@@ -246,6 +246,7 @@ def publish(workshop_id: int, number: int, language: str) -> Any:
     try:
         ops.publish_version(s, workshop, version, current_user,
                             exports_dir=current_app.config["EXPORTS_DIR"],
+                            uploads_dir=current_app.config["UPLOADS_DIR"],
                             base_url=site_address())
     except (Invalid, Conflict) as error:
         db.session.rollback()

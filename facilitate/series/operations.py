@@ -6,23 +6,29 @@ import enum
 import re
 import secrets
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from .. import uploads
 from ..audit import operations as audit
 from ..errors import Collector, Conflict, Invalid, NotFound
+from ..export import Logo
 from ..joining import codes as join_codes
+from ..memo.addresses import logo_address
 from ..models import (
     FORMAT_MAX_CHARS,
+    LOGO_ALT_MAX_CHARS,
     TEXT_MAX_CHARS,
     TITLE_MAX_CHARS,
     Presentation,
     Prompt,
     Registration,
     Series,
+    SeriesLogo,
     Theme,
     Workshop,
 )
@@ -30,6 +36,8 @@ from ..timeutil import now_utc
 from ..validation import clean_text, clean_texts, slugify
 
 if TYPE_CHECKING:
+    from werkzeug.datastructures import FileStorage
+
     from ..plans import SessionPlan
     from ..uploads import StoredFile
 
@@ -54,6 +62,16 @@ SERIES_TEXT_FIELDS = {
     "contacts_sv": (TEXT_MAX_CHARS, False, True),
     "funding_footer_sv": (TEXT_MAX_CHARS, False, True),
 }
+
+
+LOGO_TEXT_FIELDS = {
+    "alt_fi": (LOGO_ALT_MAX_CHARS, True, False),
+    # optional until the series has a Swedish memo to publish (logos_for)
+    "alt_sv": (LOGO_ALT_MAX_CHARS, False, False),
+}
+
+#: The column of a logo's alternative text by the memo's language.
+_LOGO_ALT_COLUMNS = {"fi": "alt_fi", "sv": "alt_sv"}
 
 
 WORKSHOP_TEXT_FIELDS = {
@@ -412,3 +430,72 @@ def delete_presentation(s: Session, workshop: Workshop, presentation_id: int, *,
         other.position = position
     s.flush()
     return stored
+
+
+def add_logo(s: Session, series: Series, data: dict[str, Any], upload: FileStorage | None, *,
+             by: int | None = None) -> SeriesLogo:
+    """A funder's logo after the series' others, its file checked and kept under UPLOADS_DIR;
+    the Finnish alternative text is required, the Swedish one may wait."""
+    errors = Collector()
+    texts = clean_texts(errors, data, LOGO_TEXT_FIELDS, partial=False)
+    try:
+        stored = uploads.save_logo(upload)
+    except Invalid as error:  # reported with the texts' errors, so one try shows them all
+        for field, message in error.errors.items():
+            errors.add(field, message)
+        errors.raise_if_any()
+    if errors.errors:
+        uploads.discard(stored)
+        errors.raise_if_any()
+    logo = SeriesLogo(position=len(series.logos), stored_as=stored.stored_as,
+                      content_type=stored.content_type, width=stored.width,
+                      height=stored.height, size=stored.size, **texts)
+    series.logos.append(logo)
+    audit.record(s, "series_logo.add", by=by, series=series.title, logo=audit.quote(logo.alt_fi))
+    s.flush()
+    return logo
+
+
+def get_logo(s: Session, logo_id: int, *, public_only: bool = False) -> SeriesLogo:
+    """A logo by id; a private series' logos are hidden from the public, as its memos are."""
+    logo = s.get(SeriesLogo, logo_id)
+    if logo is None or (public_only and not logo.series.is_public):
+        raise NotFound(_l("Logoa ei löydy."))
+    return logo
+
+
+def delete_logo(s: Session, series: Series, logo_id: int, *, by: int | None = None) -> str:
+    """Remove a logo from the series (memos published already keep theirs); returns its
+    stored name so the caller can delete the file."""
+    logo = next((logo for logo in series.logos if logo.id == logo_id), None)
+    if logo is None:
+        raise NotFound(_l("Logoa ei löydy."))
+    audit.record(s, "series_logo.delete", by=by, series=series.title,
+                 logo=audit.quote(logo.alt_fi))
+    series.logos.remove(logo)  # delete-orphan
+    for position, other in enumerate(series.logos):
+        other.position = position
+    s.flush()
+    return logo.stored_as
+
+
+def logos_for(series: Series, language: str, uploads_dir: str | Path,
+              base_url: str) -> tuple[Logo, ...]:
+    """The series' logos for a memo in `language` ("fi" or "sv"), read from `uploads_dir`,
+    each with its address at `base_url`; refused while one lacks its text in that language."""
+    if language not in _LOGO_ALT_COLUMNS:
+        raise ValueError(f"logos have alternative text in {sorted(_LOGO_ALT_COLUMNS)} only, "
+                         f"not {language!r}")
+    logos = []
+    for logo in series.logos:
+        alt = getattr(logo, _LOGO_ALT_COLUMNS[language])
+        if not alt:
+            # The Finnish text is required on upload, so only a Swedish one can be missing.
+            raise Invalid(_l("Logolta ”%(logo)s” puuttuu ruotsinkielinen vaihtoehtoinen "
+                             "teksti. Lisää logo uudelleen ruotsinkielisen tekstin kanssa "
+                             "sarjan sivulla ennen ruotsinkielisen muistion julkaisua.",
+                             logo=logo.alt_fi), field="logos")
+        data = (Path(uploads_dir) / Path(logo.stored_as).name).read_bytes()
+        logos.append(Logo(data, logo.content_type, alt, logo.width, logo.height,
+                          logo_address(base_url, logo.id)))
+    return tuple(logos)

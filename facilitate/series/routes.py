@@ -123,11 +123,13 @@ def manage_series(series_id: int) -> Any:
     return _manage_series_page(ops.get_series(db.session, series_id), {}, {}, 200)
 
 
-def _manage_series_page(series: Any, form: Any, errors: dict[str, Any], status: int) -> Any:
+def _manage_series_page(series: Any, form: Any, errors: dict[str, Any], status: int, *,
+                        logo_form: Any = None, logo_errors: dict[str, Any] | None = None) -> Any:
     return render_template("series/manage_series.html", series=series, plans=_plans(),
                            workshops=ops.list_workshops(db.session, series),
                            registrations=ops.registration_counts(db.session, series),
-                           form=form, errors=errors), status
+                           form=form, errors=errors, logo_form=logo_form or {},
+                           logo_errors=logo_errors or {}), status
 
 
 @bp.route("/manage/series/<int:series_id>/workshops", methods=["POST"])
@@ -153,6 +155,46 @@ def new_workshop(series_id: int) -> Any:
             db.session.rollback()
             errors = error.errors
     return _manage_series_page(series, request.form, errors, 422)
+
+
+@bp.route("/manage/series/<int:series_id>/logos", methods=["POST"])
+@login_required
+@uploads.accepts_files(uploads.LOGO_REQUEST_MAX_BYTES)
+def add_logo(series_id: int) -> Any:
+    """Add a funder's logo to the foot of the series' memos."""
+    series = ops.get_series(db.session, series_id)
+    try:
+        ops.add_logo(db.session, series, request.form, request.files.get("logo"),
+                     by=current_user.id)
+    except Invalid as error:
+        db.session.rollback()
+        return _manage_series_page(series, {}, {}, 422, logo_form=request.form,
+                                   logo_errors=error.errors)
+    commit()
+    flash(_("Logo lisättiin. Se näkyy tästä lähtien julkaistavissa muistioissa."), "success")
+    return redirect(url_for("series.manage_series", series_id=series.id))
+
+
+@bp.route("/manage/series/<int:series_id>/logos/<int:logo_id>/delete", methods=["POST"])
+@login_required
+def delete_logo(series_id: int, logo_id: int) -> Any:
+    """Remove a logo; memos published already keep it."""
+    series = ops.get_series(db.session, series_id)
+    stored = ops.delete_logo(db.session, series, logo_id, by=current_user.id)
+    commit()
+    uploads.discard(stored)  # only once the row is gone, so no row points at a missing file
+    flash(_("Logo poistettiin."), "success")
+    return redirect(url_for("series.manage_series", series_id=series.id))
+
+
+@bp.route("/logos/<int:logo_id>")
+def logo(logo_id: int) -> Any:
+    """A series' logo (public, like the memos whose Markdown shows it)."""
+    found = ops.get_logo(db.session, logo_id, public_only=not current_user.is_authenticated)
+    path = uploads.path_of(found.stored_as)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=found.content_type)
 
 
 @bp.route("/manage/workshops/<int:workshop_id>", methods=["GET", "POST"])

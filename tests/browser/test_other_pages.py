@@ -1,18 +1,27 @@
-"""The pages the registration walk does not reach, each checked by axe: series editing, the
-theme editor with a validation error, organisations, the room's waiting page, an error page,
-and the Swedish interface."""
+"""The pages the registration walk does not reach, each checked by axe: series editing and its
+logos, the theme editor with a validation error, organisations, the room's waiting page, an
+error page, and the Swedish interface."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 AxeCheck = Callable[[Page], None]
+
+
+def _png() -> bytes:
+    """A small blue logo."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 40), (0, 51, 153)).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def test_every_other_page_passes_axe(new_page: Callable[[], Page], axe_check: AxeCheck,
@@ -39,6 +48,19 @@ def test_every_other_page_passes_axe(new_page: Callable[[], Page], axe_check: Ax
     axe_check(coordinator)
     coordinator.get_by_label(re.compile("^Nimi")).fill("Saavutettavuuden sarja")
     coordinator.get_by_role("button", name="Tallenna").click()
+    axe_check(coordinator)
+
+    # A funder's logo: refused without its file and text, then added from the keyboard.
+    coordinator.get_by_role("button", name="Lisää logo").click()
+    expect(coordinator.get_by_role("alert")).to_contain_text("Valitse logon kuvatiedosto.")
+    axe_check(coordinator)
+    coordinator.get_by_label(re.compile("^Kuvatiedosto")).set_input_files(
+        {"name": "eu.png", "mimeType": "image/png", "buffer": _png()})
+    alt = "Euroopan unionin osarahoittama: Vipuvoimaa EU:lta 2014–2020"
+    coordinator.get_by_label(re.compile("^Vaihtoehtoinen teksti suomeksi")).fill(alt)
+    coordinator.get_by_label(re.compile("^Vaihtoehtoinen teksti suomeksi")).press("Enter")
+    expect(coordinator.get_by_role("img", name=alt)).to_be_visible()
+    assert coordinator.get_by_role("img", name=alt).evaluate("image => image.naturalWidth") == 120
     axe_check(coordinator)
 
     # A workshop from a plan that names no times: the form says what is missing.

@@ -14,8 +14,10 @@ import subprocess
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
+from test_funder_logos import image
 
-from facilitate.export import Document, render
+from facilitate.export import Document, Logo, render
 
 # A first start creates the profile and can take several seconds on a busy machine.
 CONVERSION_TIMEOUT_S = 180
@@ -52,6 +54,11 @@ Reflektioista on laadittu muistiot:
 1. Erityistä tukea tarvitsevien nuorten ohjaustyö
 2. Asiakas- ja verkostotyö
 """
+LOGOS = tuple(Logo(image(width, 120), "image/png", alt, width, 120,
+                   f"https://example.fi/logos/{number}")
+              for number, (alt, width) in enumerate(
+                  [("Euroopan unionin osarahoittama: Vipuvoimaa EU:lta 2014–2020", 400),
+                   ("Kestävää kasvua ja työtä -ohjelma", 160)], start=1))
 #: LibreOffice 7.4 with DejaVu lays this memo out on four pages; a line or two more or less
 #: on another version or font build must not fail the test, a lost style would.
 PAGES = range(3, 6)
@@ -69,7 +76,8 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> PdfReader:
         pytest.fail("soffice not found: install LibreOffice Writer with `make libreoffice`")
     folder = tmp_path_factory.mktemp("libreoffice")
     source = folder / "memo.docx"
-    source.write_bytes(render(Document(title=TITLE, markdown=MEMO, language="fi"), "docx"))
+    source.write_bytes(render(Document(title=TITLE, markdown=MEMO, language="fi",
+                                            logos=LOGOS), "docx"))
     # A profile of its own: parallel runs sharing the user's profile would wait on its lock.
     result = subprocess.run(
         [soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
@@ -97,6 +105,17 @@ def test_libreoffice_reads_the_memo_with_its_page_numbers(converted: PdfReader):
     for number, page in enumerate(pages, start=1):
         assert page.startswith(TITLE), number  # the header
         assert page.endswith(f"Sivu {number} / {len(pages)}"), page[-40:]  # the footer
+
+
+def test_libreoffice_shows_the_logos_at_the_end(converted: PdfReader):
+    drawn = [sum(operator == b"Do" for _, operator in
+                 ContentStream(page.get_contents(), converted).operations)
+             for page in converted.pages]
+    assert drawn == [0] * (len(drawn) - 1) + [2]
+    last = converted.pages[-1]
+    assert sorted(picture.image.size for picture in last.images) == [(160, 120), (400, 120)]
+    text = _squash(last.extract_text())
+    assert text.index("2. Asiakas- ja verkostotyö") < text.index("Sivu")
 
 
 def test_libreoffice_keeps_links_and_the_house_font(converted: PdfReader):

@@ -17,8 +17,9 @@ import pikepdf
 import pytest
 from pdfua import Report, Severity, validate
 from pypdf import PdfReader
+from test_funder_logos import image
 
-from facilitate.export import Document, render
+from facilitate.export import Document, Logo, render
 from facilitate.export.pages import css_string, page_css
 
 
@@ -142,6 +143,22 @@ def _page_of(texts: list[str], text: str) -> int:
 
 def test_memo_pdf_passes_the_pdf_ua_checker(memo_pdf: bytes, tmp_path: Path):
     _assert_passes(_check(memo_pdf, tmp_path))
+
+
+def test_memo_with_logos_passes_and_describes_each_logo(tmp_path: Path):
+    alts = ["Euroopan unionin osarahoittama: Vipuvoimaa EU:lta 2014–2020",
+            "Kestävää kasvua ja työtä -ohjelma"]
+    logos = tuple(Logo(image(width, 120, fmt), f"image/{fmt.lower()}", alt, width, 120,
+                       f"https://example.fi/logos/{number}")
+                  for number, (alt, width, fmt) in enumerate(
+                      zip(alts, (400, 160), ("PNG", "JPEG"), strict=True), start=1))
+    data = render(Document(title=TITLE, markdown=MEMO, language="fi", logos=logos), "pdf")
+    _assert_passes(_check(data, tmp_path))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        figures = [e for e in _elements(pdf) if e.S == "/Figure"]
+        assert [str(figure.Alt) for figure in figures] == alts
+        assert all(len(figure.A.BBox) == 4 for figure in figures)
+    assert "Koordinaattori, koordinaattori(at)thl.fi" in _page_texts(data)[-1]
 
 
 def test_headings_have_text(memo_pdf: bytes):

@@ -538,6 +538,7 @@ def test_earlier_memos_are_listed_as_published_when_this_memo_is_published(
     publish(corrected, 4, 400)  # a correction published after the draft was compiled
     published = memo_ops.publish_version(s, seed_002, draft, coordinator,
                                          exports_dir=app.config["EXPORTS_DIR"],
+                                         uploads_dir=app.config["UPLOADS_DIR"],
                                          base_url=BASE_URL)
     s.commit()
     md = next(f for f in published.files if f.format == "md")

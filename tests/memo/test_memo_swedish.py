@@ -198,7 +198,7 @@ def test_a_swedish_version_is_refused_until_translated_and_then_published_beside
     assert (draft.language, draft.number) == ("sv", 1)
     with pytest.raises(Invalid) as refused:
         memo_ops.publish_version(s, bilingual, draft, coordinator, exports_dir=exports,
-                                 base_url=BASE_URL)
+                                 uploads_dir=app.config["UPLOADS_DIR"], base_url=BASE_URL)
     assert "11 kohtaa" in str(refused.value.message)
     assert draft.published_at is None
 
@@ -207,7 +207,9 @@ def test_a_swedish_version_is_refused_until_translated_and_then_published_beside
                         translated, flags=re.S)
     version = memo_ops.save_version(s, bilingual, coordinator, translated, "översatt", 1, "sv")
     swedish_version = memo_ops.publish_version(s, bilingual, version, coordinator,
-                                               exports_dir=exports, base_url=BASE_URL)
+                                               exports_dir=exports,
+                                               uploads_dir=app.config["UPLOADS_DIR"],
+                                               base_url=BASE_URL)
     s.commit()
     paths = sorted(f.path for f in swedish_version.files)
     assert all(re.search(r"-2023-03-29-sv-v2\.(pdf|docx|md|html)$", p) for p in paths), paths
