@@ -51,6 +51,8 @@ def past_workshop(live_server: str, live_database_url: str) -> Iterator[dict[str
                 "name": name, "email": f"{name.split()[0].lower()}@example.fi",
                 "organisation": county, "wishes": []}, now=opened + timedelta(days=1)).registration
             registration.attended_at = now_utc()
+        # the first theme was brought up in the room, but nobody wrote notes on it
+        workshop.themes[0].opened_at = now_utc()
         for theme in workshop.themes[1:]:
             s.add(Note(theme_id=theme.id, text=f"Muistiinpano: {theme.title}.", version=1))
         s.commit()
@@ -130,6 +132,19 @@ def test_edit_publish_and_download_every_format(
     assert ADDED in docx_text
     markdown = downloaded["MD"].decode()
     assert ADDED in markdown and "Varhan ja Satakunnan hyvinvointialueilta" in markdown
+
+    # The Swedish version: generated in Swedish, the Finnish texts left to translate.
+    editor.get_by_role("navigation", name="Muistion kieli").get_by_role(
+        "link", name="Ruotsiksi").click()
+    expect(editor.get_by_role("heading", level=1)).to_contain_text("(Ruotsiksi)")
+    expect(editor.locator("#memo-preview")).to_contain_text(
+        "Närvarande var företrädare för Egentliga Finlands och Satakunta välfärdsområden.")
+    expect(editor.get_by_label("Muistio (Markdown)")).to_have_attribute("lang", "sv")
+    expect(editor.locator("#memo-placeholders")).to_be_visible()
+    axe_check(editor)
+    editor.get_by_role("button", name="Julkaise versio 1").click()
+    expect(editor.locator("#publish-error")).to_contain_text("på svenska")
+    axe_check(editor)
 
 
 def test_attachments_are_managed_and_reach_the_memo_compiled_again(
