@@ -316,3 +316,51 @@ def _struct_elements(node: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
         if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
             found += [kid, *_struct_elements(kid)]
     return found
+
+
+def test_the_swedish_version_over_http(coordinator_client, client, make_room, app):
+    room, url = _prepare(coordinator_client, make_room)
+    sv = f"{url}/sv"
+    page = coordinator_client.get(sv).get_data(as_text=True)
+    assert 'lang="sv"' in page and "(Ruotsiksi)" in page
+    draft = _newest(room.workshop_id)  # the Finnish one is not started by this
+    assert (draft.language, draft.number) == ("sv", 1)
+    assert _count(room.workshop_id) == 1
+    assert coordinator_client.get(f"{sv}/versions/1.md").get_data(as_text=True) == draft.markdown
+
+    # the live preview gets the browser's CRLF and still fills the series blocks in
+    crlf = "# Promemoria: x\r\n\r\n```next-workshop\r\n```\r\n\r\n```översätt\r\nTeksti\r\n```\r\n"
+    preview = coordinator_client.post(f"{sv}/preview", {"markdown": crlf}).get_json()
+    assert "next-workshop" not in preview["html"] and preview["placeholders"] == 1
+
+    translated = re.sub(r"\[\[KOMPLETTERA:[^\]]*\]\]", "arbetsbeskrivningar", draft.markdown)
+    translated = re.sub(r"```översätt\n.*?\n```", "Översatt.", translated, flags=re.S)
+    saved = coordinator_client.post(sv, {"markdown": translated, "based_on": "1"})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/memo/sv")
+    compared = coordinator_client.get(f"{sv}/compare?old=1&new=2").get_data(as_text=True)
+    assert "arbetsbeskrivningar" in compared
+    assert coordinator_client.post(f"{sv}/versions/2/publish").status_code == 302
+    published = _newest(room.workshop_id)
+    assert (published.language, published.number) == ("sv", 2) and published.published_at
+    workshop = db.session.get(Workshop, room.workshop_id)
+    day, slug = workshop.day.isoformat(), workshop.series.slug
+    for address in (f"{day}/sv.pdf", f"{day}/sv/v2.md"):
+        status, body = _download(client, f"/series/{slug}/memos/{address}")
+        assert status == 200 and body, address
+    assert _download(client, f"/series/{slug}/memos/{day}.pdf")[0] == 404
+    assert _download(client, f"/series/{slug}/memos/{day}/en.pdf")[0] == 404
+    assert coordinator_client.get(f"{url}/en").status_code == 404
+
+
+def test_a_series_block_edited_beyond_filling_is_refused_at_publishing(coordinator_client,
+                                                                      make_room):
+    room, url = _prepare(coordinator_client, make_room)
+    coordinator_client.get(url)
+    draft = _newest(room.workshop_id)
+    edited = _filled(draft.markdown).replace("```earlier-memos\n```",
+                                             "```earlier-memos\nMuistiot tähän\n```")
+    coordinator_client.post(url, {"markdown": edited, "based_on": "1"})
+    refused = coordinator_client.post(f"{url}/versions/2/publish")
+    assert refused.status_code == 422
+    assert "Lohkoa ```earlier-memos``` on muutettu" in refused.get_data(as_text=True)
+    assert _newest(room.workshop_id).published_at is None

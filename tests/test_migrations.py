@@ -52,3 +52,36 @@ def test_downgrade_to_base_and_up_again(tmp_path: Path):
     engine = create_engine(url)
     assert "workshop" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_downgrading_swedish_memos_keeps_the_finnish_ones_and_leaves_no_orphan(tmp_path: Path):
+    """0013 down: Swedish versions and their files go (SQLite runs migrations with its foreign
+    keys off, so the files' rows are removed by hand), Finnish ones stay."""
+    url = f"sqlite:///{tmp_path / 'swedish.sqlite3'}"
+    upgrade(url)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO series (id, slug, title, memo_title, organiser, "
+                          "description, contacts, funding_footer, is_public, created_at) VALUES "
+                          "(1, 's', 'S', '', '', '', '', '', 1, '2026-01-01 00:00:00')"))
+        conn.execute(text(
+            "INSERT INTO workshop (id, series_id, title, description, day, starts_at, ends_at, "
+            "format, invitation_token, join_code, walk_ins_allowed, created_at) VALUES "
+            "(1, 1, 'W', '', '2026-01-01', '14:00:00', '16:00:00', '', 't', 'ACDEFG', 0, "
+            "'2026-01-01 00:00:00')"))
+        for version_id, language in ((1, "fi"), (2, "sv")):
+            conn.execute(text(
+                "INSERT INTO memo_version (id, workshop_id, language, number, markdown, "
+                "comment, saved_at) VALUES (:id, 1, :language, 1, '# M', '', "
+                "'2026-01-01 00:00:00')"), {"id": version_id, "language": language})
+            conn.execute(text("INSERT INTO memo_file (version_id, format, path, size, sha256) "
+                              "VALUES (:id, 'pdf', :path, 1, '0')"),
+                         {"id": version_id, "path": f"s/{language}.pdf"})
+    engine.dispose()
+    downgrade(url, "0012")
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT id FROM memo_version")).all() == [(1,)]
+        assert conn.execute(text("SELECT version_id FROM memo_file")).all() == [(1,)]
+    engine.dispose()
+    upgrade(url)

@@ -53,7 +53,9 @@ def test_a_logo_is_uploaded_listed_and_served(coordinator_client, client, make_s
             logo.position) == (EU, EU_SV, "image/png", 400, 120, 0)
     assert _stored(app) == [logo.stored_as] and logo.stored_as.endswith(".png")
     page = coordinator_client.get(f"/manage/series/{series.id}").get_data(as_text=True)
-    assert f'<img src="/logos/{logo.id}" alt="{EU}" width="400" height="120">' in page
+    # beside its texts, the thumbnail is not read out again
+    assert f'<img src="/logos/{logo.id}" alt="" width="400" height="120">' in page
+    assert f"{EU}<br>" in page
     with client.client.get(f"/logos/{logo.id}") as served:
         assert served.status_code == 200 and served.mimetype == "image/png"
         assert served.data == image(400, 120)

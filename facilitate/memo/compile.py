@@ -164,8 +164,9 @@ def compile_memo(s: Session, workshop: Workshop, *, base_url: str,
                  now: datetime | None = None, language: str = "fi") -> Memo:
     """The workshop's memo as data in `language`; `now` decides whether the next workshop's
     registration is open. Issues a fixed number of queries however large the workshop, never
-    one per theme, prompt or contribution: 11 (the series' published memo versions included),
-    and up to two more when the workshop or its series is not loaded yet (13 at most).
+    one per theme, prompt or contribution: 14 at most, tested in
+    tests/memo/test_memo_compile.py (the series' published memo versions included, and the
+    workshop and its series when they are not loaded yet).
 
     The draft states only what the room recorded: a theme is discussed when it was opened in
     the room (Theme.opened_at), has notes, comments or answers; a talk opens the memo only when
@@ -186,7 +187,8 @@ def compile_memo(s: Session, workshop: Workshop, *, base_url: str,
     links = _series_links(s, workshop, series, base_url, now, language)
     opening, talks_not_given = _opening(s, workshop, words)
     themes, themes_left_out = _themes(s, workshop, words)
-    title = series_text(series, "memo_title", language, block=False) or series.title
+    title = (series_text(series, "memo_title", language, block=False)
+             or words.own_text(series.title))
     memo = Memo(
         workshop_id=workshop.id,
         series_slug=series.slug,
@@ -539,8 +541,12 @@ NEXT_WORKSHOP = "next-workshop"
 OTHER_LANGUAGE = "other-language"
 SERIES_BLOCKS = (EARLIER_MEMOS, NEXT_WORKSHOP, OTHER_LANGUAGE)
 _SERIES_BLOCK = re.compile(
-    rf"^```({'|'.join(SERIES_BLOCKS)})[ \t]*\n```[ \t]*(?P<after>\n\n|\n|\Z)",
-    re.MULTILINE)
+    rf"^```({'|'.join(SERIES_BLOCKS)})[ \t]*\n```[ \t]*(?P<after>\n+|\Z)", re.MULTILINE)
+#: Any fence naming a series block, however it was typed: what is left of these once the
+#: blocks are filled in was edited into something they cannot fill (text inside, another
+#: fence), which publishing refuses rather than print an empty code block.
+_SERIES_FENCE = re.compile(
+    rf"^ {{0,3}}(?:`{{3,}}|~{{3,}})[ \t]*({'|'.join(SERIES_BLOCKS)})\b", re.MULTILINE | re.I)
 
 
 def series_blocks(links: SeriesLinks, language: str) -> dict[str, str]:
@@ -562,13 +568,20 @@ def resolve_series_blocks(s: Session, workshop: Workshop, markdown: str, *, base
     """The Markdown with its series blocks replaced by the series' current published memos
     (their newest versions and sizes), its next workshop and this memo in the other
     language; two queries when it has any."""
+    markdown = phrasing.normalised(markdown)
     if not _SERIES_BLOCK.search(markdown):
         return markdown
     series = s.get_one(Series, workshop.series_id)
     texts = series_blocks(_series_links(s, workshop, series, base_url, now, language),
                           language)
-    # A block with nothing to say goes with the blank line after it, leaving no gap (and at
-    # the end, the text still ends with one newline).
+    # A block with nothing to say goes with the blank lines after it, leaving no gap; one with
+    # something is a paragraph of its own (and at the end, the text ends with one newline).
     resolved = _SERIES_BLOCK.sub(
-        lambda match: texts[match[1]] + match["after"] if texts[match[1]] else "", markdown)
+        lambda match: texts[match[1]] + "\n\n" if texts[match[1]] else "", markdown)
     return resolved.rstrip("\n") + "\n" if markdown.endswith("\n") else resolved
+
+
+def unfilled_series_blocks(markdown: str) -> list[str]:
+    """The series blocks left in Markdown after `resolve_series_blocks`: edited so that they
+    can no longer be filled in."""
+    return [match[1].lower() for match in _SERIES_FENCE.finditer(markdown)]

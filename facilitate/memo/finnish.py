@@ -16,6 +16,7 @@ from datetime import date, time
 
 from ..export.pages import ATTACHMENT_WORDS
 from ..formatting import format_day, format_size, format_when
+from .gaps import gap
 
 LANGUAGE = "fi"
 #: The word of this language's gaps: "[[TÄYDENNÄ: what]]" (found by phrasing.find_placeholders).
@@ -70,7 +71,7 @@ _ELATIVE = re.compile(r"(sta|stä)$", re.IGNORECASE)
 
 def placeholder(what: str) -> str:
     """A gap for the coordinator: "[[TÄYDENNÄ: what]]"."""
-    return f"[[{GAP_WORD}: {' '.join(what.split())}]]"
+    return gap(GAP_WORD, what)
 
 
 def own_text(text: str) -> str:

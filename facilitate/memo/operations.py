@@ -40,7 +40,12 @@ from ..timeutil import now_utc
 from ..validation import clean_text, clean_texts
 from . import phrasing
 from .addresses import export_path
-from .compile import compile_memo, memo_markdown, resolve_series_blocks, series_text
+from .compile import (
+    compile_memo,
+    memo_markdown,
+    resolve_series_blocks,
+    unfilled_series_blocks,
+)
 from .phrasing import find_placeholders
 
 ATTACHMENT_FIELDS = {
@@ -145,12 +150,13 @@ def save_version(s: Session, workshop: Workshop, coordinator: Coordinator, markd
     return _add_version(s, workshop, text + "\n", note, coordinator, language)
 
 
-def memo_title(workshop: Workshop, series: Series, language: str = "fi") -> str:
-    """The documents' title: the memo heading with the date."""
-    title = series_text(series, "memo_title", language, block=False) or series.title
-    if find_placeholders(title):  # a Swedish title not written yet: the Finnish one's words
-        title = series.memo_title or series.title
-    return f"{phrasing.of(language).heading(title)} {format_day(workshop.day)}"
+def memo_title(workshop: Workshop, series: Series, markdown: str) -> str:
+    """The documents' title (PDF /Title, the running header, DOCX's): the memo's own heading
+    as the coordinator left it, with the date; the series' memo heading if it has none."""
+    first = markdown.lstrip().split("\n", 1)[0]
+    heading = first[2:].strip() if first.startswith("# ") else ""
+    fallback = phrasing.of("fi").heading(series.memo_title or series.title)
+    return f"{heading or fallback} {format_day(workshop.day)}"
 
 
 def publish_version(s: Session, workshop: Workshop, version: MemoVersion,
@@ -182,7 +188,11 @@ def publish_version(s: Session, workshop: Workshop, version: MemoVersion,
     series = s.get_one(Series, workshop.series_id)
     markdown = resolve_series_blocks(s, workshop, version.markdown, base_url=base_url, now=now,
                                      language=language)
-    document = Document(title=memo_title(workshop, series, language), markdown=markdown,
+    unfilled = unfilled_series_blocks(markdown)
+    if unfilled:
+        raise Invalid(_l("Lohkoa ```%(block)s``` on muutettu, eikä sitä voi täyttää. Palauta se "
+                         "tyhjäksi lohkoksi tai poista se.", block=unfilled[0]), field="markdown")
+    document = Document(title=memo_title(workshop, series, markdown), markdown=markdown,
                         language=language, subject=series.title, author=series.organiser,
                         logos=logos_for(series, language, uploads_dir, base_url))
     for fmt in MEMO_FORMATS:

@@ -242,7 +242,6 @@ def publish(workshop_id: int, number: int, language: str) -> Any:
     s = db.session
     workshop = get_workshop(s, workshop_id)
     version = ops.get_version(s, workshop, number, language)
-    first = ops.latest_published(s, workshop, "fi") is None
     try:
         ops.publish_version(s, workshop, version, current_user,
                             exports_dir=current_app.config["EXPORTS_DIR"],
@@ -253,8 +252,8 @@ def publish(workshop_id: int, number: int, language: str) -> Any:
         newest = ops.versions_of(s, workshop, language)[0]
         return _editor_page(workshop, language, newest.markdown, newest.number,
                             publish_error=error.message, status=error.status)
-    # Attendees hear once, when the Finnish memo first appears; its page links the others.
-    queued = messages.memo_published(s, workshop) if language == "fi" and first else []
+    # Each attendee hears once, of the Finnish memo (whose series page links the Swedish one).
+    queued = messages.memo_published(s, workshop) if language == "fi" else []
     commit()
     delivery.send_after_response(queued)
     flash(_("Versio %(number)s julkaistiin arkistoon.", number=number), "success")

@@ -16,6 +16,7 @@ from datetime import date, time
 
 from ..export.pages import ATTACHMENT_WORDS
 from ..formatting import format_day, format_size, format_time_range
+from .gaps import gap
 
 LANGUAGE = "sv"
 #: The word of this language's gaps: "[[KOMPLETTERA: what]]".
@@ -52,9 +53,7 @@ COUNTY_SUFFIX = " välfärdsområde"
 
 def placeholder(what: str) -> str:
     """A gap for the coordinator: "[[KOMPLETTERA: what]]"."""
-    # Brackets inside would end the gap early: they become parentheses.
-    what = " ".join(what.split()).replace("[", "(").replace("]", ")")
-    return f"[[{GAP_WORD}: {what}]]"
+    return gap(GAP_WORD, what)
 
 
 def own_text(text: str) -> str:

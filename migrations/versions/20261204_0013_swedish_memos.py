@@ -42,7 +42,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Swedish versions have no place in the older schema: they go, the Finnish ones stay.
+    # Swedish versions have no place in the older schema: they go, the Finnish ones stay. Their
+    # files' rows go first: migrations run with SQLite's foreign keys off (migrations/env.py).
+    op.execute(sa.text("DELETE FROM memo_file WHERE version_id IN "
+                       "(SELECT id FROM memo_version WHERE language <> 'fi')"))
     op.execute(sa.text("DELETE FROM memo_version WHERE language <> 'fi'"))
     with op.batch_alter_table('series', schema=None) as batch_op:
         for name in ('memo_title_sv', *SERIES_TEXTS_SV):

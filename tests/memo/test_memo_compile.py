@@ -319,6 +319,14 @@ def test_the_draft_only_states_what_the_room_recorded(
     assert second.opened_at is None
     room_ops.open_room(s, workshop, by=coordinator.id)  # opens on the second theme
     assert second.opened_at is not None and first.opened_at is None
+    # in the open room, moving to a theme opens it; coming back keeps the first moment
+    room_ops.set_phase(s, workshop, "theme", first, by=coordinator.id)
+    opened = first.opened_at
+    assert opened is not None
+    room_ops.set_phase(s, workshop, "theme", second, by=coordinator.id)
+    room_ops.set_phase(s, workshop, "theme", first, by=coordinator.id)
+    assert first.opened_at == opened
+    first.opened_at = None  # as if only the second had been brought up
     set_talk_given(s, workshop, talk.id, True, by=coordinator.id)
     s.commit()
     memo = compile_memo(s, workshop, base_url=BASE_URL)

@@ -34,7 +34,16 @@ def test_gaps_and_untranslated_blocks_are_what_publishing_waits_for():
     assert block.startswith("````översätt\nVarhan") and block.endswith("```\n````")
     found = phrasing.find_placeholders(f"Text {gap}\n\n{block}\n\n[[täydennä: x]]\n")
     assert found == ["”Teams-keskustelu” på svenska",
-                     "översätt: ”Varhan alueella on 900 asiakasta. ``` koodi ```”", "x"]
+                     "översätt: ”Varhan alueella on 900 asiakasta.”", "x"]
+    # however the block was typed or sent, it still counts: other fences, a capital, an
+    # indent, extra words, no closing fence, a browser's CRLF, decomposed letters
+    for typed in ("~~~översätt\nText\n~~~", "```Översätt\nText\n```", "   ```översätt\nText",
+                  "```översätt sv\n```", "Intro\r\n\r\n```översätt\r\nText\r\n```",
+                  "```o\u0308versa\u0308tt\nText\n```"):
+        assert len(phrasing.find_placeholders(typed)) == 1, typed
+    # a bracket in a Finnish gap (a title typed by someone) cannot hide it either
+    assert phrasing.find_placeholders(phrasing.of("fi").missing_notes("Teema [luonnos]")) == [
+        "muistiinpanot teemasta ”Teema (luonnos)”"]
     # the Finnish phrasing leaves the coordinator's own text as it is
     assert phrasing.of("fi").own_text(" Teams-\nkeskustelu ") == "Teams- keskustelu"
 
