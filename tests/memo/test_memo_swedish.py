@@ -130,12 +130,8 @@ def test_themes_from_wishes_and_other_sentences():
 
 
 @pytest.fixture
-def coordinator(app: Any) -> Coordinator:
-    coordinator = Coordinator(email="koordinaattori@thl.fi", name="Niina Koordinaattori",
-                              password_hash="not-used")
-    db.session.add(coordinator)
-    db.session.commit()
-    return coordinator
+def coordinator(make_coordinator: Callable[..., Coordinator]) -> Coordinator:
+    return make_coordinator()
 
 
 @pytest.fixture
