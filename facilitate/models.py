@@ -46,6 +46,10 @@ TITLE_MAX_CHARS = 300
 FORMAT_MAX_CHARS = 120
 TEXT_MAX_CHARS = 20000
 POLL_OPTIONS_MAX = 12
+#: A tracked question's key (Prompt.question_key): "oma-tyontekija"; lower-case letters,
+#: digits and hyphens, so it reads the same in a plan file, a form and an address.
+QUESTION_KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{1,59}$"
+QUESTION_KEY_MAX_CHARS = 60
 CONTRIBUTION_MAX_CHARS = 2000
 NOTE_MAX_BYTES = 100_000
 #: A statement's answers, from 1 (fully disagree) to 5 (fully agree).
@@ -462,6 +466,9 @@ class Prompt(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     #: statements and polls: participants see the distribution only once this is set
     is_revealed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: the same question asked again across a series (QUESTION_KEY_PATTERN): its earlier
+    #: results are shown beside today's
+    question_key: Mapped[str | None] = mapped_column(String(QUESTION_KEY_MAX_CHARS), index=True)
 
     theme: Mapped[Theme] = relationship(back_populates="prompts")
 

@@ -22,7 +22,14 @@ from pydantic import (
 from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError
 
-from .models import FORMAT_MAX_CHARS, POLL_OPTIONS_MAX, TEXT_MAX_CHARS, TITLE_MAX_CHARS, PromptKind
+from .models import (
+    FORMAT_MAX_CHARS,
+    POLL_OPTIONS_MAX,
+    QUESTION_KEY_PATTERN,
+    TEXT_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    PromptKind,
+)
 
 # The plan's name ends up in URLs, in Workshop.plan (String(120)) and in a file path, so it
 # is kept to characters that can never climb out of the plans folder.
@@ -91,6 +98,8 @@ class PlanPrompt:
     kind: Annotated[PromptKind, BeforeValidator(_kind)]
     text: PromptText
     options: tuple[Title, ...] = ()
+    #: the same question in the series' other workshops (Prompt.question_key)
+    key: Annotated[str, StringConstraints(pattern=QUESTION_KEY_PATTERN)] | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -105,6 +114,9 @@ class PlanPrompt:
 
     @model_validator(mode="after")
     def _options_fit_the_kind(self) -> PlanPrompt:
+        if self.key is not None and self.kind not in (PromptKind.STATEMENT, PromptKind.POLL):
+            raise _problem(f"only statements and polls are tracked by a key, this one is "
+                           f"{self.kind}", "key")
         if self.kind is not PromptKind.POLL:
             if self.options:
                 raise _problem(f"only poll prompts have options, this one is {self.kind}",

@@ -341,6 +341,13 @@ def test_the_whole_story_through_the_api(app, coordinator, anonymous):
         [],
     )
     assert [p["id"] for p in coordinator.get(f"{t}/prompts").json["prompts"]] == [prompt["id"]]
+    # tracked across the series by a key; a malformed key is refused with the form's words
+    response = coordinator.patch(f"{t}/prompts/{prompt['id']}",
+                                 {"question_key": "tyonjako-selva"})
+    assert (response.status_code, response.json["question_key"]) == (200, "tyonjako-selva")
+    refused = coordinator.patch(f"{t}/prompts/{prompt['id']}", {"question_key": "Työnjako"})
+    assert (refused.status_code, refused.json["field"]) == (422, "question_key")
+    assert "pieniä kirjaimia" in refused.json["message"]
     assert coordinator.delete(f"{t}/prompts/{prompt['id']}").status_code == 204
     assert coordinator.get(f"{t}/prompts").json["prompts"] == []
 

@@ -25,6 +25,6 @@ def theme_data(form: MultiDict[str, str]) -> dict[str, Any]:
 
 
 def prompt_data(form: MultiDict[str, str]) -> dict[str, Any]:
-    """A prompt's kind, text and options (one option per line)."""
+    """A prompt's kind, text, options (one option per line) and tracking key."""
     return {"kind": form.get("kind", ""), "text": form.get("text", ""),
-            "options": form.get("options", "")}
+            "options": form.get("options", ""), "question_key": form.get("question_key", "")}

@@ -22,6 +22,7 @@ from ..models import (
     Wish,
     Workshop,
 )
+from ..tracking.operations import check_linkable, clean_question_key
 from ..validation import clean_text, clean_texts
 
 #: Said of a prompt kind that is not one of PromptKind.
@@ -220,21 +221,29 @@ def _clean_prompt(data: dict[str, Any], *, current: Prompt | None = None) -> dic
     elif kind is not None and options:
         errors.add("options", _l("Vain äänestyksellä on vaihtoehtoja."))
     cleaned["options"] = options
+    if current is None or "question_key" in data:
+        cleaned["question_key"] = clean_question_key(errors, data.get("question_key"))
     errors.raise_if_any()
     return cleaned
 
 
 def add_prompt(s: Session, theme: Theme, data: dict[str, Any]) -> Prompt:
     """A new question, statement, poll or level-tagged question at the end of a theme."""
-    prompt = Prompt(position=len(theme.prompts), **_clean_prompt(data))
+    cleaned = _clean_prompt(data)
+    check_linkable(s, theme.workshop, cleaned["kind"], cleaned["options"],
+                   cleaned.get("question_key"))
+    prompt = Prompt(position=len(theme.prompts), **cleaned)
     theme.prompts.append(prompt)
     s.flush()
     return prompt
 
 
 def update_prompt(s: Session, prompt: Prompt, data: dict[str, Any]) -> Prompt:
-    """Change a prompt's kind, text or options."""
-    for field, value in _clean_prompt(data, current=prompt).items():
+    """Change a prompt's kind, text, options or tracking key."""
+    cleaned = _clean_prompt(data, current=prompt)
+    check_linkable(s, prompt.theme.workshop, cleaned["kind"], cleaned["options"],
+                   cleaned.get("question_key", prompt.question_key), prompt_id=prompt.id)
+    for field, value in cleaned.items():
         setattr(prompt, field, value)
     s.flush()
     return prompt

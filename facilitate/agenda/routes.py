@@ -10,8 +10,15 @@ from flask_login import current_user, login_required
 
 from ..errors import Invalid
 from ..extensions import db
-from ..models import WISH_MAX_CHARS, PromptKind, Workshop
+from ..models import (
+    QUESTION_KEY_MAX_CHARS,
+    QUESTION_KEY_PATTERN,
+    WISH_MAX_CHARS,
+    PromptKind,
+    Workshop,
+)
 from ..series.operations import get_workshop, registration_state
+from ..tracking.operations import suggested_key
 from ..web import commit
 from . import operations as ops
 from .forms import int_list, optional_int, prompt_data, theme_data
@@ -125,8 +132,12 @@ def edit_theme(workshop_id: int, theme_id: int) -> Any:
 
 def _theme_page(workshop: Workshop, theme: Any, errors: dict[str, Any], form: Any,
                 status: int | None = None) -> Any:
+    # An earlier question of the series worded the same: its key, offered to link the two.
+    suggestions = {prompt.id: found for prompt in theme.prompts if not prompt.question_key
+                   and (found := suggested_key(db.session, workshop, prompt.kind, prompt.text))}
     return render_template("agenda/theme.html", workshop=workshop, theme=theme, errors=errors,
-                           form=form or {}, kinds=list(PromptKind)
+                           form=form or {}, kinds=list(PromptKind), suggestions=suggestions,
+                           key_pattern=QUESTION_KEY_PATTERN, key_max=QUESTION_KEY_MAX_CHARS
                            ), status or (422 if errors else 200)
 
 

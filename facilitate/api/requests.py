@@ -22,6 +22,8 @@ from ..fields import Flag, Id, Message, Text
 from ..models import (
     EMAIL_MAX_CHARS,
     NAME_MAX_CHARS,
+    QUESTION_KEY_MAX_CHARS,
+    QUESTION_KEY_PATTERN,
     WISH_MAX_CHARS,
     WISHES_MAX_PER_REGISTRATION,
     PromptKind,
@@ -39,6 +41,8 @@ _NullableString = Annotated[Annotated[str, Strict()] | None, Message(TEXT_REFUSE
 _Clock = Annotated[_String, Field(json_schema_extra={"pattern": f"^{CLOCK_PATTERN}$"})]
 _Texts = Annotated[list[Annotated[str, Strict()]] | None, Message(TEXTS_REFUSED)]
 _WishIds = Annotated[list[Id], Message(CHOOSE_WISHES)]
+_QuestionKey = Annotated[_NullableString, Field(json_schema_extra={
+    "pattern": QUESTION_KEY_PATTERN, "maxLength": QUESTION_KEY_MAX_CHARS})]
 _Name = Annotated[str, Text(NAME_MAX_CHARS)]
 _OrganisationCode = Annotated[
     str, Strict(), StringConstraints(min_length=1), Message(CHOOSE_ORGANISATION)
@@ -242,6 +246,10 @@ class PromptUpdate(Body):
     text: _text(PROMPT_TEXT) = Field(None, description="The question or statement")
     options: _Texts = Field(
         None, description="Poll options (2–12, distinct); empty for other kinds"
+    )
+    question_key: _QuestionKey = Field(
+        None, description="Tracks a statement or poll across the series' workshops: the same "
+        "key on the same answer scale shows earlier results beside today's; null for none"
     )
 
 

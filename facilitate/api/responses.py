@@ -226,6 +226,7 @@ class Prompt(Answer):
     text: str
     options: list[str]
     position: Position
+    question_key: str | None = Field(description="The series-wide key it is tracked by")
 
     @classmethod
     def of(cls, row: models.Prompt) -> Self:

@@ -51,6 +51,7 @@ from ..models import (
     Workshop,
 )
 from ..series.operations import RegistrationState, registration_state
+from ..tracking.operations import AskedResult, earlier_results, headline_share
 from . import phrasing
 from .addresses import memo_address
 
@@ -287,12 +288,16 @@ def _themes(s: Session, workshop: Workshop, words: ModuleType
     themes = s.execute(select(Theme.id, Theme.title, Theme.memo_phrase, Theme.opened_at)
                        .where(of_workshop).order_by(Theme.position, Theme.id)).all()
     prompts: dict[int, list[tuple[int, PromptKind, str, list[str]]]] = defaultdict(list)
-    for prompt_id, theme_id, kind, text, options in s.execute(
-            select(Prompt.id, Prompt.theme_id, Prompt.kind, Prompt.text, Prompt.options)
+    keyed = []
+    for prompt_id, theme_id, kind, text, options, key in s.execute(
+            select(Prompt.id, Prompt.theme_id, Prompt.kind, Prompt.text, Prompt.options,
+                   Prompt.question_key)
             .join(Theme, Theme.id == Prompt.theme_id).where(of_workshop)
             .where(Prompt.kind.in_((PromptKind.STATEMENT, PromptKind.POLL)))
             .order_by(Prompt.position, Prompt.id)):
         prompts[theme_id].append((prompt_id, kind, text, list(options or [])))
+        keyed.append((prompt_id, key, kind, options))
+    before = earlier_results(s, workshop, keyed)
     notes = dict(s.execute(select(Note.theme_id, Note.text)
                            .join(Theme, Theme.id == Note.theme_id).where(of_workshop)).all())
     wish_counts = dict(s.execute(select(Wish.theme_id, func.count())
@@ -311,7 +316,8 @@ def _themes(s: Session, workshop: Workshop, words: ModuleType
     out, left_out = [], []
     for theme_id, title, memo_phrase, opened_at in themes:
         results = tuple(result for prompt in prompts[theme_id]
-                        if (result := _result(prompt, answers[prompt[0]], words)) is not None)
+                        if (result := _result(prompt, answers[prompt[0]], words,
+                                              before.get(prompt[0], ()))) is not None)
         note = _markdown_text(notes.get(theme_id))
         if opened_at is None and not (note or results or contributions[theme_id]):
             # Planned but never brought up: writing "Keskusteltiin …" would be untrue.
@@ -342,7 +348,7 @@ def _proper_nouns(s: Session) -> frozenset[str]:
 
 
 def _result(prompt: tuple[int, PromptKind, str, list[str]], counts: dict[int, int],
-            words: ModuleType) -> Result | None:
+            words: ModuleType, earlier: tuple[AskedResult, ...]) -> Result | None:
     prompt_id, kind, text, options = prompt
     if kind == PromptKind.STATEMENT:
         values = [counts.get(value, 0) for value in STATEMENT_SCALE]
@@ -355,6 +361,14 @@ def _result(prompt: tuple[int, PromptKind, str, list[str]], counts: dict[int, in
     if not sum(values):
         # A prompt nobody answered was not taken up in the workshop; the memo skips it.
         return None
+    if earlier:
+        # A tracked question: its earlier shares beside today's, on the share that leads
+        # today (agreeing, or the most chosen option).
+        today = AskedResult(0, date.min, kind, tuple(options), tuple(values))
+        option = None if kind == PromptKind.STATEMENT else values.index(max(values))
+        sentence += " " + words.trend_sentence(
+            [(r.day, headline_share(r, option)) for r in earlier],
+            headline_share(today, option), None if option is None else options[option])
     chart = Chart(words.own_text(text), tuple(zip(labels, values, strict=True)))
     return Result(prompt_id, kind.value, text, sentence, chart)
 

@@ -311,6 +311,37 @@ def poll_sentence(text: str, options: Sequence[str], counts: Sequence[int]) -> s
     return f"{opening}. Heistä {_joined(parts, 'ja')}."
 
 
+#: "syyskuussa": when in a series a question was asked before.
+_MONTHS = ("tammikuussa", "helmikuussa", "maaliskuussa", "huhtikuussa", "toukokuussa",
+           "kesäkuussa", "heinäkuussa", "elokuussa", "syyskuussa", "lokakuussa",
+           "marraskuussa", "joulukuussa")
+
+
+def _when_asked(days: Sequence[date]) -> list[str]:
+    # The month reads as people remember a series' sessions; two in one month need dates.
+    months = [(day.year, day.month) for day in days]
+    if len(set(months)) < len(months):
+        return [format_day(day) for day in days]
+    return [f"{_MONTHS[day.month - 1]} {day.year}" for day in days]
+
+
+def trend_sentence(earlier: Sequence[tuple[date, int]], now: int,
+                   option: str | None = None) -> str:
+    """A tracked question's earlier shares beside today's: a statement's agreeing
+    ("Syyskuussa 2022 samaa mieltä oli 40 %, nyt 65 %."), a poll's one option ("Vaihtoehdon
+    ”A” valitsi syyskuussa 2022 40 % vastanneista, nyt 65 %.")."""
+    whens = _when_asked([day for day, _share in earlier])
+    shares = [share for _day, share in earlier]
+    if option is None:
+        # The verb once, with the first: "Syyskuussa 2022 samaa mieltä oli 40 % ja …".
+        parts = [f"{when} samaa mieltä oli {share} %" if index == 0 else f"{when} {share} %"
+                 for index, (when, share) in enumerate(zip(whens, shares, strict=True))]
+        said = join_list(parts)
+        return f"{said[0].upper()}{said[1:]}, nyt {now} %."
+    parts = [f"{when} {share} %" for when, share in zip(whens, shares, strict=True)]
+    return f"Vaihtoehdon {quote(option)} valitsi {join_list(parts)} vastanneista, nyt {now} %."
+
+
 def contribution_line(text: str, organisation: str, votes: int, level: str | None) -> str:
     """One participant's comment, attributed to an organisation: "Teksti (Varha, 3 ääntä)"."""
     details = [organisation]

@@ -245,6 +245,34 @@ def poll_sentence(text: str, options: Sequence[str], counts: Sequence[int]) -> s
     return f"{opening}. Av dem valde {_joined(parts, 'och')}."
 
 
+#: "i september": when in a series a question was asked before.
+_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+           "september", "oktober", "november", "december")
+
+
+def _when_asked(days: Sequence[date]) -> list[str]:
+    months = [(day.year, day.month) for day in days]
+    if len(set(months)) < len(months):
+        return [f"den {format_day(day)}" for day in days]
+    return [f"i {_MONTHS[day.month - 1]} {day.year}" for day in days]
+
+
+def trend_sentence(earlier: Sequence[tuple[date, int]], now: int,
+                   option: str | None = None) -> str:
+    """A tracked question's earlier shares beside today's: a statement's agreeing ("I
+    september 2022 höll 40 % med, nu 65 %."), a poll's one option ("Alternativet … valdes i
+    september 2022 av 40 %, nu av 65 %.")."""
+    whens = _when_asked([day for day, _share in earlier])
+    shares = [share for _day, share in earlier]
+    if option is None:
+        parts = [f"{when} höll {share} % med" if index == 0 else f"{when} {share} %"
+                 for index, (when, share) in enumerate(zip(whens, shares, strict=True))]
+        said = join_list(parts)
+        return f"{said[0].upper()}{said[1:]}, nu {now} %."
+    parts = [f"{when} av {share} %" for when, share in zip(whens, shares, strict=True)]
+    return f"Alternativet {own_text(option)} valdes {join_list(parts)}, nu av {now} %."
+
+
 CONTRIBUTIONS_INTRO = ("Deltagarnas kommentarer på originalspråket (de med flest röster "
                        "först):")
 

@@ -17,6 +17,7 @@ from ..models import (
     STATEMENT_SCALE,
     RoomPhase,
 )
+from ..tracking.operations import AGREEING
 from . import textops
 
 #: Timer bounds in seconds: ten seconds to two hours.
@@ -28,6 +29,8 @@ LIMITS: dict[str, Any] = {
     "contribution_chars": CONTRIBUTION_MAX_CHARS,
     "note_bytes": NOTE_MAX_BYTES,
     "statement_values": list(STATEMENT_SCALE),
+    # the values a tracked statement's earlier results are compared on ("samaa mieltä")
+    "agreeing_values": sorted(AGREEING),
     "levels": list(ANSWER_LEVELS),
     "timer_seconds": [TIMER_MIN_SECONDS, TIMER_MAX_SECONDS],
     "change_id_pattern": CHANGE_ID_PATTERN,

@@ -39,6 +39,7 @@ from ..models import (
 )
 from ..text import render_markdown
 from ..timeutil import iso, now_utc
+from ..tracking.operations import earlier_results
 from .operations import PRESENCE_TTL, Actor, peek_room
 from .payloads import LIMITS
 from .wire import Fragment, encode
@@ -228,12 +229,20 @@ def build_shared(s: Session, workshop_id: int, coordinator: bool) -> dict[str, A
                                 .distinct())) if theme_ids else set()
     prompt_ids = [prompt.id for theme in themes for prompt in theme.prompts]
     counts = results_of(s, prompt_ids)
+    before = earlier_results(s, workshop, [(p.id, p.question_key, p.kind, p.options)
+                                           for theme in themes for p in theme.prompts])
 
     def prompt_view(prompt: Prompt) -> dict[str, Any]:
         shown = prompt.kind in (PromptKind.STATEMENT, PromptKind.POLL) and (
             coordinator or prompt.is_revealed)
+        # A tracked question's earlier results are for the console and the presenter view,
+        # which show them beside today's; participants answer without them.
+        earlier = [{"day": r.day.isoformat(), "results": {"counts": list(r.counts),
+                                                           "total": r.total}}
+                   for r in before.get(prompt.id, ())] if coordinator else []
         return {"id": prompt.id, "kind": prompt.kind.value, "text": prompt.text,
                 "options": list(prompt.options or []), "revealed": prompt.is_revealed,
+                "question_key": prompt.question_key, "earlier": earlier,
                 "results": results_payload(prompt, counts.get(prompt.id, {})) if shown else None}
 
     query = select(Contribution).where(Contribution.workshop_id == workshop.id)

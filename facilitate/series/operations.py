@@ -33,6 +33,7 @@ from ..models import (
     Workshop,
 )
 from ..timeutil import now_utc
+from ..tracking.operations import check_linkable
 from ..validation import clean_text, clean_texts, slugify
 
 if TYPE_CHECKING:
@@ -309,8 +310,11 @@ def apply_plan(s: Session, workshop: Workshop, plan: SessionPlan) -> None:
     for offset, plan_theme in enumerate(plan.themes):
         theme = Theme(title=plan_theme.title, memo_phrase=plan_theme.memo_phrase,
                       description=plan_theme.description, position=first_theme + offset)
+        for p in plan_theme.prompts:
+            check_linkable(s, workshop, p.kind, p.options, p.key)
         theme.prompts = [
-            Prompt(kind=p.kind, text=p.text, options=list(p.options), position=i)
+            Prompt(kind=p.kind, text=p.text, options=list(p.options), position=i,
+                   question_key=p.key)
             for i, p in enumerate(plan_theme.prompts)
         ]
         workshop.themes.append(theme)

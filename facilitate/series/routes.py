@@ -28,6 +28,7 @@ from ..memo.operations import published_memos
 from ..models import Presentation
 from ..plans import PlanError, get_plan, load_plans
 from ..registration.operations import list_registrations, registrations_table
+from ..tracking.operations import headline_share, series_tracked
 from ..web import commit
 from . import operations as ops
 from .forms import series_data, workshop_data
@@ -51,6 +52,8 @@ def series_page(slug: str) -> Any:
     return render_template("series/page.html", series=series, today=_today(),
                            workshops=workshops, memos=published_memos(db.session, series),
                            memos_sv=published_memos(db.session, series, "sv"),
+                           tracked=series_tracked(db.session, series),
+                           headline_share=headline_share,
                            registering={workshop.id for workshop in workshops
                                         if ops.registration_state(workshop)
                                         is ops.RegistrationState.OPEN})

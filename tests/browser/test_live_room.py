@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from facilitate import create_app
 from facilitate.config import TestingConfig
 from facilitate.extensions import db
-from facilitate.models import Contribution, Note, NoteRevision, Workshop
+from facilitate.models import Answer, Contribution, Note, NoteRevision, Workshop
 from facilitate.plans import get_plan
 from facilitate.registration.operations import find_registration, register
 from facilitate.room.operations import (
@@ -44,6 +44,17 @@ def workshop(live_server: str, live_database_url: str) -> Iterator[dict[str, Any
     with app.app_context():
         s = db.session
         series = create_series(s, {"title": f"Huonetesti {now_utc().timestamp()}"})
+        # The series asked the tracked statement before: two of five agreed (40 %).
+        earlier = create_workshop(s, series, {
+            "title": "Edellinen vertaisreflektio", "day": date(2022, 9, 13),
+            "starts_at": time(14), "ends_at": time(16)}, plan=get_plan("johdon-vertaisreflektio"))
+        open_registration(s, earlier, now_utc() + timedelta(hours=12))
+        asked = next(p for theme in earlier.themes for p in theme.prompts if p.text == STATEMENT)
+        for index, value in enumerate((5, 4, 3, 2, 1)):
+            registration = register(s, earlier, {
+                "name": f"Aiempi {index}", "email": f"aiempi{index}@example.fi",
+                "organisation": "lappi", "wishes": []}).registration
+            s.add(Answer(prompt_id=asked.id, registration_id=registration.id, value=value))
         workshop = create_workshop(s, series, {
             "title": "Jälkihuollon johdon vertaisreflektio",
             "day": date.today() + timedelta(days=1), "starts_at": time(14),

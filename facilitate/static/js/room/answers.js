@@ -51,6 +51,32 @@ export function distribution(prompt) {
   return { counts, total, percent };
 }
 
+/** "2022-09-13" as the memo writes a day: "13.9.2022". */
+function day(iso) {
+  const [year, month, date] = iso.split("-").map(Number);
+  return `${date}.${month}.${year}`;
+}
+
+/**
+ * A tracked question's earlier results in the series (snapshot prompt.earlier, coordinators
+ * only), one line each: a statement by its share agreeing (limits.agreeing_values), a poll by
+ * every option's share.
+ */
+export function earlierLines(prompt, limits) {
+  return (prompt.earlier ?? []).map(({ day: asked, results }) => {
+    const shares = distribution({ results });
+    if (prompt.kind === "statement") {
+      const agreeing = limits.statement_values.reduce((sum, value, index) =>
+        (limits.agreeing_values.includes(value) ? sum + (shares.counts[index] ?? 0) : sum), 0);
+      const pct = shares.total ? Math.round((100 * agreeing) / shares.total) : 0;
+      return t("earlier_agreeing", { day: day(asked), pct, n: shares.total });
+    }
+    const parts = (prompt.options ?? []).map((label, index) =>
+      t("earlier_option", { option: label, pct: shares.percent(index) }));
+    return t("earlier_poll", { day: day(asked), options: parts.join(", "), n: shares.total });
+  });
+}
+
 /** The distribution of answers, or a line saying why it is not shown. */
 export function renderResults(container, prompt, limits, { console: isConsole = false } = {}) {
   const shares = distribution(prompt);
@@ -71,9 +97,13 @@ export function renderResults(container, prompt, limits, { console: isConsole = 
         h("span", { class: "bar", "aria-hidden": "true" }, fill),
         h("span", { class: "count" }, t("count_percent", { n, pct: percent })))));
   });
+  const earlier = earlierLines(prompt, limits);
   replaceKeepingFocus(container, h("table", { class: "results" },
     h("caption", {}, tn("results_one", "results_other", total)),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("answer")),
       h("th", { scope: "col" }, t("answers_count")))),
-    h("tbody", {}, rows)));
+    h("tbody", {}, rows)),
+  earlier.length ? h("div", { class: "earlier-results" },
+    h("p", {}, t("earlier_heading")), h("ul", {}, earlier.map((line) => h("li", {}, line))))
+    : null);
 }

@@ -1,7 +1,7 @@
 // The presenter view (page entry): the current step in large type for the coordinator's
 // screen share, driven by the room; run from the keyboard. Never shows people's names.
 import { phaseName, startRoom } from "./app.js";
-import { choices, distribution } from "./answers.js";
+import { choices, distribution, earlierLines } from "./answers.js";
 import { h } from "./dom.js";
 import { showConnection } from "./parts.js";
 import { t, tn } from "./strings.js";
@@ -118,12 +118,18 @@ class PresenterView {
       const list = h("ul", { class: "present-chart", "aria-label": t("present_chart") },
         rows.map((r) => r.row));
       const note = h("p", { class: "present-total" });
-      this.chart = { promptId: prompt.id, rows, list, note };
-      visual.replaceChildren(list, note);
+      // A tracked question: its earlier results in the series, beside today's once shown.
+      const earlier = earlierLines(prompt, limits);
+      const before = h("ul", { class: "present-earlier", "aria-label": t("earlier_heading") },
+        earlier.map((line) => h("li", {}, line)));
+      before.hidden = !earlier.length;
+      this.chart = { promptId: prompt.id, rows, list, note, before, hasEarlier: earlier.length };
+      visual.replaceChildren(list, note, before);
     }
     // Only what the coordinator has revealed is shown; the count of answers always is.
     const shown = Boolean(prompt.revealed);
     this.chart.list.hidden = !shown;
+    this.chart.before.hidden = !shown || !this.chart.hasEarlier;
     this.chart.rows.forEach(({ fill, number }, index) => {
       const n = counts[index] ?? 0;
       const percent = shares.percent(index);
