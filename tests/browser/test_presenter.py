@@ -101,4 +101,11 @@ def test_the_presenter_view_follows_the_session(
         assert screen.evaluate("document.documentElement.scrollWidth") <= size[0]
     for page in (anna, bertta):
         axe_check(page)
-    visits.assert_all_checked(at_least=5)
+
+    # The series page shows the tracked statement over its workshops as a table.
+    reader = new_page()
+    reader.goto(f"/series/{room_workshop.series.slug}")
+    tracked = reader.get_by_role("table", name=STATEMENT)
+    expect(tracked.get_by_role("row").filter(has_text="13.9.2022")).to_contain_text("40 %")
+    axe_check(reader)
+    visits.assert_all_checked(at_least=6)
