@@ -840,6 +840,9 @@ def test_a_breakdown_answers_only_what_the_anonymity_rule_publishes(
     # The small organisations are nowhere named, not even as the merged row's members.
     text = response.get_data(as_text=True)
     assert "Satakun" not in text and "Lapha" not in text
+    swedish = coordinator.get(f"{w}/prompts/{statement['id']}/breakdown",
+                              headers={"Accept-Language": "sv"})
+    assert [row["label"] for row in swedish.json["rows"]][-1] == "Övriga"
 
     app.config["ANONYMITY_THRESHOLD"] = 17
     response = coordinator.get(f"{w}/prompts/{statement['id']}/breakdown")
