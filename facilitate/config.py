@@ -37,6 +37,10 @@ class Config:
     PARTICIPANT_TOKEN_DAYS_AFTER_WORKSHOP: int = int(
         os.environ.get("PARTICIPANT_TOKEN_DAYS_AFTER_WORKSHOP", "60")
     )
+    #: Results by organisation leave the coordinator console only in groups of at least this
+    #: many respondents (facilitate/results/anonymity.py). Changing it changes no memo already
+    #: published: those are files, never compiled again.
+    ANONYMITY_THRESHOLD: int = int(os.environ.get("ANONYMITY_THRESHOLD", "5"))
     #: Every request body (forms, the API) at most 1 MiB, read before the CSRF check; only the
     #: views that take files allow more (uploads.accepts_files).
     MAX_CONTENT_LENGTH: int = 1024 * 1024
@@ -117,6 +121,8 @@ def resolve(app_config: dict[str, Any], instance_path: str) -> None:
         # request that caused it sent: anyone could have a victim mailed a link to their site.
         raise RuntimeError("MAIL_SERVER is set but PUBLIC_BASE_URL is not: set it to the "
                            "site's address (https://…) so that mailed links point there.")
+    if int(app_config["ANONYMITY_THRESHOLD"]) < 1:
+        raise RuntimeError("ANONYMITY_THRESHOLD must be at least 1.")
     if not app_config.get("WORD_INDEX_DIR"):
         app_config["WORD_INDEX_DIR"] = str(instance / "word-index")
     if not app_config.get("MAIL_FILE_PATH"):

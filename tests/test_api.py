@@ -811,6 +811,62 @@ def test_prompt_of_another_theme_is_not_found(coordinator, agenda):
     ) == ("?", "open")
 
 
+# --- results by organisation ---------------------------------------------------------------
+
+
+def test_a_breakdown_answers_only_what_the_anonymity_rule_publishes(
+        app, coordinator, agenda, register):
+    from facilitate.models import Answer
+
+    mine = agenda["mine"]
+    workshop = mine["workshop"]
+    w = f"/workshops/{workshop.id}"
+    prompts = f"{w}/themes/{mine['themes'][0]}/prompts"
+    statement = coordinator.post(prompts, {"kind": "statement", "text": "VÄITE: Riittää"}).json
+    poll = coordinator.post(prompts, {"kind": "poll", "text": "Kuka?",
+                                      "options": ["Kunta", "Valtio"]}).json
+    question = coordinator.post(prompts, {"kind": "open", "text": "Miksi?"}).json
+    for county, values in (("varsinaissuomi", [5, 5, 5, 4, 4, 4]), ("pirkanmaa", [1, 2, 3, 4, 5]),
+                           ("satakunta", [1, 1, 2]), ("lappi", [3, 3])):
+        for value in values:
+            registration, _token = register(workshop, organisation=county, wishes=[])
+            db.session.add(Answer(prompt_id=statement["id"], registration_id=registration.id,
+                                  value=value))
+    db.session.commit()
+
+    response = coordinator.get(f"{w}/prompts/{statement['id']}/breakdown")
+    assert response.status_code == 200
+    assert response.json == {
+        "prompt_id": statement["id"], "kind": "statement", "threshold": 5, "suppressed": False,
+        "rows": [
+            {"label": "Pirkanmaan hyvinvointialue", "merged": False, "counts": [1, 1, 1, 1, 1],
+             "respondents": 5},
+            {"label": "Varha", "merged": False, "counts": [0, 0, 0, 3, 3], "respondents": 6},
+            {"label": "Muut", "merged": True, "counts": [2, 1, 2, 0, 0], "respondents": 5}],
+        "total": [3, 2, 3, 4, 4]}
+    # The small organisations are nowhere named, not even as the merged row's members.
+    text = response.get_data(as_text=True)
+    assert "Satakun" not in text and "Lapha" not in text
+    swedish = coordinator.get(f"{w}/prompts/{statement['id']}/breakdown",
+                              headers={"Accept-Language": "sv"})
+    assert [row["label"] for row in swedish.json["rows"]][-1] == "Övriga"
+
+    app.config["ANONYMITY_THRESHOLD"] = 17
+    response = coordinator.get(f"{w}/prompts/{statement['id']}/breakdown")
+    assert response.json | {"prompt_id": 0} == {
+        "prompt_id": 0, "kind": "statement", "threshold": 17, "suppressed": True, "rows": [],
+        "total": None}
+    nobody = coordinator.get(f"{w}/prompts/{poll['id']}/breakdown").json
+    assert (nobody["suppressed"], nobody["rows"], nobody["total"]) == (True, [], None)
+
+    # Only statements and polls, and only those of this workshop.
+    _error(coordinator.get(f"{w}/prompts/{question['id']}/breakdown"), 404, "not_found")
+    other = f"/workshops/{agenda['other']['workshop'].id}"
+    _error(coordinator.get(f"{other}/prompts/{statement['id']}/breakdown"), 404, "not_found")
+    _error(coordinator.get(f"{w}/prompts/{2**40}/breakdown"), 404, "not_found")
+    _error(coordinator.get(f"{w}/prompts/999999/breakdown"), 404, "not_found")
+
+
 # --- who may do what ----------------------------------------------------------------------
 
 #: The endpoints that are not for coordinators: everything else under /api/v1 is.

@@ -12,10 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, RootModel, W
 from .. import models
 from ..fields import Id
 from ..models import ANSWER_LEVELS, OrganisationKind, PromptKind
+from ..results import anonymity
 from ..series.operations import RegistrationState, registration_state
 from ..timeutil import iso
 
 Position = Annotated[int, Field(ge=0)]
+Count = Annotated[int, Field(ge=0)]
 #: A moment in UTC to the millisecond with a Z, as timeutil.iso writes it.
 Moment = Annotated[
     datetime,
@@ -255,6 +257,50 @@ class Theme(Answer):
             wish_ids=sorted(wish.id for wish in row.wishes),
             prompts=[Prompt.of(p) for p in sorted(row.prompts, key=lambda p: p.position)],
         )
+
+
+class BreakdownRow(Closed):
+    """One published row of a breakdown: an organisation, or the organisations counted
+    together as "Muut"."""
+
+    label: str = Field(description="The organisation's short name, else its name; the "
+                       "merged row's label in the caller's language")
+    merged: bool = Field(description="The organisations under the threshold counted together "
+                         "(and, when they alone are under it, the smallest one otherwise "
+                         "shown); which they are is not told")
+    counts: list[Count] = Field(description="Answers of each value: a statement's 1–5 in "
+                                "order, a poll's options by index")
+    respondents: Count = Field(description="The sum of counts: at least the threshold")
+
+    @classmethod
+    def of(cls, row: anonymity.Row) -> Self:
+        """The row without the organisations it stands for."""
+        return cls(label=row.label, merged=row.merged, counts=list(row.counts),
+                   respondents=row.respondents)
+
+
+class Breakdown(Closed):
+    """A statement's or poll's answers by the respondents' organisation, as the anonymity
+    rule lets them be published (README: ANONYMITY_THRESHOLD; docs/memo.md)."""
+
+    prompt_id: Id
+    kind: PromptKind = Field(description="statement or poll")
+    threshold: int = Field(ge=1, description="The fewest respondents a row may have")
+    suppressed: bool = Field(description="Fewer than the threshold answered in all: no rows "
+                             "and no total")
+    rows: list[BreakdownRow]
+    total: list[Count] | None = Field(description="The rows' counts summed; null when "
+                                      "suppressed")
+
+    @classmethod
+    def of(cls, prompt: models.Prompt, breakdown: anonymity.Breakdown) -> Self:
+        """The prompt's published breakdown."""
+        if breakdown.threshold is None:
+            raise ValueError("only a breakdown under the anonymity rule is answered")
+        return cls(prompt_id=prompt.id, kind=prompt.kind, threshold=breakdown.threshold,
+                   suppressed=breakdown.suppressed,
+                   rows=[BreakdownRow.of(row) for row in breakdown.rows],
+                   total=None if breakdown.total is None else list(breakdown.total))
 
 
 class CsrfToken(Closed):

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -23,6 +24,7 @@ from ..models import Theme as ThemeRow
 from ..plans import PlanError, get_plan
 from ..ratelimits import API_PER_CLIENT, registration_limit
 from ..registration import operations as registration_ops
+from ..results import operations as results_ops
 from ..series import operations as series_ops
 from ..web import commit
 from .requests import (
@@ -43,6 +45,7 @@ from .requests import (
     WorkshopUpdate,
 )
 from .responses import (
+    Breakdown,
     CsrfToken,
     MailSent,
     Me,
@@ -400,6 +403,21 @@ def delete_prompt(workshop_id: int, theme_id: int, prompt_id: int) -> tuple[str,
     agenda_ops.delete_prompt(db.session, prompt, by=current_user.id)
     commit()
     return "", 204
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+@route("GET", f"{W}/prompts/<int:prompt_id>/breakdown", COORDINATOR, "getBreakdown",
+       tag="Results", answer=Breakdown)
+def get_breakdown(workshop_id: int, prompt_id: int) -> Breakdown:
+    """A statement's or poll's answers by organisation, only as the anonymity rule shows them."""
+    workshop = series_ops.get_workshop(db.session, workshop_id)
+    prompt = results_ops.get_counted_prompt(db.session, workshop, prompt_id)
+    breakdown = results_ops.breakdown(db.session, prompt,
+                                      threshold=current_app.config["ANONYMITY_THRESHOLD"],
+                                      others_label=_("Muut"))
+    return Breakdown.of(prompt, breakdown)
 
 
 # --- the participant's own registration ---------------------------------------------------
