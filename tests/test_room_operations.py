@@ -833,6 +833,7 @@ def test_a_participants_snapshot_shows_only_what_participants_may_see(
     assert (statement["revealed"], statement["results"]) == (False, None)
     assert (poll["revealed"], poll["results"]) == (True, {"counts": [0, 1, 0], "total": 1})
     assert prompts[room.prompts["open"]]["results"] is None
+    assert all(p["earlier"] == [] for p in prompts.values())  # the console's, not theirs
     first = snapshot["themes"][0]
     assert (first["note"]["text"], first["note"]["version"]) == (NOTE, 1)
     assert "<strong>Tärkeää</strong>" in first["note"]["html"]
@@ -842,6 +843,7 @@ def test_a_participants_snapshot_shows_only_what_participants_may_see(
         {"organisation": "Varsinais-Suomen hyvinvointialue (Varha)", "count": 1}]
     assert snapshot["limits"] == {"contribution_chars": 2000, "note_bytes": 100_000,
                                   "statement_values": [1, 2, 3, 4, 5],
+                                  "agreeing_values": [4, 5],
                                   "levels": ["kunta", "hyvinvointialue", "valtakunnallinen"],
                                   "timer_seconds": [10, 7200],
                                   "change_id_pattern": "^[A-Za-z0-9_-]{8,64}$",
