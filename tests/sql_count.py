@@ -3,6 +3,7 @@ number of queries however much data there is."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,9 +25,13 @@ def counted() -> Iterator[Statements]:
     """`with counted() as statements:` … `statements()` is how many were sent so far (and
     `statements` lists them, for the failure message)."""
     statements = Statements()
+    # Only this thread's: a background thread of an earlier test (a mail sent after its
+    # response, a presence flush) may still query the same engine meanwhile.
+    here = threading.get_ident()
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
+        if threading.get_ident() == here:
+            statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
