@@ -159,3 +159,23 @@ def test_the_logo_address_is_the_route(app):
     with app.test_request_context(base_url="https://example.fi"):
         assert logo_address("https://example.fi/", 7) == url_for("series.logo", logo_id=7,
                                                                  _external=True)
+
+
+def test_a_logos_texts_are_edited_on_the_series_page(coordinator_client, make_series, app):
+    series = make_series()
+    _upload(coordinator_client, series, image(400, 120))
+    logo = db.session.get(Series, series.id).logos[0]
+    url = f"/manage/series/{series.id}/logos/{logo.id}"
+    # the Finnish text stays required; the typed Swedish one comes back with the refusal
+    refused = coordinator_client.post(url, {"alt_fi": " ", "alt_sv": EU_SV})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert f'id="logo-{logo.id}-alt_fi"' in page and 'aria-invalid="true"' in page
+    assert f'value="{EU_SV}"' in page
+    saved = coordinator_client.post(url, {"alt_fi": EU, "alt_sv": EU_SV})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    series = db.session.get(Series, series.id)
+    assert (series.logos[0].alt_fi, series.logos[0].alt_sv) == (EU, EU_SV)
+    assert ops.logos_for(series, "sv", app.config["UPLOADS_DIR"], "https://example.fi")[0].alt \
+        == EU_SV  # the Swedish memo can now be published

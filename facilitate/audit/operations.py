@@ -30,6 +30,7 @@ ACTIONS: dict[str, Any] = {
     "series.update": _l("muutti sarjan %(series)s asetuksia"),
     "series_logo.add": _l("lisäsi sarjaan %(series)s logon %(logo)s"),
     "series_logo.delete": _l("poisti sarjasta %(series)s logon %(logo)s"),
+    "series_logo.edit": _l("muutti sarjan %(series)s logon %(logo)s tekstejä"),
     "workshop.update": _l("muutti tilaisuuden tietoja"),
     "registration.open": _l("avasi ilmoittautumisen"),
     "registration.close": _l("sulki ilmoittautumisen"),

@@ -468,6 +468,23 @@ def get_logo(s: Session, logo_id: int, *, public_only: bool = False) -> SeriesLo
     return logo
 
 
+def update_logo(s: Session, series: Series, logo_id: int, data: dict[str, Any], *,
+                by: int | None = None) -> SeriesLogo:
+    """Change a logo's alternative texts (published memos keep the texts they were given)."""
+    logo = next((logo for logo in series.logos if logo.id == logo_id), None)
+    if logo is None:
+        raise NotFound(_l("Logoa ei löydy."))
+    errors = Collector()
+    texts = clean_texts(errors, data, LOGO_TEXT_FIELDS, partial=False)
+    errors.raise_if_any()
+    if (logo.alt_fi, logo.alt_sv) != (texts["alt_fi"], texts["alt_sv"]):
+        audit.record(s, "series_logo.edit", by=by, series=series.title,
+                     logo=audit.quote(texts["alt_fi"]))
+    logo.alt_fi, logo.alt_sv = texts["alt_fi"], texts["alt_sv"]
+    s.flush()
+    return logo
+
+
 def delete_logo(s: Session, series: Series, logo_id: int, *, by: int | None = None) -> str:
     """Remove a logo from the series (memos published already keep theirs); returns its
     stored name so the caller can delete the file."""
@@ -496,8 +513,8 @@ def logos_for(series: Series, language: str, uploads_dir: str | Path,
         if not alt:
             # The Finnish text is required on upload, so only a Swedish one can be missing.
             raise Invalid(_l("Logolta ”%(logo)s” puuttuu ruotsinkielinen vaihtoehtoinen "
-                             "teksti. Lisää logo uudelleen ruotsinkielisen tekstin kanssa "
-                             "sarjan sivulla ennen ruotsinkielisen muistion julkaisua.",
+                             "teksti. Kirjoita se sarjan hallintasivulla (Muokkaa tekstejä) "
+                             "ennen ruotsinkielisen muistion julkaisua.",
                              logo=logo.alt_fi), field="logos")
         data = (Path(uploads_dir) / Path(logo.stored_as).name).read_bytes()
         logos.append(Logo(data, logo.content_type, alt, logo.width, logo.height,

@@ -127,12 +127,13 @@ def manage_series(series_id: int) -> Any:
 
 
 def _manage_series_page(series: Any, form: Any, errors: dict[str, Any], status: int, *,
-                        logo_form: Any = None, logo_errors: dict[str, Any] | None = None) -> Any:
+                        logo_form: Any = None, logo_errors: dict[str, Any] | None = None,
+                        edited_logo: int | None = None) -> Any:
     return render_template("series/manage_series.html", series=series, plans=_plans(),
                            workshops=ops.list_workshops(db.session, series),
                            registrations=ops.registration_counts(db.session, series),
                            form=form, errors=errors, logo_form=logo_form or {},
-                           logo_errors=logo_errors or {}), status
+                           logo_errors=logo_errors or {}, edited_logo=edited_logo), status
 
 
 @bp.route("/manage/series/<int:series_id>/workshops", methods=["POST"])
@@ -175,6 +176,25 @@ def add_logo(series_id: int) -> Any:
                                    logo_errors=error.errors)
     commit()
     flash(_("Logo lisättiin. Se näkyy tästä lähtien julkaistavissa muistioissa."), "success")
+    return redirect(url_for("series.manage_series", series_id=series.id))
+
+
+@bp.route("/manage/series/<int:series_id>/logos/<int:logo_id>", methods=["POST"])
+@login_required
+def edit_logo(series_id: int, logo_id: int) -> Any:
+    """Change a logo's alternative texts (add the Swedish one, correct the Finnish)."""
+    series = ops.get_series(db.session, series_id)
+    try:
+        ops.update_logo(db.session, series, logo_id, request.form, by=current_user.id)
+    except Invalid as error:
+        db.session.rollback()
+        db.session.refresh(series)
+        return _manage_series_page(series, {}, {}, 422, logo_form=request.form,
+                                   logo_errors={f"logo-{logo_id}-{field}": message
+                                                for field, message in error.errors.items()},
+                                   edited_logo=logo_id)
+    commit()
+    flash(_("Logon tekstit tallennettiin."), "success")
     return redirect(url_for("series.manage_series", series_id=series.id))
 
 
