@@ -18,7 +18,7 @@ from facilitate.timeutil import now_utc
 from facilitate.tracking.operations import (
     normalised_text,
     series_tracked,
-    suggested_key,
+    suggested_keys,
 )
 
 KEY = "oma-sosiaalityontekija"
@@ -71,11 +71,10 @@ def test_the_same_wording_suggests_the_earlier_key(series_of_two):
     _september, march = series_of_two
     assert normalised_text("VÄITE: Jokaisella nuorella tulisi olla OMA sosiaalityöntekijä!") == \
         normalised_text(STATEMENT)
-    assert suggested_key(db.session, march, PromptKind.STATEMENT,
-                         "väite: jokaisella nuorella tulisi olla oma sosiaalityöntekijä") == \
-        (KEY, date(2022, 9, 13))
-    assert suggested_key(db.session, march, PromptKind.POLL, STATEMENT) is None
-    assert suggested_key(db.session, march, PromptKind.STATEMENT, "Jotain muuta.") is None
+    assert suggested_keys(db.session, march, [
+        (1, PromptKind.STATEMENT, "väite: jokaisella nuorella tulisi olla oma sosiaalityöntekijä"),
+        (2, PromptKind.POLL, STATEMENT),
+        (3, PromptKind.STATEMENT, "Jotain muuta.")]) == {1: (KEY, date(2022, 9, 13))}
 
 
 def test_the_memo_says_the_earlier_share_beside_todays(series_of_two, register):

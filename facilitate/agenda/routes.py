@@ -18,7 +18,7 @@ from ..models import (
     Workshop,
 )
 from ..series.operations import get_workshop, registration_state
-from ..tracking.operations import suggested_key
+from ..tracking.operations import suggested_keys
 from ..web import commit
 from . import operations as ops
 from .forms import int_list, optional_int, prompt_data, theme_data
@@ -133,8 +133,9 @@ def edit_theme(workshop_id: int, theme_id: int) -> Any:
 def _theme_page(workshop: Workshop, theme: Any, errors: dict[str, Any], form: Any,
                 status: int | None = None) -> Any:
     # An earlier question of the series worded the same: its key, offered to link the two.
-    suggestions = {prompt.id: found for prompt in theme.prompts if not prompt.question_key
-                   and (found := suggested_key(db.session, workshop, prompt.kind, prompt.text))}
+    suggestions = suggested_keys(db.session, workshop, [
+        (prompt.id, prompt.kind, prompt.text) for prompt in theme.prompts
+        if not prompt.question_key])
     return render_template("agenda/theme.html", workshop=workshop, theme=theme, errors=errors,
                            form=form or {}, kinds=list(PromptKind), suggestions=suggestions,
                            key_pattern=QUESTION_KEY_PATTERN, key_max=QUESTION_KEY_MAX_CHARS

@@ -148,24 +148,26 @@ def check_linkable(s: Session, workshop: Workshop, kind: PromptKind | None,
                 field="question_key")
 
 
-def suggested_key(s: Session, workshop: Workshop, kind: PromptKind, text: str
-                  ) -> tuple[str, date] | None:
-    """The key of an earlier question of the series worded the same (normalised_text), with
-    the day it was asked; None when there is none."""
-    wanted = normalised_text(text)
-    if kind not in TRACKED_KINDS or not wanted:
-        return None
-    rows = s.execute(
-        select(Prompt.question_key, Prompt.text, Workshop.day)
-        .join(Theme, Theme.id == Prompt.theme_id)
-        .join(Workshop, Workshop.id == Theme.workshop_id)
-        .where(Workshop.series_id == workshop.series_id, Workshop.id != workshop.id,
-               Prompt.kind == kind, Prompt.question_key.is_not(None))
-        .order_by(Workshop.day.desc()))
-    for key, other_text, day in rows:
-        if normalised_text(other_text) == wanted:
-            return key, day
-    return None
+def suggested_keys(s: Session, workshop: Workshop,
+                   asked: Iterable[tuple[int, PromptKind, str]]) -> dict[int, tuple[str, date]]:
+    """For each (prompt id, kind, text) worded as an earlier keyed question of the series
+    (normalised_text), that question's key and the day it was asked, the latest first; one
+    query however many prompts."""
+    wanted = {prompt_id: (kind, normalised_text(text)) for prompt_id, kind, text in asked
+              if kind in TRACKED_KINDS and normalised_text(text)}
+    if not wanted:
+        return {}
+    earlier: dict[tuple[PromptKind, str], tuple[str, date]] = {}
+    for key, kind, text, day in s.execute(
+            select(Prompt.question_key, Prompt.kind, Prompt.text, Workshop.day)
+            .join(Theme, Theme.id == Prompt.theme_id)
+            .join(Workshop, Workshop.id == Theme.workshop_id)
+            .where(Workshop.series_id == workshop.series_id, Workshop.id != workshop.id,
+                   Prompt.question_key.is_not(None))
+            .order_by(Workshop.day.desc())):
+        earlier.setdefault((kind, normalised_text(text)), (key, day))
+    return {prompt_id: earlier[found] for prompt_id, found in wanted.items()
+            if found in earlier}
 
 
 #: What a workshop's prompt is to a trend: its id, key, kind and poll options.
