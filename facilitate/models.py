@@ -57,6 +57,10 @@ STATEMENT_SCALE = range(1, 6)
 CLIENT_ID_MAX_CHARS = 64
 #: A logo's alternative text: what the emblem says and who it names, in a sentence.
 LOGO_ALT_MAX_CHARS = 300
+#: An agreed action (Action): what is to be done, in a sentence or two, and who owns it
+#: (organisations, or a person at THL).
+ACTION_TEXT_MAX_CHARS = 500
+ACTION_OWNER_MAX_CHARS = 200
 
 
 class Base(DeclarativeBase):
@@ -96,6 +100,20 @@ class RoomPhase(enum.StrEnum):
     OPENING = "opening"  #: the talks (alustus), with slides
     THEME = "theme"  #: one theme at a time (Room.theme_id)
     CLOSING = "closing"
+
+
+class ActionStatus(enum.StrEnum):
+    """Where an agreed action stands, as a later workshop of the series reviewed it."""
+
+    OPEN = "open"  #: agreed, not reviewed yet
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+#: The statuses a review can give; an action still open or in progress is followed up again.
+REVIEW_STATUSES = (ActionStatus.DONE, ActionStatus.IN_PROGRESS, ActionStatus.DROPPED)
+UNFINISHED_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
 #: The levels a LEVEL prompt's answers are tagged with, in display order.
@@ -415,10 +433,15 @@ class Wish(Base):
         ForeignKey("theme.id", ondelete="SET NULL"), index=True
     )
     text: Mapped[str] = mapped_column(Text)
+    #: a theme of a later workshop it was carried to, when it was not discussed in its own
+    carried_to_theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("theme.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     registration: Mapped[Registration] = relationship(back_populates="wishes")
-    theme: Mapped[Theme | None] = relationship(back_populates="wishes")
+    theme: Mapped[Theme | None] = relationship(back_populates="wishes",
+                                               foreign_keys=[theme_id])
 
 
 class Theme(Base):
@@ -441,13 +464,18 @@ class Theme(Base):
     #: when the coordinator first brought it up in the open room; the memo's draft counts a
     #: theme as discussed only if it was opened or has notes or comments
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the agenda item that follows up the actions agreed earlier in the series (added by
+    #: facilitate.actions when there are some); the memo lists its reviews, not a discussion
+    reviews_actions: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                  server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     workshop: Mapped[Workshop] = relationship(back_populates="themes")
     prompts: Mapped[list[Prompt]] = relationship(
         back_populates="theme", order_by="Prompt.position", cascade="all, delete-orphan"
     )
-    wishes: Mapped[list[Wish]] = relationship(back_populates="theme", order_by="Wish.id")
+    wishes: Mapped[list[Wish]] = relationship(back_populates="theme", order_by="Wish.id",
+                                              foreign_keys="Wish.theme_id")
 
 
 class Prompt(Base):
@@ -496,6 +524,56 @@ class Presentation(Base):
     slides_stored_as: Mapped[str | None] = mapped_column(String(120))
 
     workshop: Mapped[Workshop] = relationship(back_populates="presentations")
+
+
+class Action(Base):
+    """An action agreed in a workshop (toimenpide): what, who owns it, by when; the series'
+    next workshops review it until it is done or dropped."""
+
+    __tablename__ = "action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the workshop that agreed it
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    #: the theme under discussion when it was agreed
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(String(ACTION_TEXT_MAX_CHARS))
+    #: organisations or a person at THL, as the memo writes it ("Pirkanmaa ja Kanta-Häme")
+    owner: Mapped[str] = mapped_column(String(ACTION_OWNER_MAX_CHARS))
+    due: Mapped[date] = mapped_column(Date)
+    #: as the latest review left it (ActionReview); OPEN until one
+    status: Mapped[ActionStatus] = mapped_column(
+        _enum_column(ActionStatus, "action_status"), default=ActionStatus.OPEN
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    workshop: Mapped[Workshop] = relationship()
+    reviews: Mapped[list[ActionReview]] = relationship(
+        back_populates="action", order_by="ActionReview.reviewed_at",
+        cascade="all, delete-orphan"
+    )
+
+
+class ActionReview(Base):
+    """What a later workshop of the series said of an action: its memo reports it."""
+
+    __tablename__ = "action_review"
+    __table_args__ = (UniqueConstraint("action_id", "workshop_id",
+                                       name="uq_action_review_workshop"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"),
+                                           index=True)
+    #: the workshop whose room reviewed it
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[ActionStatus] = mapped_column(_enum_column(ActionStatus, "action_status"))
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    action: Mapped[Action] = relationship(back_populates="reviews")
 
 
 class Attachment(Base):

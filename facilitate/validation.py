@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -83,3 +84,33 @@ def slugify(text: str, *, max_chars: int = 80) -> str:
     """ASCII slug for addresses: "Pohjois-Pohjanmaa" → "pohjois-pohjanmaa"."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return _SLUG_STRIP.sub("-", ascii_text.lower()).strip("-")[:max_chars].strip("-") or "x"
+
+
+#: Years a workshop or deadline may fall in; outside them a date is a typo, and date
+#: arithmetic near year 1 or 9999 would overflow.
+YEARS = range(2000, 2101)
+
+
+def check_year(errors: Collector, field: str, moment: date) -> bool:
+    """Whether the date falls in YEARS; records the field's error when not."""
+    if moment.year in YEARS:
+        return True
+    errors.add(field, _l("Vuoden pitää olla välillä %(first)s–%(last)s.",
+                         first=YEARS.start, last=YEARS.stop - 1))
+    return False
+
+
+def parse_date(errors: Collector, field: str, value: Any) -> date | None:
+    """A date as forms and the API give it (YYYY-MM-DD), or None with the field's error."""
+    day = None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        day = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            day = None
+    if day is None:
+        errors.add(field, _l("Anna päivämäärä muodossa VVVV-KK-PP."))
+        return None
+    return day if check_year(errors, field, day) else None

@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from ..models import AuditEntry, Coordinator, Workshop
+from ..actions.statuses import STATUS_LABELS
+from ..models import ActionStatus, AuditEntry, Coordinator, Workshop
 
 log = logging.getLogger("facilitate.audit")
 
@@ -44,6 +45,10 @@ ACTIONS: dict[str, Any] = {
     "memo.publish": _l("julkaisi muistion (versio %(version)s)"),
     "memo.correct": _l("julkaisi muistion korjauksen (versio %(version)s)"),
     "attachment.delete": _l("poisti liitteen %(attachment)s"),
+    "action.add": _l("kirjasi toimenpiteen %(what)s"),
+    "action.delete": _l("poisti toimenpiteen %(what)s"),
+    "action.review": _l("merkitsi toimenpiteen %(what)s tilaksi: %(status)s"),
+    "wish.carry": _l("lisäsi asialistalle teeman %(theme)s edellisen tapaamisen toiveista"),
 }
 
 _STEPS = {"opening": _l("Alustukset"), "closing": _l("Lopetus")}
@@ -80,6 +85,8 @@ def describe(entry: AuditEntry) -> str:
     details = dict(entry.details)
     if entry.action == "room.phase":
         details["step"] = details.get("theme") or _STEPS[details["phase"]]
+    if entry.action == "action.review":
+        details["status"] = STATUS_LABELS[ActionStatus(details["status"])]
     return str(ACTIONS[entry.action] % details) if details else str(ACTIONS[entry.action])
 
 

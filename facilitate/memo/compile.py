@@ -25,13 +25,16 @@ from datetime import date, datetime, time
 from types import ModuleType
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
+from ..actions.operations import follows_up
 from ..export.charts import Chart
 from ..models import (
     MEMO_FORMATS,
     MEMO_LANGUAGES,
     STATEMENT_SCALE,
+    Action,
+    ActionReview,
     Answer,
     Attachment,
     Contribution,
@@ -157,6 +160,12 @@ class Memo:
     themes_left_out: tuple[str, ...] = ()
     #: talks planned but never recorded as given (titles)
     talks_not_given: tuple[str, ...] = ()
+    #: the actions this workshop agreed, one line each ("Sovitut toimenpiteet")
+    actions: tuple[str, ...] = ()
+    #: the actions agreed earlier in the series that this workshop reviewed, one line each
+    reviews: tuple[str, ...] = ()
+    #: actions this workshop was to review but did not (texts), for the editor to show
+    actions_not_reviewed: tuple[str, ...] = ()
     #: what each placeholder left in the memo asks for; publishing waits until it is empty
     placeholders: tuple[str, ...] = ()
 
@@ -165,7 +174,7 @@ def compile_memo(s: Session, workshop: Workshop, *, base_url: str,
                  now: datetime | None = None, language: str = "fi") -> Memo:
     """The workshop's memo as data in `language`; `now` decides whether the next workshop's
     registration is open. Issues a fixed number of queries however large the workshop, never
-    one per theme, prompt or contribution: 14 at most, tested in
+    one per theme, prompt, contribution or action: 16 at most, tested in
     tests/memo/test_memo_compile.py (the series' published memo versions included, and the
     workshop and its series when they are not loaded yet).
 
@@ -188,6 +197,7 @@ def compile_memo(s: Session, workshop: Workshop, *, base_url: str,
     links = _series_links(s, workshop, series, base_url, now, language)
     opening, talks_not_given = _opening(s, workshop, words)
     themes, themes_left_out = _themes(s, workshop, words)
+    agreed, reviews, not_reviewed = _actions(s, workshop, words)
     title = (series_text(series, "memo_title", language, block=False)
              or words.own_text(series.title))
     memo = Memo(
@@ -210,6 +220,9 @@ def compile_memo(s: Session, workshop: Workshop, *, base_url: str,
         attachments=_attachments(s, workshop, words),
         themes_left_out=themes_left_out,
         talks_not_given=talks_not_given,
+        actions=agreed,
+        reviews=reviews,
+        actions_not_reviewed=not_reviewed,
     )
     return replace(memo, placeholders=tuple(phrasing.find_placeholders(memo_markdown(memo))))
 
@@ -285,7 +298,8 @@ def _themes(s: Session, workshop: Workshop, words: ModuleType
             ) -> tuple[tuple[MemoTheme, ...], tuple[str, ...]]:
     """The themes discussed, in agenda order, and the titles of the others."""
     of_workshop = Theme.workshop_id == workshop.id
-    themes = s.execute(select(Theme.id, Theme.title, Theme.memo_phrase, Theme.opened_at)
+    themes = s.execute(select(Theme.id, Theme.title, Theme.memo_phrase, Theme.opened_at,
+                              Theme.reviews_actions)
                        .where(of_workshop).order_by(Theme.position, Theme.id)).all()
     prompts: dict[int, list[tuple[int, PromptKind, str, list[str]]]] = defaultdict(list)
     keyed = []
@@ -314,12 +328,15 @@ def _themes(s: Session, workshop: Workshop, words: ModuleType
     contributions = _contributions(s, workshop, words)
 
     out, left_out = [], []
-    for theme_id, title, memo_phrase, opened_at in themes:
+    for theme_id, title, memo_phrase, opened_at, reviews_actions in themes:
         results = tuple(result for prompt in prompts[theme_id]
                         if (result := _result(prompt, answers[prompt[0]], words,
                                               before.get(prompt[0], ()))) is not None)
         note = _markdown_text(notes.get(theme_id))
-        if opened_at is None and not (note or results or contributions[theme_id]):
+        recorded = note or results or contributions[theme_id]
+        if reviews_actions and not recorded:
+            continue  # the review of actions speaks for itself (Memo.reviews)
+        if opened_at is None and not recorded:
             # Planned but never brought up: writing "Keskusteltiin …" would be untrue.
             left_out.append(title)
             continue
@@ -333,6 +350,30 @@ def _themes(s: Session, workshop: Workshop, words: ModuleType
             contributions=tuple(contributions[theme_id][:CONTRIBUTIONS_PER_THEME]),
             contribution_count=len(contributions[theme_id])))
     return tuple(out), tuple(left_out)
+
+
+def _actions(s: Session, workshop: Workshop, words: ModuleType
+             ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The lines of the actions agreed here and of those reviewed here, and the texts of the
+    earlier actions left unreviewed; two queries."""
+    agreed = tuple(words.action_line(text, owner, due) for text, owner, due in s.execute(
+        select(Action.text, Action.owner, Action.due)
+        .where(Action.workshop_id == workshop.id).order_by(Action.id)))
+    reviews, not_reviewed = [], []
+    # The earlier actions of the series, with what this workshop said of each (if anything):
+    # those it reviewed, and those unfinished when it began.
+    here = aliased(ActionReview)
+    for text, owner, agreed_on, status in s.execute(
+            select(Action.text, Action.owner, Workshop.day, here.status)
+            .join(Workshop, Workshop.id == Action.workshop_id)
+            .outerjoin(here, (here.action_id == Action.id) & (here.workshop_id == workshop.id))
+            .where(follows_up(workshop))
+            .order_by(Workshop.day, Action.id)):
+        if status is None:
+            not_reviewed.append(text)
+        else:
+            reviews.append(words.review_line(text, owner, agreed_on, status.value))
+    return agreed, tuple(reviews), tuple(not_reviewed)
 
 
 def _proper_nouns(s: Session) -> frozenset[str]:
@@ -522,7 +563,9 @@ def memo_markdown(memo: Memo) -> str:
     blocks = [f"# {memo.heading}", memo.time_line, memo.attendance]
     if memo.opening:
         blocks.append(" ".join(memo.opening))
-    if not memo.themes:
+    if memo.reviews:  # the agenda opens with them (facilitate.actions)
+        blocks += [words.REVIEWS_INTRO, "\n".join(f"- {line}" for line in memo.reviews)]
+    if not memo.themes and not memo.reviews:
         blocks.append(words.NO_THEMES_DISCUSSED)
     for theme in memo.themes:
         blocks.append(_lead(theme.sentence, theme.notes))
@@ -532,6 +575,8 @@ def memo_markdown(memo: Memo) -> str:
             blocks.append(words.contributions_intro(theme.contribution_count,
                                                     len(theme.contributions)))
             blocks.append("\n".join(f"- {c.line}" for c in theme.contributions))
+    if memo.actions:
+        blocks += [words.ACTIONS_INTRO, "\n".join(f"- {line}" for line in memo.actions)]
     if memo.series_paragraph:
         blocks.append(memo.series_paragraph)
     # The series' other memos change after this one is drafted (an earlier memo published

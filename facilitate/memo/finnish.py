@@ -378,3 +378,21 @@ def next_session_sentence(title: str, day: date, starts: time, ends: time, forma
 def attachment_heading(number: int, title: str) -> str:
     """"Liite 1 <title>"."""
     return f"{ATTACHMENT_WORDS['fi']} {number} {' '.join(title.split())}".rstrip()
+
+
+ACTIONS_INTRO = "Sovitut toimenpiteet:"
+REVIEWS_INTRO = "Edellisissä tapaamisissa sovittujen toimenpiteiden tilanne:"
+#: What a review said, as the memo ends an action's line with it.
+REVIEW_WORDS = {"done": "valmis", "in_progress": "kesken", "dropped": "luovuttiin"}
+
+
+def action_line(text: str, owner: str, due: date) -> str:
+    """An action agreed: "Teksti (vastuu: Pirkanmaa, määräaika 31.3.2023)"."""
+    return f"{own_text(text)} (vastuu: {own_text(owner)}, määräaika {format_day(due)})"
+
+
+def review_line(text: str, owner: str, agreed_on: date, status: str) -> str:
+    """An earlier action as this workshop reviewed it: "Teksti (vastuu: Pirkanmaa, sovittu
+    13.9.2022): kesken"."""
+    return (f"{own_text(text)} (vastuu: {own_text(owner)}, sovittu {format_day(agreed_on)}): "
+            f"{REVIEW_WORDS[status]}")

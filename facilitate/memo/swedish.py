@@ -322,3 +322,22 @@ def next_session_sentence(title: str, day: date, starts: time, ends: time, forma
 def attachment_heading(number: int, title: str) -> str:
     """"Bilaga 1 …" with the title to be said in Swedish."""
     return f"{ATTACHMENT_WORDS[LANGUAGE]} {number} {own_text(title)}".rstrip()
+
+
+ACTIONS_INTRO = "Överenskomna åtgärder:"
+REVIEWS_INTRO = "Läget för åtgärder som man kom överens om vid tidigare möten:"
+#: What a review said, as the memo ends an action's line with it.
+REVIEW_WORDS = {"done": "klar", "in_progress": "pågår", "dropped": "slopad"}
+
+
+def action_line(text: str, owner: str, due: date) -> str:
+    """An action agreed: "Text (ansvar: Birkaland, senast 31.3.2023)"; what the room wrote
+    in Finnish is a gap to translate."""
+    return f"{own_text(text)} (ansvar: {own_text(owner)}, senast {format_day(due)})"
+
+
+def review_line(text: str, owner: str, agreed_on: date, status: str) -> str:
+    """An earlier action as this workshop reviewed it: "Text (ansvar: Birkaland, avtalad
+    13.9.2022): pågår"."""
+    return (f"{own_text(text)} (ansvar: {own_text(owner)}, avtalad {format_day(agreed_on)}): "
+            f"{REVIEW_WORDS[status]}")

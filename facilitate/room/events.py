@@ -24,6 +24,8 @@ from ..errors import Busy, DomainError, Forbidden, NotFound, TooManyAttempts
 from ..extensions import db, socketio
 from ..fields import parse
 from ..models import (
+    Action,
+    ActionStatus,
     Contribution,
     Note,
     NoteRevision,
@@ -55,6 +57,7 @@ from .dispatch import (
 )
 from .presence import presence_writer
 from .snapshot import (
+    action_payload,
     authors_of,
     build_snapshot,
     contribution_payload,
@@ -375,6 +378,53 @@ def edit_note(actor: ops.Actor, body: p.EditNote, change_id: str) -> Outcome:
                                    body.base_version, body.ops, change_id)
     return Outcome({"theme_id": note.theme_id, "version": revision.version},
                    broadcasts=[_note_edited_broadcast(note, revision)])
+
+
+# --- agreed actions (coordinators and note-takers) ----------------------------------------
+
+
+def _resend_action(actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
+    action = db.session.get(Action, stored["action"]["id"])
+    return [_action_broadcast(action, actor)] if action is not None else []
+
+
+def _action_broadcast(action: Action, actor: ops.Actor) -> Broadcast:
+    return Broadcast("action.changed", {"action": action_payload(
+        action, db.session.get_one(Workshop, actor.workshop_id))})
+
+
+def _resend_action_removal(_actor: ops.Actor, stored: dict[str, Any]) -> list[Broadcast]:
+    return [Broadcast("action.removed", {"action_id": stored["action_id"]})]
+
+
+@room_event("action.add", p.AddAction, sender=ops.require_note_taker, resend=_resend_action)
+def add_action(actor: ops.Actor, body: p.AddAction, change_id: str) -> Outcome:
+    """A coordinator or note-taker records an action the room agreed.
+    Broadcast: `action.changed`."""
+    changed = _action_broadcast(ops.add_action_for(db.session, actor, body.text, body.owner,
+                                                   body.due, body.theme_id), actor)
+    return Outcome(dict(changed.public or {}), broadcasts=[changed])
+
+
+@room_event("action.delete", p.DeleteAction, sender=ops.require_note_taker,
+            resend=_resend_action_removal)
+def delete_action(actor: ops.Actor, body: p.DeleteAction, change_id: str) -> Outcome:
+    """A coordinator or note-taker takes back an action this room recorded.
+    Broadcast: `action.removed`."""
+    action_id = ops.delete_action_for(db.session, actor, body.action_id)
+    return Outcome({"action_id": action_id},
+                   broadcasts=[Broadcast("action.removed", {"action_id": action_id})])
+
+
+@room_event("action.review", p.ReviewAction, sender=ops.require_note_taker,
+            resend=_resend_action)
+def review_action(actor: ops.Actor, body: p.ReviewAction, change_id: str) -> Outcome:
+    """A coordinator or note-taker says where an earlier action stands (done, in progress,
+    dropped). Broadcast: `action.changed`."""
+    status = ActionStatus(body.status) if body.status else None
+    changed = _action_broadcast(ops.review_action_for(db.session, actor, body.action_id,
+                                                      status), actor)
+    return Outcome(dict(changed.public or {}), broadcasts=[changed])
 
 
 # --- the coordinator -----------------------------------------------------------------------

@@ -10,11 +10,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from ..actions import operations as actions
 from ..audit import operations as audit
 from ..errors import Collector, Conflict, Forbidden, Gone, Invalid, NotFound
 from ..models import (
     NOTE_MAX_BYTES,
     STATEMENT_SCALE,
+    Action,
+    ActionStatus,
     Answer,
     AppliedChange,
     Contribution,
@@ -381,6 +384,44 @@ def set_note_taker(s: Session, actor: Actor, registration_id: int, on: bool) -> 
     registration.is_note_taker = on
     s.flush()
     return registration
+
+
+# --- agreed actions ------------------------------------------------------------------------
+
+
+def _recording(s: Session, actor: Actor) -> tuple[Workshop, str]:
+    """The workshop, if this coordinator or note-taker may record in its room now, and the
+    note-taker's name for the log (a coordinator is named by the entry itself)."""
+    require_note_taker(s, actor)
+    if actor.is_coordinator:
+        require_not_closed(s, actor.workshop_id)
+        return s.get_one(Workshop, actor.workshop_id), ""
+    require_open(s, actor)
+    return (s.get_one(Workshop, actor.workshop_id),
+            s.get_one(Registration, actor.registration_id).name)
+
+
+def add_action_for(s: Session, actor: Actor, text: str, owner: str, due: object,
+                   theme_id: int | None) -> Action:
+    """An action the room agreed, recorded by a coordinator or a note-taker."""
+    workshop, recorder = _recording(s, actor)
+    return actions.add_action(s, workshop, {"text": text, "owner": owner, "due": due},
+                              theme_id=theme_id, by=actor.coordinator_id, recorder=recorder)
+
+
+def delete_action_for(s: Session, actor: Actor, action_id: int) -> int:
+    """Take back an action this room recorded by mistake."""
+    workshop, recorder = _recording(s, actor)
+    return actions.delete_action(s, workshop, action_id, by=actor.coordinator_id,
+                                 recorder=recorder)
+
+
+def review_action_for(s: Session, actor: Actor, action_id: int,
+                      status: ActionStatus | None) -> Action:
+    """What the room says of an action agreed earlier in the series."""
+    workshop, recorder = _recording(s, actor)
+    return actions.review_action(s, workshop, action_id, status, by=actor.coordinator_id,
+                                 recorder=recorder)
 
 
 # --- participants' inputs ------------------------------------------------------------------

@@ -9,15 +9,20 @@ from annotated_types import Ge, Le
 from flask_babel import lazy_gettext as _l
 from pydantic import PlainValidator, Strict
 
+from ..actions.operations import STATUS_REFUSED
 from ..fields import CHANGE_ID_PATTERN, ChangeId, Flag, Id, Message, Payload, Text, refuse
 from ..models import (
+    ACTION_OWNER_MAX_CHARS,
+    ACTION_TEXT_MAX_CHARS,
     ANSWER_LEVELS,
     CONTRIBUTION_MAX_CHARS,
     NOTE_MAX_BYTES,
+    REVIEW_STATUSES,
     STATEMENT_SCALE,
     RoomPhase,
 )
 from ..tracking.operations import AGREEING
+from ..validation import TEXT_REFUSED
 from . import textops
 
 #: Timer bounds in seconds: ten seconds to two hours.
@@ -35,6 +40,9 @@ LIMITS: dict[str, Any] = {
     "timer_seconds": [TIMER_MIN_SECONDS, TIMER_MAX_SECONDS],
     "change_id_pattern": CHANGE_ID_PATTERN,
     "note_edit_components": textops.MAX_COMPONENTS,
+    "action_text_chars": ACTION_TEXT_MAX_CHARS,
+    "action_owner_chars": ACTION_OWNER_MAX_CHARS,
+    "review_statuses": [status.value for status in REVIEW_STATUSES],
 }
 
 
@@ -60,6 +68,11 @@ Seconds = Annotated[int, Strict(), Ge(TIMER_MIN_SECONDS), Le(TIMER_MAX_SECONDS),
     _l("Ajastimen pituus on %(low)s–%(high)s sekuntia.", low=TIMER_MIN_SECONDS,
        high=TIMER_MAX_SECONDS))]
 Phase = Annotated[RoomPhase, Message(_l("Tuntematon vaihe."))]
+#: What an action says is checked by its operation (actions/operations.py), which words the
+#: message for each rule; here only that each is text.
+_ActionString = Annotated[Annotated[str, Strict()] | None, Message(TEXT_REFUSED)]
+ReviewStatus = Annotated[Literal[tuple(s.value for s in REVIEW_STATUSES)] | None,  # type: ignore[misc]
+                         Message(STATUS_REFUSED)]
 
 
 class Change(Payload):
@@ -171,6 +184,30 @@ class SetTalkGiven(Change):
 
     presentation_id: Id
     given: Flag
+
+
+class AddAction(Change):
+    """`action.add`: an action the room agreed: what (`text`), who owns it (`owner`), by when
+    (`due`, YYYY-MM-DD, today or later), under the theme being discussed (`theme_id`)."""
+
+    text: _ActionString
+    owner: _ActionString
+    due: _ActionString
+    theme_id: Id | None = None
+
+
+class DeleteAction(Change):
+    """`action.delete`: take back an action this room recorded."""
+
+    action_id: Id
+
+
+class ReviewAction(Change):
+    """`action.review`: what the room says of an action agreed earlier in the series:
+    `done`, `in_progress` or `dropped`; null takes the room's word back."""
+
+    action_id: Id
+    status: ReviewStatus
 
 
 class RevealPrompt(Change):

@@ -17,9 +17,11 @@ from flask import url_for
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from ..actions.operations import agreed_in, review_in, reviewable
 from ..formatting import format_when
 from ..models import (
     STATEMENT_SCALE,
+    Action,
     Answer,
     Contribution,
     Coordinator,
@@ -87,6 +89,17 @@ def contribution_payload(contribution: Contribution, votes: int, *,
     if author is not None:
         payload.update(author)
     return payload
+
+
+def action_payload(action: Action, workshop: Workshop) -> dict[str, Any]:
+    """An action as a room shows it: agreed in this workshop (`agreed_here`), or agreed earlier
+    and followed up here, with what this room said of it (`review`)."""
+    review = review_in(action, workshop)
+    return {"id": action.id, "text": action.text, "owner": action.owner,
+            "due": iso(action.due), "theme_id": action.theme_id,
+            "agreed_here": action.workshop_id == workshop.id,
+            "agreed_on": iso(action.workshop.day), "status": action.status.value,
+            "review": review.value if review else None}
 
 
 def authors_of(s: Session, workshop_id: int, registration_id: int | None = None
@@ -272,7 +285,11 @@ def build_shared(s: Session, workshop_id: int, coordinator: bool) -> dict[str, A
             "from_wishes": theme.id in from_wishes,
             "prompts": [prompt_view(prompt) for prompt in theme.prompts],
             "note": note_payload(notes.get(theme.id)),
+            "reviews_actions": theme.reviews_actions,
         } for theme in themes],
+        # public: what a workshop agreed is in its memo, and follow-ups are news for everyone
+        "actions": [action_payload(action, workshop)
+                    for action in (*reviewable(s, workshop), *agreed_in(s, workshop))],
         "contributions": [
             contribution_payload(c, votes.get(c.id, 0), author=authors.get(c.registration_id))
             for c in s.scalars(query.order_by(Contribution.id))],

@@ -14,6 +14,8 @@ from sqlalchemy import Select, event, select, update
 from sqlalchemy.orm import Session
 
 from ..models import (
+    Action,
+    ActionReview,
     Answer,
     Contribution,
     Note,
@@ -45,6 +47,12 @@ def _workshops_of(obj: Any) -> tuple[set[int], list[Select[Any]]]:
     if isinstance(obj, Vote | Answer | Wish):
         return set(), [select(Registration.workshop_id)
                        .where(Registration.id == obj.registration_id)]
+    if isinstance(obj, Action | ActionReview):
+        # An action is listed in every later room of its series that follows it up.
+        agreed_in = obj.workshop_id if isinstance(obj, Action) else select(
+            Action.workshop_id).where(Action.id == obj.action_id).scalar_subquery()
+        series = select(Workshop.series_id).where(Workshop.id == agreed_in).scalar_subquery()
+        return set(), [select(Workshop.id).where(Workshop.series_id == series)]
     if isinstance(obj, Series):
         return set(), [select(Workshop.id).where(Workshop.series_id == obj.id)]
     if isinstance(obj, Organisation):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import re
 import secrets
-from datetime import date, datetime, time
+from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import uploads
+from ..actions.operations import ensure_review_theme
 from ..audit import operations as audit
 from ..errors import Collector, Conflict, Invalid, NotFound
 from ..export import Logo
@@ -34,7 +35,7 @@ from ..models import (
 )
 from ..timeutil import now_utc
 from ..tracking.operations import check_linkable
-from ..validation import clean_text, clean_texts, slugify
+from ..validation import check_year, clean_text, clean_texts, parse_date, slugify
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import FileStorage
@@ -185,34 +186,6 @@ def get_workshop_by_invitation(s: Session, invitation_token: str) -> Workshop:
     return workshop
 
 
-#: Years a workshop or deadline may fall in; outside them a date is a typo, and date
-#: arithmetic near year 1 or 9999 would overflow.
-YEARS = range(2000, 2101)
-
-
-def _check_year(errors: Collector, field: str, moment: date) -> bool:
-    if moment.year in YEARS:
-        return True
-    errors.add(field, _l("Vuoden pitää olla välillä %(first)s–%(last)s.",
-                         first=YEARS.start, last=YEARS.stop - 1))
-    return False
-
-
-def _parse_date(errors: Collector, field: str, value: Any) -> date | None:
-    day = None
-    if isinstance(value, date) and not isinstance(value, datetime):
-        day = value
-    elif isinstance(value, str) and value.strip():
-        try:
-            day = date.fromisoformat(value.strip())
-        except ValueError:
-            day = None
-    if day is None:
-        errors.add(field, _l("Anna päivämäärä muodossa VVVV-KK-PP."))
-        return None
-    return day if _check_year(errors, field, day) else None
-
-
 #: A wall-clock time as forms and the API take it: "14:00", or "9.30" as Finns write it.
 CLOCK_PATTERN = r"(\d{1,2})[:.](\d{2})"
 _CLOCK = re.compile(CLOCK_PATTERN)
@@ -254,7 +227,7 @@ def parse_deadline(errors: Collector, field: str, value: Any) -> datetime | None
     else:
         errors.add(field, _l("Anna aika muodossa VVVV-KK-PP TT:MM."))
         return None
-    if not _check_year(errors, field, moment):
+    if not check_year(errors, field, moment):
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LOCAL_TZ)
@@ -266,7 +239,7 @@ def _clean_workshop_fields(data: dict[str, Any], *, partial: bool,
     errors = Collector()
     cleaned: dict[str, Any] = clean_texts(errors, data, WORKSHOP_TEXT_FIELDS, partial=partial)
     if not partial or "day" in data:
-        cleaned["day"] = _parse_date(errors, "day", data.get("day"))
+        cleaned["day"] = parse_date(errors, "day", data.get("day"))
     for field in ("starts_at", "ends_at"):
         if not partial or field in data:
             cleaned[field] = _parse_time(errors, field, data.get(field))
@@ -283,7 +256,8 @@ def _clean_workshop_fields(data: dict[str, Any], *, partial: bool,
 
 def create_workshop(s: Session, series: Series, data: dict[str, Any],
                     plan: SessionPlan | None = None) -> Workshop:
-    """A workshop in a series; with a plan, its themes, prompts and talks are copied in."""
+    """A workshop in a series; with a plan, its themes, prompts and talks are copied in, and
+    when the series has unfinished actions its agenda opens with their review."""
     data = dict(data)
     if plan is not None:
         data.setdefault("title", plan.title)
@@ -301,6 +275,7 @@ def create_workshop(s: Session, series: Series, data: dict[str, Any],
     if plan is not None:
         apply_plan(s, workshop, plan)
     s.flush()
+    ensure_review_theme(s, workshop)
     return workshop
 
 

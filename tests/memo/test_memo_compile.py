@@ -10,12 +10,19 @@ from typing import Any
 import pytest
 from sql_count import counted
 
+from facilitate.actions.operations import (
+    REVIEW_TITLE,
+    add_action,
+    review_action,
+    today_in_finland,
+)
 from facilitate.agenda.operations import add_prompt, create_theme, group_wishes
 from facilitate.extensions import db
 from facilitate.memo.addresses import export_path, memo_address
 from facilitate.memo.compile import compile_memo, memo_markdown, resolve_series_blocks
 from facilitate.memo.finnish import NO_THEMES_DISCUSSED
 from facilitate.models import (
+    ActionStatus,
     Answer,
     Attachment,
     Contribution,
@@ -491,6 +498,15 @@ def test_compile_costs_the_same_queries_however_large_the_workshop(
         for county in ("varsinaissuomi", "satakunta", "lappi"):
             register(workshop, organisation=county, wishes=[])
         _grow(workshop, themes, contributions)
+        for n in range(themes):  # actions agreed in the earlier one, half reviewed in this
+            action = add_action(db.session, earlier, {
+                "text": f"Toimenpide {n}", "owner": "Lappi",
+                "due": (today_in_finland() + timedelta(days=30)).isoformat()})
+            if n % 2:
+                review_action(db.session, workshop, action.id, ActionStatus.DONE)
+            add_action(db.session, workshop, {"text": f"Uusi {n}", "owner": "THL",
+                                              "due": today_in_finland().isoformat()})
+        db.session.commit()
         db.session.expire_all()
         with counted() as statements:
             memo = compile_memo(db.session, workshop, base_url=BASE_URL)
@@ -503,8 +519,10 @@ def test_compile_costs_the_same_queries_however_large_the_workshop(
             votes = [c.votes for c in theme.contributions]
             assert votes == sorted(votes, reverse=True)
         assert len(memo.earlier_memos) == 1
+        assert (len(memo.actions), len(memo.reviews), len(memo.actions_not_reviewed)) == (
+            themes, themes // 2, themes - themes // 2)
     assert costs[0] == costs[1], costs
-    assert costs[1] <= 14, costs
+    assert costs[1] <= 16, costs
 
 
 def test_theme_and_prompt_rows_are_read_in_agenda_order(make_workshop: Callable[..., Workshop]):
@@ -560,3 +578,47 @@ def test_earlier_memos_are_listed_as_published_when_this_memo_is_published(
     assert path.read_text("utf-8") == text  # the published file says what it said
     shown = resolve_series_blocks(s, seed_002, draft.markdown, base_url=BASE_URL)
     assert "27.1.2023 (pdf 500 kt)" in shown  # a new version would list the newest
+
+
+def test_the_memo_lists_actions_agreed_and_the_reviews_of_earlier_ones(
+        make_series: Callable[..., Series], make_workshop: Callable[..., Workshop]):
+    s = db.session
+    series = make_series()
+    first = make_workshop(series, day=date(2023, 1, 27), open_registration_now=False)
+    second = make_workshop(series, day=date(2023, 3, 29), open_registration_now=False)
+    due = today_in_finland() + timedelta(days=60)
+    kept = add_action(s, first, {"text": "Kootaan työnkuvat yhteen", "owner": "Pirkanmaa",
+                                 "due": due.isoformat()})
+    add_action(s, first, {"text": "Selvitetään rahoitus", "owner": "THL / Kaisa Mäkelä",
+                          "due": due.isoformat()})
+    review_action(s, second, kept.id, ActionStatus.IN_PROGRESS)
+    add_action(s, second, {"text": "Kutsutaan kunnat mukaan", "owner": "Satakunta",
+                           "due": due.isoformat()})
+    theme = create_theme(s, second, {"title": "Työnkuvat", "memo_phrase": "työnkuvista"})
+    room_ops.open_room(s, second)
+    room_ops.set_phase(s, second, "theme", theme)
+    s.commit()
+    assert [t.title for t in second.themes][0] == REVIEW_TITLE
+    memo = compile_memo(s, second, base_url=BASE_URL)
+    day = f"{due.day}.{due.month}.{due.year}"
+    assert memo.reviews == ("Kootaan työnkuvat yhteen (vastuu: Pirkanmaa, sovittu 27.1.2023): "
+                            "kesken",)
+    assert memo.actions_not_reviewed == ("Selvitetään rahoitus",)
+    assert memo.actions == (f"Kutsutaan kunnat mukaan (vastuu: Satakunta, määräaika {day})",)
+    # the review theme is not a discussion of its own: only "Työnkuvat" is written as one
+    assert [t.title for t in memo.themes] == ["Työnkuvat"]
+    markdown = memo_markdown(memo)
+    reviews = ("Edellisissä tapaamisissa sovittujen toimenpiteiden tilanne:\n\n"
+               "- Kootaan työnkuvat yhteen (vastuu: Pirkanmaa, sovittu 27.1.2023): kesken")
+    agreed = f"Sovitut toimenpiteet:\n\n- Kutsutaan kunnat mukaan (vastuu: Satakunta, " \
+             f"määräaika {day})"
+    assert reviews in markdown and agreed in markdown
+    assert markdown.index(reviews) < markdown.index("Keskusteltiin **työnkuvista**") \
+        < markdown.index(agreed)
+    # the first workshop's memo still says only what it agreed
+    assert compile_memo(s, first, base_url=BASE_URL).reviews == ()
+    swedish = compile_memo(s, second, base_url=BASE_URL, language="sv")
+    assert swedish.reviews == (
+        "[[KOMPLETTERA: ”Kootaan työnkuvat yhteen” på svenska]] (ansvar: "
+        "[[KOMPLETTERA: ”Pirkanmaa” på svenska]], avtalad 27.1.2023): pågår",)
+    assert "Överenskomna åtgärder:" in memo_markdown(swedish)
