@@ -1,4 +1,5 @@
 // The coordinator's console: the room with its controls (page entry).
+import { ActionsPanel } from "./actions.js";
 import { announce } from "./announce.js";
 import { phaseName, startRoom, statusText } from "./app.js";
 import { h, hidden, replaceKeepingFocus } from "./dom.js";
@@ -23,6 +24,8 @@ class ConsoleView {
       () => announce(t("time_over")));
     byId("timer-form").addEventListener("submit", (event) => this.startTimer(event));
     byId("timer-stop").addEventListener("click", () => app.conn?.send("timer.stop", {}));
+    this.actions = new ActionsPanel(app, byId("console-actions"),
+      () => app.state.room.status !== "closed");
   }
 
   send(event, payload) {
@@ -40,6 +43,7 @@ class ConsoleView {
     this.renderPhases();
     this.renderThemes();
     this.renderTalks();
+    this.actions.render();
     renderPresence(byId("room-presence-heading"), byId("room-presence"),
       state.snap.presence ?? []);
     this.renderRegistrations();
@@ -172,6 +176,7 @@ class ConsoleView {
     const { state } = this.app;
     if (parts.has("room")) {
       this.renderRoom();
+      this.actions.render();
       for (const block of this.blocks.values()) block.refreshLock();
     }
     if (parts.has("phase") || parts.has("me")) {
@@ -188,6 +193,7 @@ class ConsoleView {
     }
     if (parts.has("registrations")) this.renderRegistrations();
     if (parts.has("talks")) this.renderTalks();
+    if (parts.has("actions")) this.actions.render();
     for (const part of parts) {
       const [kind, id] = part.split(":");
       const block = this.blocks.get(Number(id));

@@ -1,4 +1,5 @@
 // The participant's room (also the note-taker's): page entry.
+import { ActionsPanel } from "./actions.js";
 import { announce } from "./announce.js";
 import { startRoom, statusText } from "./app.js";
 import { h, replaceKeepingFocus } from "./dom.js";
@@ -15,6 +16,15 @@ class ParticipantView {
     this.block = null; // the current theme's ThemeBlock
     this.countdown = new Countdown(byId("room-timer"), () => app.state.now(),
       () => announce(t("time_over")));
+    // Note-takers record actions as the coordinator does; everyone sees what was agreed.
+    this.actions = new ActionsPanel(app, byId("room-actions"),
+      () => app.state.canEditNotes && app.state.room.status === "open");
+  }
+
+  renderActions() {
+    const { state } = this.app;
+    byId("room-actions-fold").hidden = !(state.snap.actions ?? []).length && !state.canEditNotes;
+    this.actions.render();
   }
 
   /** Say at arrival what the page shows first when the room is not open. */
@@ -32,6 +42,7 @@ class ParticipantView {
     this.renderStatus();
     this.renderNow();
     renderAgenda(byId("room-agenda"), this.app.state);
+    this.renderActions();
     renderPresence(byId("room-presence-heading"), byId("room-presence"),
       this.app.state.snap.presence ?? []);
     this.countdown.show(this.app.state.room.timer, { quiet: true });
@@ -80,12 +91,15 @@ class ParticipantView {
       this.renderStatus();
       this.renderNow();
       renderAgenda(byId("room-agenda"), state);
+      this.renderActions();
     }
     if (parts.has("room")) {
       this.renderStatus();
+      this.renderActions();
       this.block?.refreshLock();
     }
     if (parts.has("timer")) this.countdown.show(state.room.timer);
+    if (parts.has("actions")) this.renderActions();
     if (parts.has("presence")) {
       renderPresence(byId("room-presence-heading"), byId("room-presence"), state.snap.presence);
     }

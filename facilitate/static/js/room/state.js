@@ -196,6 +196,17 @@ const HANDLERS = {
     }
     parts.add("talks");
   },
+  "action.changed"(state, { action }, parts) {
+    const list = state.snap.actions ?? (state.snap.actions = []);
+    const index = list.findIndex((a) => a.id === action.id);
+    if (index >= 0) list[index] = action;
+    else list.push(action);
+    parts.add("actions");
+  },
+  "action.removed"(state, { action_id: id }, parts) {
+    state.snap.actions = (state.snap.actions ?? []).filter((a) => a.id !== id);
+    parts.add("actions");
+  },
   "participant.changed"(state, { registration_id: id, is_note_taker: on }, parts) {
     for (const registration of state.snap.registrations ?? []) {
       if (registration.id === id) registration.is_note_taker = on;
