@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
 from .accounts.operations import create_coordinator
+from .actions import operations as actions
 from .agenda.operations import group_wishes
 from .memo.operations import publish_version, save_version, start_memo
 from .models import (
+    ActionStatus,
     Answer,
     Attachment,
     Coordinator,
@@ -45,6 +47,23 @@ from .web import site_address
 TRACKED_KEY = "oma-sosiaalityontekija"
 TRACKED_ANSWERS = {date(2022, 9, 13): (5, 4, 3, 2, 2),
                    date(2023, 3, 29): (5, 5, 4, 4, 3, 2, 5, 1)}
+
+#: Actions the demo's workshops agreed (text, owner, due date) and what the next one said of
+#: them: one done, one still in progress (so open on the series page and reviewed again by
+#: the upcoming workshop), and one agreed on 29.3.2023 for the autumn.
+AGREED_ACTIONS = {
+    date(2023, 1, 27): [
+        ("Kootaan hyvinvointialueiden käytännöt jälkihuoltotiedon siirrosta Valviran ohjeen "
+         "pohjalta", "YEE-hanke / THL", date(2023, 3, 24)),
+        ("Selvitetään, miten jälkihuollon nuorelle nimetään oma sosiaalityöntekijä",
+         "Pirkanmaa ja Varha", date(2023, 5, 31)),
+    ],
+    date(2023, 3, 29): [
+        ("Kutsutaan kuntien nuorisopalvelut mukaan syksyn reflektioon", "YEE-hanke / THL",
+         date(2023, 9, 29)),
+    ],
+}
+REVIEWED_ACTIONS = {date(2023, 3, 29): (ActionStatus.DONE, ActionStatus.IN_PROGRESS)}
 
 DEMO_EMAIL = "demo@example.fi"
 DEMO_PASSWORD = "vertaisreflektio"  # noqa: S105 - printed for the demo on purpose
@@ -295,6 +314,8 @@ def _past_workshop(s: Session, series: Series, plan_slug: str, day: date,
     for given in workshop.presentations:  # the seeds' memos report each talk as given
         given.given_at = present
     for theme in workshop.themes:
+        if theme.reviews_actions:  # the memo lists the reviews themselves
+            continue
         text = NOTES_29_3.get(theme.memo_phrase) if day == date(2023, 3, 29) else None
         s.add(Note(theme_id=theme.id, text=text or theme.description or theme.title,
                    version=1))
@@ -302,9 +323,20 @@ def _past_workshop(s: Session, series: Series, plan_slug: str, day: date,
         title, body = ATTACHMENT_29_3
         s.add(Attachment(workshop_id=workshop.id, title=title, body=body, position=0))
     _tracked_answers(s, workshop, TRACKED_ANSWERS.get(day, ()))
+    _actions(s, workshop, local_datetime(day, time(15, 45)))
     s.flush()
     s.refresh(workshop)
     return workshop
+
+
+def _actions(s: Session, workshop: Workshop, at: datetime) -> None:
+    """The earlier actions this workshop reviewed, then those it agreed, as its room would
+    have recorded them at the end of the day."""
+    statuses = REVIEWED_ACTIONS.get(workshop.day, ())
+    for action, status in zip(actions.reviewable(s, workshop), statuses, strict=False):
+        actions.review_action(s, workshop, action.id, status, now=at)
+    for text, owner, due in AGREED_ACTIONS.get(workshop.day, ()):
+        actions.add_action(s, workshop, {"text": text, "owner": owner, "due": due}, now=at)
 
 
 def _tracked_answers(s: Session, workshop: Workshop, values: tuple[int, ...]) -> None:

@@ -109,3 +109,26 @@ def test_demo_loads_the_series_once(app):
     assert archive.count(f"/series/{series.slug}/memos/") == 4 * 4
     page = app.test_client().get("/").get_data(as_text=True)
     assert "Lastensuojelun jälkihuollon johdon vertaisreflektiot" in page
+
+
+def test_the_demo_carries_actions_from_workshop_to_workshop(app):
+    app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    series = db.session.scalar(select(Series))
+    january, march, upcoming = series.workshops[2], series.workshops[3], series.workshops[4]
+    memo = {v.workshop_id: v.markdown for v in db.session.scalars(select(MemoVersion).where(
+        MemoVersion.published_at.is_not(None)))}
+    assert ("Sovitut toimenpiteet:\n\n- Kootaan hyvinvointialueiden käytännöt "
+            "jälkihuoltotiedon siirrosta Valviran ohjeen pohjalta (vastuu: YEE-hanke / THL, "
+            "määräaika 24.3.2023)") in memo[january.id]
+    assert ("Edellisissä tapaamisissa sovittujen toimenpiteiden tilanne:\n\n"
+            "- Kootaan hyvinvointialueiden käytännöt jälkihuoltotiedon siirrosta Valviran "
+            "ohjeen pohjalta (vastuu: YEE-hanke / THL, sovittu 27.1.2023): valmis\n"
+            "- Selvitetään, miten jälkihuollon nuorelle nimetään oma sosiaalityöntekijä "
+            "(vastuu: Pirkanmaa ja Varha, sovittu 27.1.2023): kesken") in memo[march.id]
+    # the upcoming workshop opens with the review of the two still open
+    assert upcoming.themes[0].reviews_actions
+    page = app.test_client().get(f"/series/{series.slug}").get_data(as_text=True)
+    assert page.count("<tr><td>") == 2
+    assert "Selvitetään, miten jälkihuollon nuorelle nimetään oma sosiaalityöntekijä" in page
+    assert "Kutsutaan kuntien nuorisopalvelut mukaan syksyn reflektioon" in page

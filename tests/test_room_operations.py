@@ -847,7 +847,9 @@ def test_a_participants_snapshot_shows_only_what_participants_may_see(
                                   "levels": ["kunta", "hyvinvointialue", "valtakunnallinen"],
                                   "timer_seconds": [10, 7200],
                                   "change_id_pattern": "^[A-Za-z0-9_-]{8,64}$",
-                                  "note_edit_components": 20000}
+                                  "note_edit_components": 20000,
+                                  "action_text_chars": 500, "action_owner_chars": 200,
+                                  "review_statuses": ["done", "in_progress", "dropped"]}
 
 
 def test_a_coordinators_snapshot_has_everything(

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..actions.operations import carry_wishes, undiscussed_wishes
 from ..errors import Invalid
 from ..extensions import db
 from ..models import (
@@ -34,6 +35,7 @@ def _builder(workshop: Workshop, errors: dict[str, Any] | None = None, form: Any
         themes=ops.list_themes(db.session, workshop),
         ungrouped=[w for w in wishes if w.theme_id is None], wish_count=len(wishes),
         state=registration_state(workshop), wish_max=WISH_MAX_CHARS,
+        carried_over=undiscussed_wishes(db.session, workshop),
     ), status
 
 
@@ -66,6 +68,22 @@ def group(workshop_id: int) -> Any:
         db.session.rollback()
         return _builder(workshop, {"group": error.message}, request.form, 422)
     flash(_("Toiveet lisättiin teemaan ”%(title)s”.", title=theme.title), "success")
+    return _back(workshop, f"theme-{theme.id}")
+
+
+@bp.route("/agenda/carry", methods=["POST"])
+@login_required
+def carry(workshop_id: int) -> Any:
+    """Make a theme of wishes the previous workshop did not get to."""
+    workshop = get_workshop(db.session, workshop_id)
+    try:
+        theme = carry_wishes(db.session, workshop, int_list(request.form, "wish_ids"),
+                             by=current_user.id)
+        commit()
+    except Invalid as error:
+        db.session.rollback()
+        return _builder(workshop, {"carry": error.message}, request.form, 422)
+    flash(_("Teema ”%(title)s” lisättiin ohjelmaan.", title=theme.title), "success")
     return _back(workshop, f"theme-{theme.id}")
 
 

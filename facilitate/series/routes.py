@@ -20,6 +20,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import uploads
+from ..actions.operations import open_actions
+from ..actions.statuses import STATUS_LABELS
 from ..errors import Invalid
 from ..extensions import db
 from ..joining import codes as join_codes
@@ -53,6 +55,8 @@ def series_page(slug: str) -> Any:
                            workshops=workshops, memos=published_memos(db.session, series),
                            memos_sv=published_memos(db.session, series, "sv"),
                            tracked=series_tracked(db.session, series),
+                           open_actions=open_actions(db.session, series),
+                           status_labels=STATUS_LABELS,
                            headline_share=headline_share,
                            registering={workshop.id for workshop in workshops
                                         if ops.registration_state(workshop)
