@@ -4,7 +4,7 @@ reads when a value does not fit, and `parse`, which turns a model's refusal into
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from annotated_types import Ge, Le
 from flask_babel import lazy_gettext as _l
@@ -19,8 +19,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
+from .actions.operations import STATUS_REFUSED
 from .errors import Collector, Invalid
-from .models import CLIENT_ID_MAX_CHARS
+from .models import CLIENT_ID_MAX_CHARS, REVIEW_STATUSES
 from .validation import FLAG_REFUSED, REQUIRED, clean_text
 
 M = TypeVar("M", bound=BaseModel)
@@ -85,6 +86,10 @@ def refuse(message: Any) -> PydanticCustomError:
 Id = Annotated[int, Strict(), Ge(1), Le(ID_MAX),
                Message(_l("Tunniste puuttuu tai on virheellinen."))]
 Flag = Annotated[bool, Strict(), Message(FLAG_REFUSED)]
+#: What a workshop says of an earlier action; null takes its word back.
+ReviewStatus = Annotated[
+    Literal[tuple(status.value for status in REVIEW_STATUSES)] | None,  # type: ignore[misc]
+    Message(STATUS_REFUSED)]
 ChangeId = Annotated[str, Strict(), StringConstraints(pattern=CHANGE_ID_PATTERN),
                      Message(_l("Muutoksen tunniste puuttuu tai on virheellinen "
                                 "(8–64 merkkiä: kirjaimet, numerot, _ ja -)."))]

@@ -867,6 +867,73 @@ def test_a_breakdown_answers_only_what_the_anonymity_rule_publishes(
     _error(coordinator.get(f"{w}/prompts/999999/breakdown"), 404, "not_found")
 
 
+def test_actions_are_recorded_reviewed_and_listed_for_the_series(
+        coordinator, make_series, make_workshop):
+    from facilitate.actions.operations import today_in_finland
+
+    series = make_series()
+    first = make_workshop(series, day=date.today() + timedelta(days=10))
+    second = make_workshop(series, day=date.today() + timedelta(days=40))
+    due = (today_in_finland() + timedelta(days=20)).isoformat()
+    created = coordinator.post(f"/workshops/{first.id}/actions",
+                               {"text": "Kootaan työnkuvat", "owner": "Pirkanmaa", "due": due})
+    assert created.status_code == 201, created.json
+    action = created.json
+    assert (action["workshop_id"], action["agreed_on"], action["due"], action["status"],
+            action["reviews"]) == (first.id, first.day.isoformat(), due, "open", [])
+    yesterday = (today_in_finland() - timedelta(days=1)).isoformat()
+    refused = _error(coordinator.post(f"/workshops/{first.id}/actions",
+                                      {"text": "X", "owner": "", "due": yesterday}),
+                     422, "invalid")
+    assert set(refused["errors"]) == {"owner", "due"}
+    assert "THL:n henkilö" in refused["errors"]["owner"]
+    _error(coordinator.post(f"/workshops/{first.id}/actions",
+                            {"text": "X", "owner": "Y", "due": due, "deadline": due}),
+           422, "invalid")
+
+    review = f"/workshops/{second.id}/actions/{action['id']}/review"
+    reviewed = coordinator.put(review, {"status": "done"})
+    assert reviewed.status_code == 200, reviewed.json
+    assert reviewed.json["status"] == "done"
+    assert reviewed.json["reviews"] == [
+        {"workshop_id": second.id, "day": second.day.isoformat(), "status": "done"}]
+    _error(coordinator.put(review, {"status": "open"}), 422, "invalid", "status")
+    # the workshop that agreed it does not review it, and a reviewed one stays
+    _error(coordinator.put(f"/workshops/{first.id}/actions/{action['id']}/review",
+                           {"status": "done"}), 404, "not_found")
+    _error(coordinator.delete(f"/workshops/{first.id}/actions/{action['id']}"), 409,
+           "conflict")
+    listed = coordinator.get(f"/series/{series.id}/actions").json["actions"]
+    assert [(a["id"], a["status"]) for a in listed] == [(action["id"], "done")]
+    assert coordinator.put(review, {"status": None}).json["status"] == "open"
+    assert coordinator.delete(f"/workshops/{first.id}/actions/{action['id']}").status_code \
+        == 204
+    assert coordinator.get(f"/series/{series.id}/actions").json == {"actions": []}
+
+
+def test_tracked_questions_are_listed_with_each_workshops_results(
+        coordinator, make_series, make_workshop, register):
+    from facilitate.agenda.operations import add_prompt, create_theme
+    from facilitate.models import Answer
+
+    series = make_series()
+    for offset, values in ((10, (5, 4, 1)), (40, (5, 5))):
+        workshop = make_workshop(series, day=date.today() + timedelta(days=offset))
+        theme = create_theme(db.session, workshop, {"title": "Resurssit"})
+        prompt = add_prompt(db.session, theme, {"kind": "statement", "text": "Oma työntekijä",
+                                                "question_key": "oma-tyontekija"})
+        db.session.commit()
+        for value in values:
+            registration, _token = register(workshop, wishes=[])
+            db.session.add(Answer(prompt_id=prompt.id, registration_id=registration.id,
+                                  value=value))
+        db.session.commit()
+    (question,) = coordinator.get(f"/series/{series.id}/tracked-questions").json["questions"]
+    assert (question["key"], question["kind"]) == ("oma-tyontekija", "statement")
+    assert [(r["counts"], r["total"]) for r in question["results"]] == [
+        ([1, 0, 0, 1, 1], 3), ([0, 0, 0, 0, 2], 2)]
+
+
 # --- who may do what ----------------------------------------------------------------------
 
 #: The endpoints that are not for coordinators: everything else under /api/v1 is.

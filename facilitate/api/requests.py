@@ -18,8 +18,10 @@ from ..agenda.operations import (
     PROMPT_TEXT,
     THEME_FIELDS,
 )
-from ..fields import Flag, Id, Message, Text
+from ..fields import Flag, Id, Message, ReviewStatus, Text
 from ..models import (
+    ACTION_OWNER_MAX_CHARS,
+    ACTION_TEXT_MAX_CHARS,
     EMAIL_MAX_CHARS,
     NAME_MAX_CHARS,
     QUESTION_KEY_MAX_CHARS,
@@ -225,6 +227,25 @@ class WishIds(Body):
     """Wishes to act on."""
 
     wish_ids: _WishIds = Field(description="Wishes of this workshop")
+
+
+class ActionCreate(Body):
+    """An agreed action; the operation checks each field and words its message."""
+
+    text: _String = Field(description="What is to be done", json_schema_extra={
+        "maxLength": ACTION_TEXT_MAX_CHARS})
+    owner: _String = Field(description="Organisations, or a person at THL", json_schema_extra={
+        "maxLength": ACTION_OWNER_MAX_CHARS})
+    due: _String = Field(description="YYYY-MM-DD, today (in Finland) or later",
+                         json_schema_extra={"format": "date"})
+    theme_id: Id | None = Field(None, description="A theme of this workshop")
+
+
+class ActionReviewSet(Body):
+    """What this workshop says of an action agreed earlier in the series."""
+
+    status: ReviewStatus = Field(
+        description="done, in_progress or dropped; null takes this workshop's word back")
 
 
 class AgendaOrder(Body):

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, RootModel, W
 
 from .. import models
 from ..fields import Id
-from ..models import ANSWER_LEVELS, OrganisationKind, PromptKind
+from ..models import ANSWER_LEVELS, ActionStatus, OrganisationKind, PromptKind
 from ..results import anonymity
 from ..series.operations import RegistrationState, registration_state
 from ..timeutil import iso
@@ -301,6 +301,69 @@ class Breakdown(Closed):
                    suppressed=breakdown.suppressed,
                    rows=[BreakdownRow.of(row) for row in breakdown.rows],
                    total=None if breakdown.total is None else list(breakdown.total))
+
+
+class ActionReview(Closed):
+    """What one later workshop of the series said of an action."""
+
+    workshop_id: Id
+    day: Day = Field(description="The reviewing workshop's day")
+    status: ActionStatus
+
+
+class Action(Answer):
+    """An agreed action (toimenpide) with what the series' later workshops said of it."""
+
+    id: Id
+    workshop_id: Id = Field(description="The workshop that agreed it")
+    agreed_on: Day = Field(description="That workshop's day")
+    theme_id: Id | None = Field(description="The theme under discussion when it was agreed")
+    text: str
+    owner: str = Field(description="Organisations, or a person at THL")
+    due: Day
+    status: ActionStatus = Field(description="As the latest review left it; open until one")
+    reviews: list[ActionReview] = Field(description="Oldest workshop first")
+    created_at: Moment
+
+    @classmethod
+    def of(cls, row: models.Action, days: dict[int, date]) -> Self:  # type: ignore[override]
+        """The action with its reviews; `days` are the series' workshops' days by id."""
+        reviews = sorted((ActionReview(workshop_id=r.workshop_id, day=days[r.workshop_id],
+                                       status=r.status) for r in row.reviews),
+                         key=lambda r: r.day)
+        return cls._with(row, agreed_on=days[row.workshop_id], reviews=reviews)
+
+
+class ActionList(Closed):
+    """A series' actions by the day agreed."""
+
+    actions: list[Action]
+
+
+class TrackedResult(Closed):
+    """A tracked question's answers in one workshop."""
+
+    workshop_id: Id
+    day: Day
+    counts: list[Count] = Field(description="A statement's 1–5 in order, a poll's options")
+    total: Count
+    percents: list[Count] = Field(description="Each count's share in whole per cent")
+
+
+class TrackedQuestion(Closed):
+    """A statement or poll asked in several workshops of the series under one key."""
+
+    key: str
+    text: str = Field(description="As last worded")
+    kind: PromptKind
+    options: list[str]
+    results: list[TrackedResult] = Field(description="Oldest workshop first")
+
+
+class TrackedQuestionList(Closed):
+    """A series' tracked questions."""
+
+    questions: list[TrackedQuestion]
 
 
 class CsrfToken(Closed):

@@ -12,7 +12,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
 
+from ..actions import operations as actions_ops
 from ..agenda import operations as agenda_ops
 from ..errors import Invalid
 from ..extensions import csrf, db, limiter
@@ -21,13 +23,17 @@ from ..mail import delivery
 from ..mail import messages as mail_messages
 from ..models import Registration as RegistrationRow
 from ..models import Theme as ThemeRow
+from ..models import Workshop as WorkshopRow
 from ..plans import PlanError, get_plan
 from ..ratelimits import API_PER_CLIENT, registration_limit
 from ..registration import operations as registration_ops
 from ..results import operations as results_ops
 from ..series import operations as series_ops
+from ..tracking import operations as tracking_ops
 from ..web import commit
 from .requests import (
+    ActionCreate,
+    ActionReviewSet,
     AgendaOrder,
     Empty,
     ProfileUpdate,
@@ -45,6 +51,8 @@ from .requests import (
     WorkshopUpdate,
 )
 from .responses import (
+    Action,
+    ActionList,
     Breakdown,
     CsrfToken,
     MailSent,
@@ -61,6 +69,9 @@ from .responses import (
     SeriesList,
     Theme,
     ThemeList,
+    TrackedQuestion,
+    TrackedQuestionList,
+    TrackedResult,
     Wish,
     WishList,
     WishWithOrganisation,
@@ -418,6 +429,72 @@ def get_breakdown(workshop_id: int, prompt_id: int) -> Breakdown:
                                       threshold=current_app.config["ANONYMITY_THRESHOLD"],
                                       others_label=_("Muut"))
     return Breakdown.of(prompt, breakdown)
+
+
+@route("GET", "/series/<int:series_id>/tracked-questions", COORDINATOR, "listTrackedQuestions",
+       tag="Results", answer=TrackedQuestionList)
+def list_tracked_questions(series_id: int) -> TrackedQuestionList:
+    """The series' statements and polls asked under one key in several workshops, with
+    each workshop's answers."""
+    series = series_ops.get_series(db.session, series_id)
+    return TrackedQuestionList(questions=[TrackedQuestion(
+        key=q.key, text=q.text, kind=q.kind, options=list(q.options), results=[
+            TrackedResult(workshop_id=r.workshop_id, day=r.day, counts=list(r.counts),
+                          total=r.total, percents=list(r.percents)) for r in q.results])
+        for q in tracking_ops.series_tracked(db.session, series)])
+
+
+# --- agreed actions ------------------------------------------------------------------------
+
+
+def _days(series_id: int) -> dict[int, Any]:
+    return dict(db.session.execute(select(WorkshopRow.id, WorkshopRow.day).where(
+        WorkshopRow.series_id == series_id)).all())
+
+
+@route("GET", "/series/<int:series_id>/actions", COORDINATOR, "listActions", tag="Actions",
+       answer=ActionList)
+def list_actions(series_id: int) -> ActionList:
+    """Every action the series' workshops agreed, by the day agreed, with their reviews."""
+    series = series_ops.get_series(db.session, series_id)
+    days = _days(series.id)
+    return ActionList(actions=[Action.of(action, days) for action, _workshop
+                               in actions_ops.series_actions(db.session, series)])
+
+
+@route("POST", f"{W}/actions", COORDINATOR, "createAction", tag="Actions", answer=Action,
+       ok=201)
+def create_action(workshop_id: int, json: ActionCreate) -> tuple[Action, int]:
+    """Record an action the workshop agreed (the room records them as it goes: docs/
+    realtime.md); the series' next workshop, if its room is unused, gets the review."""
+    workshop = series_ops.get_workshop(db.session, workshop_id)
+    data = json.given()
+    action = actions_ops.add_action(db.session, workshop, data,
+                                    theme_id=data.get("theme_id"), by=current_user.id)
+    commit()
+    return Action.of(action, _days(workshop.series_id)), 201
+
+
+@route("DELETE", f"{W}/actions/<int:action_id>", COORDINATOR, "deleteAction", tag="Actions",
+       ok=204, errors=(409,))
+def delete_action(workshop_id: int, action_id: int) -> tuple[str, int]:
+    """Take back an action the workshop recorded, unless a later one has reviewed it."""
+    workshop = series_ops.get_workshop(db.session, workshop_id)
+    actions_ops.delete_action(db.session, workshop, action_id, by=current_user.id)
+    commit()
+    return "", 204
+
+
+@route("PUT", f"{W}/actions/<int:action_id>/review", COORDINATOR, "reviewAction",
+       tag="Actions", answer=Action)
+def review_action(workshop_id: int, action_id: int, json: ActionReviewSet) -> Action:
+    """What this workshop says of an action agreed earlier in its series."""
+    workshop = series_ops.get_workshop(db.session, workshop_id)
+    action = actions_ops.review_action(db.session, workshop, action_id,
+                                       actions_ops.parse_status(json.status),
+                                       by=current_user.id)
+    commit()
+    return Action.of(action, _days(workshop.series_id))
 
 
 # --- the participant's own registration ---------------------------------------------------

@@ -9,8 +9,17 @@ from annotated_types import Ge, Le
 from flask_babel import lazy_gettext as _l
 from pydantic import PlainValidator, Strict
 
-from ..actions.operations import STATUS_REFUSED
-from ..fields import CHANGE_ID_PATTERN, ChangeId, Flag, Id, Message, Payload, Text, refuse
+from ..fields import (
+    CHANGE_ID_PATTERN,
+    ChangeId,
+    Flag,
+    Id,
+    Message,
+    Payload,
+    ReviewStatus,
+    Text,
+    refuse,
+)
 from ..models import (
     ACTION_OWNER_MAX_CHARS,
     ACTION_TEXT_MAX_CHARS,
@@ -71,8 +80,6 @@ Phase = Annotated[RoomPhase, Message(_l("Tuntematon vaihe."))]
 #: What an action says is checked by its operation (actions/operations.py), which words the
 #: message for each rule; here only that each is text.
 _ActionString = Annotated[Annotated[str, Strict()] | None, Message(TEXT_REFUSED)]
-ReviewStatus = Annotated[Literal[tuple(s.value for s in REVIEW_STATUSES)] | None,  # type: ignore[misc]
-                         Message(STATUS_REFUSED)]
 
 
 class Change(Payload):
