@@ -64,10 +64,11 @@ def build_app(config: dict[str, Any] | type | None = None) -> Flask:
     from .room import events  # noqa: F401  (registers the live room's Socket.IO handlers)
     from .room.routes import bp as room_bp
     from .series.routes import bp as series_bp
+    from .summary.routes import bp as summary_bp
 
     for blueprint in (series_bp, accounts_bp, registration_bp, agenda_bp, organisations_bp,
                       room_bp, presenting_bp, memo_bp, mail_bp, joining_bp, audit_bp,
-                      results_bp, api_bp):
+                      results_bp, summary_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie-authenticated writes
 

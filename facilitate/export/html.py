@@ -23,6 +23,10 @@ from .pages import ATTACHMENT_CLASS, ATTACHMENT_HEADING_RE, page_css
 if TYPE_CHECKING:
     from . import Document
 
+#: The Content-Security-Policy a standalone page is served with: its own inline styles and
+#: embedded images, nothing that runs or loads.
+PAGE_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 _LANGUAGE_RE = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 
 STYLESHEET = Template("""

@@ -396,3 +396,54 @@ def review_line(text: str, owner: str, agreed_on: date, status: str) -> str:
     13.9.2022): kesken"."""
     return (f"{own_text(text)} (vastuu: {own_text(owner)}, sovittu {format_day(agreed_on)}): "
             f"{REVIEW_WORDS[status]}")
+
+
+# --- the series summary (facilitate.summary) ----------------------------------------------
+
+SUMMARY_TRACKED_HEADING = "Seuratut kysymykset"
+SUMMARY_ACTIONS_HEADING = "Sovitut toimenpiteet"
+SUMMARY_NOTHING_YET = "Sarjan muistioita ei ole vielä julkaistu."
+
+
+def summary_heading(title: str) -> str:
+    """"Yhteenveto: <the series' memo title>"."""
+    return f"Yhteenveto: {' '.join(title.split())}"
+
+
+def summary_span(days: Sequence[date], organisations: int) -> str:
+    """"Sarjassa on pidetty neljä tilaisuutta 13.9.2022–29.3.2023; niihin osallistui
+    edustajia 9 organisaatiosta."; empty before the first."""
+    if not days:
+        return ""
+    if len(days) == 1:
+        held = f"Sarjassa on pidetty yksi tilaisuus {format_day(days[0])}"
+    else:
+        held = (f"Sarjassa on pidetty {number_word(len(days))} tilaisuutta "
+                f"{format_day(min(days))}–{format_day(max(days))}")
+    if not organisations:
+        return f"{held}."
+    who = "yhdestä organisaatiosta" if organisations == 1 else \
+        f"{organisations} organisaatiosta"
+    return f"{held}; {'siihen' if len(days) == 1 else 'niihin'} osallistui edustajia {who}."
+
+
+def summary_statement_line(day: date, share: int, respondents: int) -> str:
+    """"13.9.2022: samaa mieltä 40 % (viisi osallistujaa)"."""
+    return f"{format_day(day)}: samaa mieltä {share} % ({_respondents(respondents)})"
+
+
+def summary_poll_line(day: date, options: Sequence[str], shares: Sequence[int],
+                      respondents: int) -> str:
+    """"13.9.2022: Kunta 40 %, Hyvinvointialue 60 % (viisi osallistujaa)"."""
+    parts = ", ".join(f"{' '.join(o.split())} {share} %"
+                      for o, share in zip(options, shares, strict=True))
+    return f"{format_day(day)}: {parts} ({_respondents(respondents)})"
+
+
+def summary_action_line(text: str, owner: str, agreed_on: date, due: date, status: str,
+                        reviewed_on: date | None) -> str:
+    """An action and what became of it: "Teksti (vastuu: Pirkanmaa, sovittu 27.1.2023,
+    määräaika 31.5.2023): kesken 29.3.2023"; "avoin" until a memo says otherwise."""
+    said = f"{REVIEW_WORDS[status]} {format_day(reviewed_on)}" if reviewed_on else "avoin"
+    return (f"{own_text(text)} (vastuu: {own_text(owner)}, sovittu {format_day(agreed_on)}, "
+            f"määräaika {format_day(due)}): {said}")

@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, Invalid
 from ..export import MEDIA_TYPES
-from ..export.html import render_body
+from ..export.html import PAGE_POLICY, render_body
 from ..extensions import db
 from ..mail import delivery, messages
 from ..models import MEMO_LANGUAGES, MEMO_MAX_CHARS, TEXT_MAX_CHARS, TITLE_MAX_CHARS, Workshop
@@ -57,10 +57,6 @@ def memo_route(rule: str, **options: Any) -> Any:
         bp.add_url_rule(f"{EDITOR}/{OTHER_LANGUAGES}{rule}", endpoint, view, **options)
         return view
     return register
-
-MEMO_PAGE_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-                    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-
 
 def preview_html(workshop: Workshop, markdown: str, language: str) -> Markup:
     """The memo as it would be published now (series blocks filled in), its headings one
@@ -305,5 +301,5 @@ def download(slug: str, day: str, fmt: str, language: str, number: int | None = 
                          download_name=Path(found.path).name, max_age=300, etag=found.sha256)
     if fmt == "html":
         # The memo page is standalone: its own inline styles, nothing that runs or loads.
-        response.headers["Content-Security-Policy"] = MEMO_PAGE_POLICY
+        response.headers["Content-Security-Policy"] = PAGE_POLICY
     return response

@@ -1,0 +1,1 @@
+"""A series summary: what its published memos said, gathered into one document."""
