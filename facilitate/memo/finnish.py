@@ -378,3 +378,13 @@ def next_session_sentence(title: str, day: date, starts: time, ends: time, forma
 def attachment_heading(number: int, title: str) -> str:
     """"Liite 1 <title>"."""
     return f"{ATTACHMENT_WORDS['fi']} {number} {' '.join(title.split())}".rstrip()
+
+
+def wishes_appendix_heading(number: int) -> str:
+    """"Liite 2 Ennakkotoiveet": the appendix of the wishes received, when published."""
+    return f"{ATTACHMENT_WORDS['fi']} {number} Ennakkotoiveet"
+
+
+#: Under the heading: what the list is, and that it names no one.
+WISHES_APPENDIX_INTRO = ("Ilmoittautuneiden lähettämät ennakkotoiveet organisaatioittain, "
+                         "ilman nimiä, kirjoittajien omin sanoin.")

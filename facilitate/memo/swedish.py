@@ -322,3 +322,13 @@ def next_session_sentence(title: str, day: date, starts: time, ends: time, forma
 def attachment_heading(number: int, title: str) -> str:
     """"Bilaga 1 …" with the title to be said in Swedish."""
     return f"{ATTACHMENT_WORDS[LANGUAGE]} {number} {own_text(title)}".rstrip()
+
+
+def wishes_appendix_heading(number: int) -> str:
+    """"Bilaga 2 Förhandsönskemål": the appendix of the wishes received, when published."""
+    return f"{ATTACHMENT_WORDS[LANGUAGE]} {number} Förhandsönskemål"
+
+
+#: Under the heading: what the list is, that it names no one and is quoted as written.
+WISHES_APPENDIX_INTRO = ("De anmäldas förhandsönskemål per organisation, utan namn, citerade "
+                         "på originalspråket.")
