@@ -47,9 +47,15 @@ def wishes_by_organisation(s: Session, workshop: Workshop, language: str
 
 
 def wishes_appendix(s: Session, workshop: Workshop, markdown: str, language: str) -> str:
-    """The appendix as Markdown, numbered after the attachments `markdown` already has; ""
-    when nobody sent a wish. The wishes are quoted as written."""
-    grouped = wishes_by_organisation(s, workshop, language)
+    """The appendix of the workshop's wishes as Markdown, numbered after the attachments
+    `markdown` already has; "" when nobody sent a wish."""
+    return appendix_markdown(wishes_by_organisation(s, workshop, language), markdown, language)
+
+
+def appendix_markdown(grouped: list[tuple[str, list[str]]], markdown: str,
+                      language: str) -> str:
+    """"## Liite N Ennakkotoiveet", what it is, then each organisation as a heading over its
+    wishes, quoted as written; "" without any."""
     if not grouped:
         return ""
     words = phrasing.of(language)
