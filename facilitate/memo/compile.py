@@ -534,7 +534,7 @@ def _link_text(text: str) -> str:
 
 def memo_markdown(memo: Memo, *, marked: bool = False) -> str:
     """The memo as the Markdown the exporters read; `marked`, as the coordinator edits it,
-    each paragraph built from the room ending with its source marker (see `memo_sources`).
+    with each paragraph built from the room marked with its anchor (see `memo_sources`).
     Without its markers (sources.strip_markers) the marked text is the unmarked one."""
     words = phrasing.of(memo.language)
 

@@ -1,13 +1,15 @@
 """Where each paragraph of a memo came from: the markers in its Markdown and what they stand for.
 
-The compiler ends each paragraph it builds from the room with a marker, an HTML comment such
-as `<!-- lähde: t12 -->` (Swedish `<!-- källa: t12 -->`), whose anchor names the paragraph by
-what it was built from: `t12` theme 12's sentence and notes, `q34` the result of question 34,
-`c12` theme 12's comments. The version's `sources` column maps each anchor to the ids used
-(`{"t12": {"notes": [5], "wishes": [3, 4]}}`). The marker lives in the text, so it travels with
-its paragraph when the coordinator edits, moves or saves it as a new version; a paragraph
-written by hand has none, and a marker deleted with its paragraph is simply gone. Every
-published format is made from the text with the markers taken out (`strip_markers`).
+The compiler marks each paragraph it builds from the room with an HTML comment such as
+`<!-- lähde: t12 -->` (Swedish `<!-- källa: t12 -->`) on the paragraph's first line, whose
+anchor names the paragraph by what it was built from: `t12` theme 12's sentence and notes
+(after the sentence), `q34` the result of question 34 (after its sentence), `c12` theme 12's
+comments (after the line introducing them). The version's `sources` column maps each anchor
+to the ids used (`{"t12": {"notes": [5], "wishes": [3, 4]}}`). The marker lives in the text,
+so it travels with its paragraph when the coordinator edits, moves or saves it as a new
+version; a paragraph written by hand has none, and a marker deleted with its paragraph is
+simply gone. Every published format is made from the text with the markers taken out
+(`strip_markers`).
 """
 
 from __future__ import annotations
