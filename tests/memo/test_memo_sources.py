@@ -317,3 +317,26 @@ def test_the_appendix_is_numbered_after_the_attachments_and_swedish_in_a_swedish
     # nobody sent a wish: no appendix
     s.query(Wish).delete()
     assert wishes_appendix(s, recorded.workshop, memo, "fi") == ""
+
+
+def test_a_swedish_memo_is_published_without_its_markers_and_with_its_appendix(
+        app: Any, recorded: Recorded, coordinator: Coordinator):
+    s = db.session
+    workshop = recorded.workshop
+    draft = memo_ops.start_memo(s, workshop, base_url=BASE_URL, language="sv")
+    assert f"<!-- källa: t{recorded.theme_id} -->" in draft.markdown
+    translated = re.sub(r"\[\[KOMPLETTERA:[^\]]*\]\]", "arbetsbeskrivningar", draft.markdown)
+    translated = re.sub(r"```översätt\n.*?\n```", "Översatt.", translated, flags=re.S)
+    version = memo_ops.save_version(s, workshop, coordinator, translated, "", draft.number,
+                                    "sv")
+    assert version is not None and version.sources == draft.sources
+    memo_ops.publish_version(s, workshop, version, coordinator,
+                             exports_dir=app.config["EXPORTS_DIR"],
+                             uploads_dir=app.config["UPLOADS_DIR"], base_url=BASE_URL,
+                             with_wishes=True)
+    s.commit()
+    texts = _published_texts(app, version)
+    assert "## Bilaga 1 Förhandsönskemål" in texts["md"]
+    for fmt, text in texts.items():
+        assert "källa" not in text and "<!--" not in text, fmt
+        assert "Förhandsönskemål" in text and "Wilma" not in text, fmt
