@@ -785,6 +785,13 @@ class MemoVersion(Base):
     #: 1, 2, 3 … per workshop and language
     number: Mapped[int] = mapped_column(Integer)
     markdown: Mapped[str] = mapped_column(Text)
+    #: where each marked paragraph came from: {anchor: {kind: [ids]}}, the anchors being the
+    #: `<!-- lähde: … -->` markers in `markdown` (facilitate/memo/sources.py, docs/memo.md)
+    sources: Mapped[dict[str, dict[str, list[int]]]] = mapped_column(
+        JSON, default=dict, server_default="{}")
+    #: published with the appendix of the wishes received (anonymous, by organisation)
+    wishes_appendix: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                  server_default=false())
     #: what the coordinator said of this version ("korjattu päivämäärä"); may be empty
     comment: Mapped[str] = mapped_column(String(TITLE_MAX_CHARS), default="")
     #: None when compiled by the system (the first draft when the room closed)

@@ -364,3 +364,43 @@ def test_a_series_block_edited_beyond_filling_is_refused_at_publishing(coordinat
     assert refused.status_code == 422
     assert "Lohkoa ```earlier-memos``` on muutettu" in refused.get_data(as_text=True)
     assert _newest(room.workshop_id).published_at is None
+
+
+def test_the_editor_shows_each_paragraphs_sources_and_publishing_can_add_the_wishes(
+        coordinator_client, client, make_room, register, app):
+    from facilitate.agenda.operations import group_wishes
+    from facilitate.memo.phrasing import find_placeholders
+    from facilitate.models import Note
+
+    room, url = _prepare(coordinator_client, make_room)
+    s = db.session
+    workshop = s.get_one(Workshop, room.workshop_id)
+    registration, _token = register(workshop, name="Wilma Toivonen", organisation="pirkanmaa",
+                                    email="wilma@example.fi", wishes=["Nivelvaiheet"])
+    theme_id = room.theme_ids[0]
+    group_wishes(s, workshop, [w.id for w in registration.wishes], theme_id=theme_id)
+    s.add(Note(theme_id=theme_id, text="Työnkuvista puhuttiin.", version=1))
+    s.commit()
+
+    page = coordinator_client.get(url).get_data(as_text=True)
+    assert "Mistä kappaleet on koottu" in page
+    assert "1 toive, muistiinpanot</summary>" in page and "<li>Nivelvaiheet (" in page
+    assert 'name="with_wishes"' in page  # somebody sent a wish: the choice is offered
+    draft = _newest(room.workshop_id)
+    # the live preview lists the sources of what is typed: a marker deleted, its list gone
+    typed = coordinator_client.post(f"{url}/preview", {"markdown": draft.markdown}).get_json()
+    assert "1 toive, muistiinpanot" in typed["sources"] and "lähde" not in typed["html"]
+    bare = coordinator_client.post(f"{url}/preview", {
+        "markdown": re.sub(r" ?<!-- lähde: t\d+ -->", "", draft.markdown)}).get_json()
+    assert "1 toive" not in bare["sources"]
+
+    assert find_placeholders(draft.markdown) == []
+    assert coordinator_client.post(f"{url}/versions/1/publish",
+                                   {"with_wishes": "1"}).status_code == 302
+    series = s.get_one(Series, workshop.series_id)
+    md = _download(client, f"/series/{series.slug}/memos/{workshop.day.isoformat()}.md")[1]
+    text = md.decode()
+    assert "## Liite 1 Ennakkotoiveet" in text and "### Pirkanmaan hyvinvointialue" in text
+    assert "- Nivelvaiheet" in text and "<!--" not in text
+    assert "Wilma" not in text and "wilma@example.fi" not in text
+    assert _newest(room.workshop_id).wishes_appendix

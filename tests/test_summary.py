@@ -75,7 +75,8 @@ Aika: 1.1.2023 klo 14–16
 
 Paikalla oli edustus Varhan hyvinvointialueelta.
 
-Keskusteltiin **työnkuvista**. Pirkanmaalla on kaksi työntekijää. Kolmas lause jää pois.
+Keskusteltiin **työnkuvista**. <!-- lähde: t3 -->
+Pirkanmaalla on kaksi työntekijää. Kolmas lause jää pois.
 
 VÄITE: Riittää? Kolme viidestä oli samaa mieltä.
 

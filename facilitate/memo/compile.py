@@ -55,7 +55,7 @@ from ..models import (
 )
 from ..series.operations import RegistrationState, registration_state
 from ..tracking.operations import AskedResult, earlier_results, headline_share
-from . import phrasing
+from . import phrasing, sources
 from .addresses import memo_address
 
 #: A memo is read in a few pages: under each theme it quotes this many of the participants'
@@ -74,12 +74,14 @@ class Result:
     text: str
     sentence: str
     chart: Chart
+    answer_ids: tuple[int, ...] = ()  #: the answers counted
 
 
 @dataclass(frozen=True)
 class MemoContribution:
     """A participant's comment, attributed to an organisation, never to a person."""
 
+    contribution_id: int
     text: str
     organisation: str
     votes: int
@@ -100,6 +102,9 @@ class MemoTheme:
     results: tuple[Result, ...]
     contributions: tuple[MemoContribution, ...]  #: the most voted (not hidden), most first
     contribution_count: int  #: all the theme's comments that are not hidden
+    note_id: int | None = None  #: the theme's notes, when somebody wrote any
+    wish_ids: tuple[int, ...] = ()  #: the wishes grouped into the theme
+    contribution_ids: tuple[int, ...] = ()  #: every comment counted, most voted first
 
 
 @dataclass(frozen=True)
@@ -312,27 +317,36 @@ def _themes(s: Session, workshop: Workshop, words: ModuleType
         prompts[theme_id].append((prompt_id, kind, text, list(options or [])))
         keyed.append((prompt_id, key, kind, options))
     before = earlier_results(s, workshop, keyed)
-    notes = dict(s.execute(select(Note.theme_id, Note.text)
-                           .join(Theme, Theme.id == Note.theme_id).where(of_workshop)).all())
-    wish_counts = dict(s.execute(select(Wish.theme_id, func.count())
-                                 .join(Theme, Theme.id == Wish.theme_id).where(of_workshop)
-                                 .group_by(Wish.theme_id)).all())
+    notes = {theme_id: (note_id, text) for theme_id, note_id, text in s.execute(
+        select(Note.theme_id, Note.id, Note.text)
+        .join(Theme, Theme.id == Note.theme_id).where(of_workshop))}
+    wishes: dict[int, list[int]] = defaultdict(list)
+    for theme_id, wish_id in s.execute(select(Wish.theme_id, Wish.id)
+                                       .join(Theme, Theme.id == Wish.theme_id)
+                                       .where(of_workshop).order_by(Wish.id)):
+        wishes[theme_id].append(wish_id)
     names = _proper_nouns(s)
-    answers: dict[int, dict[int, int]] = defaultdict(dict)
-    for prompt_id, value, count in s.execute(
-            select(Answer.prompt_id, Answer.value, func.count())
+    # One row per answer, not a count per value: the memo keeps which answers it counted.
+    answers: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    answer_ids: dict[int, list[int]] = defaultdict(list)
+    for prompt_id, answer_id, value in s.execute(
+            select(Answer.prompt_id, Answer.id, Answer.value)
             .join(Prompt, Prompt.id == Answer.prompt_id)
             .join(Theme, Theme.id == Prompt.theme_id).where(of_workshop)
-            .group_by(Answer.prompt_id, Answer.value)):
-        answers[prompt_id][value] = count
+            .where(Prompt.kind.in_((PromptKind.STATEMENT, PromptKind.POLL)))
+            .order_by(Answer.id)):
+        answers[prompt_id][value] += 1
+        answer_ids[prompt_id].append(answer_id)
     contributions = _contributions(s, workshop, words)
 
     out, left_out = [], []
     for theme_id, title, memo_phrase, opened_at, reviews_actions in themes:
-        results = tuple(result for prompt in prompts[theme_id]
+        results = tuple(replace(result, answer_ids=tuple(answer_ids[prompt[0]]))
+                        for prompt in prompts[theme_id]
                         if (result := _result(prompt, answers[prompt[0]], words,
                                               before.get(prompt[0], ()))) is not None)
-        note = _markdown_text(notes.get(theme_id))
+        note_id, note_text = notes.get(theme_id, (None, None))
+        note = _markdown_text(note_text)
         recorded = note or results or contributions[theme_id]
         if reviews_actions and not recorded:
             continue  # the review of actions speaks for itself (Memo.reviews)
@@ -341,14 +355,16 @@ def _themes(s: Session, workshop: Workshop, words: ModuleType
             left_out.append(title)
             continue
         phrase = words.theme_phrase(memo_phrase or "", title, names)
-        wishes = wish_counts.get(theme_id, 0)
+        wish_ids = tuple(wishes[theme_id])
         out.append(MemoTheme(
-            theme_id=theme_id, title=title, phrase=phrase, from_wishes=wishes > 0,
-            sentence=words.theme_sentence(phrase, wishes),
+            theme_id=theme_id, title=title, phrase=phrase, from_wishes=bool(wish_ids),
+            sentence=words.theme_sentence(phrase, len(wish_ids)),
             notes=words.own_block(note) if note else words.missing_notes(title),
             results=results,
             contributions=tuple(contributions[theme_id][:CONTRIBUTIONS_PER_THEME]),
-            contribution_count=len(contributions[theme_id])))
+            contribution_count=len(contributions[theme_id]),
+            note_id=note_id if note else None, wish_ids=wish_ids,
+            contribution_ids=tuple(c.contribution_id for c in contributions[theme_id])))
     return tuple(out), tuple(left_out)
 
 
@@ -422,7 +438,7 @@ def _contributions(s: Session, workshop: Workshop, words: ModuleType
              .group_by(Vote.contribution_id).subquery())
     vote_count = func.coalesce(votes.c.votes, 0)
     rows = s.execute(
-        select(Contribution.theme_id, Contribution.text, Contribution.level,
+        select(Contribution.theme_id, Contribution.id, Contribution.text, Contribution.level,
                Organisation.name_fi, Organisation.name_sv, Organisation.brand, vote_count)
         .join(Registration, Registration.id == Contribution.registration_id)
         .join(Organisation, Organisation.id == Registration.organisation_id)
@@ -431,7 +447,7 @@ def _contributions(s: Session, workshop: Workshop, words: ModuleType
         .order_by(vote_count.desc(), Contribution.id)
     ).all()
     out: dict[int, list[MemoContribution]] = defaultdict(list)
-    for theme_id, text, level, name_fi, name_sv, brand, count in rows:
+    for theme_id, contribution_id, text, level, name_fi, name_sv, brand, count in rows:
         text = " ".join(text.split())
         if not text:
             continue
@@ -439,7 +455,7 @@ def _contributions(s: Session, workshop: Workshop, words: ModuleType
         # quoted as written, in whichever language the participant wrote.
         organisation = brand or (name_sv if words.LANGUAGE == "sv" and name_sv else name_fi)
         out[theme_id].append(MemoContribution(
-            text, organisation, count, level,
+            contribution_id, text, organisation, count, level,
             words.contribution_line(text, organisation, count, level)))
     return out
 
@@ -557,9 +573,15 @@ def _link_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
-def memo_markdown(memo: Memo) -> str:
-    """The memo as the Markdown the coordinator edits and the exporters read."""
+def memo_markdown(memo: Memo, *, marked: bool = False) -> str:
+    """The memo as the Markdown the exporters read; `marked`, as the coordinator edits it,
+    with each paragraph built from the room marked with its anchor (see `memo_sources`).
+    Without its markers (sources.strip_markers) the marked text is the unmarked one."""
     words = phrasing.of(memo.language)
+
+    def mark(text: str, anchor: str) -> str:
+        return f"{text} {sources.marker(anchor, memo.language)}" if marked else text
+
     blocks = [f"# {memo.heading}", memo.time_line, memo.attendance]
     if memo.opening:
         blocks.append(" ".join(memo.opening))
@@ -568,12 +590,17 @@ def memo_markdown(memo: Memo) -> str:
     if not memo.themes and not memo.reviews:
         blocks.append(words.NO_THEMES_DISCUSSED)
     for theme in memo.themes:
-        blocks.append(_lead(theme.sentence, theme.notes))
+        # After the theme's sentence, not at the end of the notes: whatever the notes are
+        # (a list, a fenced block to translate), the sentence is one line of prose.
+        blocks.append(_lead(mark(theme.sentence, sources.theme_anchor(theme.theme_id)),
+                            theme.notes))
         for result in theme.results:
-            blocks += [result.sentence, chart_block(result.chart)]
+            blocks += [mark(result.sentence, sources.result_anchor(result.prompt_id)),
+                       chart_block(result.chart)]
         if theme.contributions:
-            blocks.append(words.contributions_intro(theme.contribution_count,
-                                                    len(theme.contributions)))
+            blocks.append(mark(words.contributions_intro(theme.contribution_count,
+                                                         len(theme.contributions)),
+                               sources.comments_anchor(theme.theme_id)))
             blocks.append("\n".join(f"- {c.line}" for c in theme.contributions))
     if memo.actions:
         blocks += [words.ACTIONS_INTRO, "\n".join(f"- {line}" for line in memo.actions)]
@@ -592,6 +619,25 @@ def memo_markdown(memo: Memo) -> str:
         if attachment.body:
             blocks.append(attachment.body)
     return "\n\n".join(blocks) + "\n"
+
+
+def memo_sources(memo: Memo) -> sources.Sources:
+    """What each marker of `memo_markdown(memo, marked=True)` stands for: the ids of the
+    notes and wishes of a theme's paragraph, the answers of a result, the comments counted
+    and quoted under a theme."""
+    out: sources.Sources = {}
+    for theme in memo.themes:
+        out[sources.theme_anchor(theme.theme_id)] = {
+            "notes": [theme.note_id] if theme.note_id is not None else [],
+            "wishes": list(theme.wish_ids)}
+        for result in theme.results:
+            out[sources.result_anchor(result.prompt_id)] = {
+                "prompts": [result.prompt_id], "answers": list(result.answer_ids)}
+        if theme.contributions:
+            out[sources.comments_anchor(theme.theme_id)] = {
+                "contributions": list(theme.contribution_ids),
+                "quoted": [c.contribution_id for c in theme.contributions]}
+    return out
 
 
 #: The info strings of the blocks `resolve_series_blocks` fills in (docs/memo.md).

@@ -447,3 +447,13 @@ def summary_action_line(text: str, owner: str, agreed_on: date, due: date, statu
     said = f"{REVIEW_WORDS[status]} {format_day(reviewed_on)}" if reviewed_on else "avoin"
     return (f"{own_text(text)} (vastuu: {own_text(owner)}, sovittu {format_day(agreed_on)}, "
             f"määräaika {format_day(due)}): {said}")
+
+
+def wishes_appendix_heading(number: int) -> str:
+    """"Liite 2 Ennakkotoiveet": the appendix of the wishes received, when published."""
+    return f"{ATTACHMENT_WORDS['fi']} {number} Ennakkotoiveet"
+
+
+#: Under the heading: what the list is, and that it names no one.
+WISHES_APPENDIX_INTRO = ("Ilmoittautuneiden lähettämät ennakkotoiveet organisaatioittain, "
+                         "ilman nimiä, kirjoittajien omin sanoin.")

@@ -38,11 +38,13 @@ from ..models import (
 from ..series.operations import logos_for
 from ..timeutil import now_utc
 from ..validation import clean_text, clean_texts
-from . import phrasing
+from . import phrasing, sources
 from .addresses import export_path
+from .appendix import wishes_appendix
 from .compile import (
     compile_memo,
     memo_markdown,
+    memo_sources,
     resolve_series_blocks,
     unfilled_series_blocks,
 )
@@ -95,11 +97,12 @@ def latest_published(s: Session, workshop: Workshop,
 
 
 def _add_version(s: Session, workshop: Workshop, markdown: str, comment: str,
-                 coordinator: Coordinator | None, language: str) -> MemoVersion:
+                 coordinator: Coordinator | None, language: str,
+                 found: sources.Sources) -> MemoVersion:
     number = (s.scalar(select(func.max(MemoVersion.number))
                        .where(_of(workshop, language))) or 0) + 1
     version = MemoVersion(workshop_id=workshop.id, language=language, number=number,
-                          markdown=markdown,
+                          markdown=markdown, sources=found,
                           comment=comment, saved_by_id=coordinator.id if coordinator else None,
                           saved_at=now_utc())
     s.add(version)
@@ -114,17 +117,19 @@ def start_memo(s: Session, workshop: Workshop, *, base_url: str,
     versions = versions_of(s, workshop, language)
     if versions:
         return versions[0]
-    markdown = memo_markdown(compile_memo(s, workshop, base_url=base_url, language=language))
-    return _add_version(s, workshop, markdown, str(_l("Koottu tilaisuuden tiedoista")), None,
-                        language)
+    memo = compile_memo(s, workshop, base_url=base_url, language=language)
+    return _add_version(s, workshop, memo_markdown(memo, marked=True),
+                        str(_l("Koottu tilaisuuden tiedoista")), None, language,
+                        memo_sources(memo))
 
 
 def recompile(s: Session, workshop: Workshop, coordinator: Coordinator, *,
               base_url: str, language: str = "fi") -> MemoVersion:
     """A new version compiled afresh from the workshop (earlier versions stay as they were)."""
-    markdown = memo_markdown(compile_memo(s, workshop, base_url=base_url, language=language))
-    return _add_version(s, workshop, markdown, str(_l("Koottu uudelleen tilaisuuden tiedoista")),
-                        coordinator, language)
+    memo = compile_memo(s, workshop, base_url=base_url, language=language)
+    return _add_version(s, workshop, memo_markdown(memo, marked=True),
+                        str(_l("Koottu uudelleen tilaisuuden tiedoista")), coordinator,
+                        language, memo_sources(memo))
 
 
 def save_version(s: Session, workshop: Workshop, coordinator: Coordinator, markdown: object,
@@ -133,6 +138,7 @@ def save_version(s: Session, workshop: Workshop, coordinator: Coordinator, markd
 
     `based_on` is the version number the editor started from: if someone saved a newer one
     meanwhile, this is refused (the caller keeps the text), so no one overwrites unseen work.
+    Each source marker left in the text keeps what it stood for (sources.carried_sources).
     """
     errors = Collector()
     text = clean_text(errors, "markdown", markdown, max_chars=MEMO_MAX_CHARS, multiline=True)
@@ -147,7 +153,15 @@ def save_version(s: Session, workshop: Workshop, coordinator: Coordinator, markd
                           number=newest_number))
     if newest is not None and newest.markdown == text + "\n" and not note:
         return None
-    return _add_version(s, workshop, text + "\n", note, coordinator, language)
+    return _add_version(s, workshop, text + "\n", note, coordinator, language,
+                        sources.carried_sources(text, earlier_sources(s, workshop, language)))
+
+
+def earlier_sources(s: Session, workshop: Workshop,
+                    language: str = "fi") -> list[sources.Sources]:
+    """Every version's sources in a language, oldest first; one query."""
+    return list(s.scalars(select(MemoVersion.sources).where(_of(workshop, language))
+                          .order_by(MemoVersion.number)))
 
 
 def memo_title(workshop: Workshop, series: Series, markdown: str) -> str:
@@ -161,14 +175,17 @@ def memo_title(workshop: Workshop, series: Series, markdown: str) -> str:
 
 def publish_version(s: Session, workshop: Workshop, version: MemoVersion,
                     coordinator: Coordinator, *, exports_dir: str, uploads_dir: str,
-                    base_url: str, now: datetime | None = None) -> MemoVersion:
+                    base_url: str, now: datetime | None = None,
+                    with_wishes: bool = False) -> MemoVersion:
     """Publish the newest version of its language: refuse while placeholders or untranslated
     blocks remain, a logo lacks its text in the memo's language, or the room is open; write
     every format under EXPORTS_DIR, then mark the version published (immutable from now on).
 
     The series blocks are filled in now, with the series' memos as published at this moment
     (links at `base_url`), and so are the series' logos (files under `uploads_dir`): the files
-    keep what they said then, whatever is published or deleted later.
+    keep what they said then, whatever is published or deleted later. The source markers are
+    taken out of every file (the version keeps them); `with_wishes` adds the appendix of the
+    wishes received after the attachments, when anybody sent one.
     """
     if version.published_at is not None:
         raise Conflict(_l("Versio %(number)s on jo julkaistu.", number=version.number))
@@ -186,12 +203,15 @@ def publish_version(s: Session, workshop: Workshop, version: MemoVersion,
     if room is not None and room.status == RoomStatus.OPEN:
         raise Conflict(_l("Sulje tilaisuuden huone ennen muistion julkaisua."))
     series = s.get_one(Series, workshop.series_id)
-    markdown = resolve_series_blocks(s, workshop, version.markdown, base_url=base_url, now=now,
-                                     language=language)
+    markdown = resolve_series_blocks(s, workshop, sources.strip_markers(version.markdown),
+                                     base_url=base_url, now=now, language=language)
     unfilled = unfilled_series_blocks(markdown)
     if unfilled:
         raise Invalid(_l("Lohkoa ```%(block)s``` on muutettu, eikä sitä voi täyttää. Palauta se "
                          "tyhjäksi lohkoksi tai poista se.", block=unfilled[0]), field="markdown")
+    appendix = wishes_appendix(s, workshop, markdown, language) if with_wishes else ""
+    if appendix:
+        markdown = f"{markdown.rstrip()}\n\n{appendix}"
     document = Document(title=memo_title(workshop, series, markdown), markdown=markdown,
                         language=language, subject=series.title, author=series.organiser,
                         logos=logos_for(series, language, uploads_dir, base_url))
@@ -205,8 +225,10 @@ def publish_version(s: Session, workshop: Workshop, version: MemoVersion,
     correction = latest_published(s, workshop, language) is not None
     version.published_at = now or now_utc()
     version.published_by_id = coordinator.id
+    version.wishes_appendix = bool(appendix)
     audit.record(s, "memo.correct" if correction else "memo.publish", by=coordinator.id,
-                 workshop_id=workshop.id, version=version.number, language=language)
+                 workshop_id=workshop.id, version=version.number, language=language,
+                 wishes_appendix=bool(appendix))
     s.flush()
     return version
 

@@ -35,8 +35,11 @@ from ..models import MEMO_LANGUAGES, MEMO_MAX_CHARS, TEXT_MAX_CHARS, TITLE_MAX_C
 from ..series.operations import get_series_by_slug, get_workshop
 from ..web import commit, site_address
 from . import operations as ops
+from .appendix import wishes_appendix
 from .compile import compile_memo, resolve_series_blocks
 from .phrasing import find_placeholders
+from .provenance import paragraph_sources
+from .sources import carried_sources, strip_markers
 
 bp = Blueprint("memo", __name__)
 
@@ -59,11 +62,25 @@ def memo_route(rule: str, **options: Any) -> Any:
     return register
 
 def preview_html(workshop: Workshop, markdown: str, language: str) -> Markup:
-    """The memo as it would be published now (series blocks filled in), its headings one
-    level down: on the editor page the memo is a section under the page's own heading."""
-    html = str(render_body(resolve_series_blocks(db.session, workshop, markdown,
+    """The memo as it would be published now (series blocks filled in, source markers taken
+    out), its headings one level down: on the editor page the memo is a section under the
+    page's own heading."""
+    html = str(render_body(resolve_series_blocks(db.session, workshop, strip_markers(markdown),
                                                  base_url=site_address(), language=language)))
+    return _demoted(html)
+
+
+def _demoted(html: str) -> Markup:
     return Markup(re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", html))
+
+
+def sources_html(workshop: Workshop, markdown: str, language: str) -> str:
+    """The editor's list of the marked paragraphs and what each was built from, for the text
+    being edited: each marker keeps the sources the versions recorded for it."""
+    s = db.session
+    found = carried_sources(markdown, ops.earlier_sources(s, workshop, language))
+    return render_template("memo/_sources.html",
+                           paragraphs=paragraph_sources(s, markdown, found))
 
 
 @memo_route("", methods=["GET", "POST"])
@@ -111,8 +128,11 @@ def _editor_page(workshop: Any, language: str, markdown: str, based_on: int, *,
     draft = compile_memo(db.session, workshop, base_url=site_address(), language=language)
     others = {lang: ops.versions_of(db.session, workshop, lang)
               for lang in MEMO_LANGUAGES if lang != language}
+    appendix = wishes_appendix(db.session, workshop, markdown, language)
     return render_template(
         "memo/editor.html", workshop=workshop, language=language, markdown=markdown,
+        sources=Markup(sources_html(workshop, markdown, language)),
+        wishes_appendix=_demoted(str(render_body(appendix))) if appendix else None,
         based_on=based_on, other_languages=others, language_names=LANGUAGE_NAMES,
         themes_left_out=draft.themes_left_out, talks_not_given=draft.talks_not_given,
         actions_not_reviewed=draft.actions_not_reviewed, versions=versions,
@@ -132,7 +152,8 @@ def preview(workshop_id: int, language: str) -> Any:
         raise Invalid(_l("Muistio on liian pitkä: %(length)s merkkiä, enintään %(limit)s.",
                          length=len(text), limit=MEMO_MAX_CHARS), field="markdown")
     return jsonify({"html": str(preview_html(workshop, text, language)),
-                    "placeholders": len(find_placeholders(text))})
+                    "placeholders": len(find_placeholders(text)),
+                    "sources": sources_html(workshop, text, language)})
 
 
 @memo_route("/recompile", methods=["POST"])
@@ -243,7 +264,8 @@ def publish(workshop_id: int, number: int, language: str) -> Any:
         ops.publish_version(s, workshop, version, current_user,
                             exports_dir=current_app.config["EXPORTS_DIR"],
                             uploads_dir=current_app.config["UPLOADS_DIR"],
-                            base_url=site_address())
+                            base_url=site_address(),
+                            with_wishes=request.form.get("with_wishes") == "1")
     except (Invalid, Conflict) as error:
         db.session.rollback()
         newest = ops.versions_of(s, workshop, language)[0]

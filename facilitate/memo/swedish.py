@@ -341,3 +341,13 @@ def review_line(text: str, owner: str, agreed_on: date, status: str) -> str:
     13.9.2022): pågår"."""
     return (f"{own_text(text)} (ansvar: {own_text(owner)}, avtalad {format_day(agreed_on)}): "
             f"{REVIEW_WORDS[status]}")
+
+
+def wishes_appendix_heading(number: int) -> str:
+    """"Bilaga 2 Förhandsönskemål": the appendix of the wishes received, when published."""
+    return f"{ATTACHMENT_WORDS[LANGUAGE]} {number} Förhandsönskemål"
+
+
+#: Under the heading: what the list is, that it names no one and is quoted as written.
+WISHES_APPENDIX_INTRO = ("De anmäldas förhandsönskemål per organisation, utan namn, citerade "
+                         "på originalspråket.")

@@ -24,6 +24,7 @@ from ..memo import finnish as words
 from ..memo.addresses import memo_address
 from ..memo.compile import PREFERRED_FORMAT
 from ..memo.operations import published_memos
+from ..memo.sources import strip_markers
 from ..models import ActionStatus, Organisation, PromptKind, Registration, Series
 from ..tracking.operations import headline_share, series_tracked
 
@@ -88,7 +89,7 @@ def key_sentences(markdown: str) -> tuple[str, ...]:
     """The opening sentences of a published memo's theme paragraphs: those whose first
     sentence sets the theme in bold ("Keskusteltiin **…**."), as the compiler writes them."""
     out = []
-    for paragraph in _paragraphs(markdown):
+    for paragraph in _paragraphs(strip_markers(markdown)):
         sentences = _SENTENCE_END.split(paragraph)
         if paragraph.startswith(("#", "- ", "* ", ">", "|")) or "**" not in sentences[0]:
             continue

@@ -208,3 +208,73 @@ def test_attachments_are_managed_and_reach_the_memo_compiled_again(
     expect(preview).to_contain_text(ATTACHMENT_BODY)
     axe_check(page)
     visits.assert_all_checked(at_least=10)
+
+
+@pytest.fixture
+def wished_workshop(past_workshop: dict[str, Any], live_database_url: str) -> dict[str, Any]:
+    """Yesterday's workshop with a wish grouped into its second theme, and one left over."""
+    from facilitate.agenda.operations import group_wishes
+    from facilitate.models import Workshop
+
+    app = create_app(type("Config", (TestingConfig,), {"DATABASE_URL": live_database_url}))
+    with app.app_context():
+        s = db.session
+        workshop = s.get_one(Workshop, past_workshop["id"])
+        registered = register(s, workshop, {
+            "name": "Wilma Toivonen", "email": "wilma@example.fi", "organisation": "pirkanmaa",
+            "wishes": [WISH, "Kilpailutukset"]}, now=now_utc() - timedelta(days=8)).registration
+        theme = workshop.themes[1]
+        group_wishes(s, workshop, [registered.wishes[0].id], theme_id=theme.id)
+        s.commit()
+        phrase = theme.memo_phrase or theme.title.lower()
+        db.session.remove()
+    return past_workshop | {"phrase": phrase}
+
+
+WISH = "Nivelvaiheet ja jälkihuollon päättyminen"
+
+
+def test_the_editor_shows_where_each_paragraph_came_from(
+        new_page: Callable[..., Page], wished_workshop: dict[str, Any],
+        log_in: Callable[[Page], None], axe_check: AxeCheck) -> None:
+    page = new_page()
+    log_in(page)
+    page.goto(f"/manage/workshops/{wished_workshop['id']}/memo")
+    sources = page.locator("#memo-sources")
+    expect(page.get_by_role("heading", name="Mistä kappaleet on koottu")).to_be_visible()
+    summary = sources.locator("summary", has_text="1 toive, muistiinpanot")
+    expect(summary).to_have_count(1)
+    expect(sources.get_by_text(WISH)).to_be_hidden()
+    # Keyboard only: the summary opens its list of what the paragraph was built from.
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(sources.get_by_text(WISH)).to_be_visible()
+    expect(sources).to_contain_text("Pirkanmaan hyvinvointialue")
+    axe_check(page)
+
+    # She rewrites the theme's sentence; the marker stays with it and so do its sources.
+    source = page.get_by_label("Muistio (Markdown)")
+    text = source.input_value()
+    rewritten = re.sub(r"Ennakkotoiveen pohjalta \*\*[^*]+\*\*\.", "Toiveesta puhuttiin.", text,
+                       count=1)
+    assert rewritten != text
+    filled = re.sub(r"\[\[TÄYDENNÄ:[^\]]*\]\]", ADDED, rewritten)
+    source.fill(filled)
+    expect(page.locator("#memo-preview")).to_contain_text("Toiveesta puhuttiin.")
+    expect(sources.locator("summary", has_text="1 toive, muistiinpanot")).to_contain_text(
+        "Toiveesta puhuttiin.")
+    page.get_by_role("button", name="Tallenna uusi versio").click()
+    expect(page.locator(".flash-success")).to_contain_text("Versio 2 tallennettiin")
+    expect(sources.locator("summary", has_text="1 toive, muistiinpanot")).to_have_count(1)
+    axe_check(page)
+
+    # Published with the wishes appendix, chosen from the keyboard; no marker in the file.
+    page.get_by_label("Liitä muistioon ennakkotoiveet (nimettöminä, organisaatioittain)").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Julkaise versio 2").click()
+    expect(page.locator(".flash-success")).to_contain_text("Versio 2 julkaistiin")
+    axe_check(page)
+    day = wished_workshop["day"].isoformat()
+    markdown = page.request.get(f"/series/{wished_workshop['slug']}/memos/{day}.md").text()
+    assert "## Liite 1 Ennakkotoiveet" in markdown and f"- {WISH}" in markdown
+    assert "<!--" not in markdown and "Wilma" not in markdown

@@ -21,6 +21,7 @@ from test_funder_logos import image
 
 from facilitate.export import Document, Logo, render
 from facilitate.export.pages import css_string, page_css
+from facilitate.memo.appendix import appendix_markdown
 
 
 def _chart(number: int) -> str:
@@ -277,3 +278,18 @@ def test_a_list_breaks_only_with_three_items_on_each_side(lists_pdf: list[str]):
         # a heading keeps with what follows it
         assert _page_of(lists_pdf, f"Osio {k} ") == min(pages)
     assert split  # some list did cross a page
+
+
+def test_the_wishes_appendix_passes_the_checker_on_a_page_of_its_own(tmp_path: Path):
+    appendix = appendix_markdown(
+        [("Varha", ["Työnkuvat ja erityissosiaaliohjaajan rooli", "Jälkihuollon mitoitus"]),
+         ("Satakunnan hyvinvointialue", ["Yhteistyö aikuissosiaalityön kanssa"])], MEMO, "fi")
+    data = render(Document(title=TITLE, markdown=f"{MEMO}\n{appendix}", language="fi"), "pdf")
+    _assert_passes(_check(data, tmp_path))
+    texts = _page_texts(data)
+    assert _page_of(texts, "Liite 3 Ennakkotoiveet") == len(texts) > _page_of(
+        texts, "Liite 2 Yhteystiedot")
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        headings = [str(e.S) for e in _elements(pdf) if str(e.S) in ("/H1", "/H2", "/H3")]
+    # the organisations are headings under the appendix's, in order
+    assert headings[-3:] == ["/H2", "/H3", "/H3"]

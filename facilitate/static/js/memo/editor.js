@@ -1,11 +1,13 @@
 /**
  * The memo editor: a live preview of the Markdown (rendered and sanitised by the server, the
- * same way the published files are) and a warning before leaving with unsaved changes.
+ * same way the published files are), the sources of the paragraphs still marked in the text,
+ * and a warning before leaving with unsaved changes.
  */
 const form = document.getElementById("memo-form");
 const textarea = form?.querySelector("textarea[name=markdown]");
 const preview = document.getElementById("memo-preview");
 const notice = document.getElementById("memo-placeholders");
+const sources = document.getElementById("memo-sources");
 
 if (form && textarea && preview) {
   const saved = textarea.value;
@@ -22,6 +24,12 @@ if (form && textarea && preview) {
       if (!response.ok || ask !== asked) return; // a newer preview is on its way
       const data = await response.json();
       preview.innerHTML = data.html; // sanitised by the server (nh3)
+      // Built by the server from escaped text; replaced only when it changed, so a list the
+      // coordinator opened stays open while they type elsewhere.
+      if (sources && sources.dataset.html !== data.sources) {
+        sources.innerHTML = data.sources;
+        sources.dataset.html = data.sources;
+      }
       if (notice) {
         notice.hidden = data.placeholders === 0;
         notice.textContent = notice.dataset.template.replace("{count}", data.placeholders);
