@@ -188,3 +188,13 @@ def test_the_prompt_editor_enters_and_clears_figures(theme, coordinator_client):
     assert coordinator_client.post(url, form | cleared).status_code == 302
     db.session.expire_all()
     assert reference_of(prompt) is None
+
+
+def test_a_workshop_from_the_plan_carries_the_surveys_figures(make_workshop):
+    from facilitate.plans import get_plan
+
+    workshop = make_workshop(plan=get_plan("kuntien-valinen-yhteistyo"))
+    [poll] = [p for theme in workshop.themes for p in theme.prompts if p.text == POLL]
+    assert reference_of(poll) == Reference(
+        "Kuntakysely 2021", 95, "kattoi 190 kuntaa eli 65 % Manner-Suomen kunnista",
+        (60, 18, 24))
