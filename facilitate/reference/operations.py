@@ -34,6 +34,11 @@ REFERENCE_KINDS = (PromptKind.STATEMENT, PromptKind.POLL)
 COLUMNS = {"source": "reference_source", "responses": "reference_responses",
            "note": "reference_note", "percents": "reference_percents"}
 
+#: Said of a share that is not a whole per cent, and of a count that is not a whole number.
+PERCENTS_REFUSED = _l("Anna vertailuluvut kokonaisina prosentteina (esim. 60).")
+RESPONSES_REFUSED = _l("Vastausten määrän pitää olla kokonaisluku 1–%(max)s.",
+                       max=REFERENCE_RESPONSES_MAX)
+
 # "60", "60 %", "60%": a whole per cent as a form takes it.
 _PERCENT = re.compile(r"(\d{1,3})\s*%?")
 # A count as people type it, thousands apart or not: "95", "1 200".
@@ -116,7 +121,7 @@ def _percents(errors: Collector, value: object) -> list[int]:
     # A form's text has one share a line (or separated by semicolons); the API's a list.
     items = re.split(r"[\n;]", value) if isinstance(value, str) else value
     if not isinstance(items, list):
-        errors.add("reference_percents", _l("Vertailulukujen pitää olla luettelo lukuja."))
+        errors.add("reference_percents", PERCENTS_REFUSED)
         return []
     found = []
     for item in items:
@@ -128,9 +133,7 @@ def _percents(errors: Collector, value: object) -> list[int]:
         elif match:
             found.append(int(match[1]))
         else:
-            errors.add("reference_percents", _l(
-                "Anna vertailuluvut kokonaisina prosentteina, yksi kullekin riville "
-                "(esim. 60)."))
+            errors.add("reference_percents", PERCENTS_REFUSED)
             return []
     return found
 
@@ -145,8 +148,7 @@ def _responses(errors: Collector, value: object) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) \
             or not 1 <= value <= REFERENCE_RESPONSES_MAX:
-        errors.add("reference_responses", _l(
-            "Vastausten määrän pitää olla kokonaisluku 1–%(max)s.", max=REFERENCE_RESPONSES_MAX))
+        errors.add("reference_responses", RESPONSES_REFUSED)
         return None
     return value
 
