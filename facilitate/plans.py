@@ -34,7 +34,7 @@ from .models import (
     TITLE_MAX_CHARS,
     PromptKind,
 )
-from .reference.operations import percents_problem
+from .reference.operations import Reference, percents_problem
 
 # The plan's name ends up in URLs, in Workshop.plan (String(120)) and in a file path, so it
 # is kept to characters that can never climb out of the plans folder.
@@ -105,7 +105,11 @@ class PlanReference:
     responses: Annotated[int, Field(strict=True, ge=1, le=REFERENCE_RESPONSES_MAX)]
     note: Annotated[str, StringConstraints(max_length=REFERENCE_NOTE_MAX_CHARS), _ONE_LINE] = ""
     #: a poll's whole per cents per option, a statement's one (those agreeing)
-    percents: tuple[Annotated[int, Field(strict=True, ge=0, le=100)], ...]
+    percents: tuple[Annotated[int, Field(strict=True)], ...]
+
+    def figures(self) -> Reference:
+        """The figures as a prompt keeps them."""
+        return Reference(self.source, self.responses, self.note, self.percents)
 
 
 #: What a plan's reference percents are told when they do not fit the prompt.

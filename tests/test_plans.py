@@ -465,6 +465,12 @@ BAD_PLANS = [
         "expected one share (those agreeing), got 2",
     ),
     (
+        _plan_with_prompt('kind = "statement"\ntext = "X"\n'
+                          'reference = { source = "K", responses = 9, percents = [160] }'),
+        "themes[0].prompts[1].reference.percents",
+        "each share must be 0 to 100",
+    ),
+    (
         _plan_with_prompt('kind = "open"\ntext = "X"\n'
                           'reference = { source = "K", responses = 9, percents = [60] }'),
         "themes[0].prompts[1].reference",

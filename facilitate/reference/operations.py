@@ -60,6 +60,15 @@ class Reference:
                 "percents": list(self.percents)}
 
 
+def columns_of(reference: Reference | None) -> dict[str, Any]:
+    """The Prompt columns that keep these figures (all None for none)."""
+    if reference is None:
+        return dict.fromkeys(COLUMNS.values())
+    return {COLUMNS["source"]: reference.source, COLUMNS["responses"]: reference.responses,
+            COLUMNS["note"]: reference.note or None,
+            COLUMNS["percents"]: list(reference.percents)}
+
+
 def reference_of(prompt: Prompt) -> Reference | None:
     """The prompt's reference figures, or None when it has none."""
     return reference_from(prompt.reference_source, prompt.reference_responses,
@@ -125,16 +134,15 @@ def _percents(errors: Collector, value: object) -> list[int]:
         return []
     found = []
     for item in items:
-        if isinstance(item, str) and not item.strip():
-            continue
-        match = _PERCENT.fullmatch(item.strip()) if isinstance(item, str) else None
-        if isinstance(item, int) and not isinstance(item, bool):
-            found.append(item)
-        elif match:
-            found.append(int(match[1]))
-        else:
+        if isinstance(item, str):
+            if not item.strip():
+                continue
+            match = _PERCENT.fullmatch(item.strip())
+            item = int(match[1]) if match else None
+        if not isinstance(item, int) or isinstance(item, bool):
             errors.add("reference_percents", PERCENTS_REFUSED)
             return []
+        found.append(item)
     return found
 
 
@@ -157,7 +165,7 @@ def clean_reference(errors: Collector, kind: PromptKind | None, options: Sequenc
                     value: object) -> dict[str, Any]:
     """A reference as given (None or every part empty: none) checked against the prompt's
     kind and options, as the Prompt columns to set; problems go to `errors`."""
-    cleared = dict.fromkeys(COLUMNS.values())
+    cleared = columns_of(None)
     if value is None:
         return cleared
     if not isinstance(value, dict):

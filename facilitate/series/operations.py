@@ -32,6 +32,7 @@ from ..models import (
     Theme,
     Workshop,
 )
+from ..reference.operations import columns_of
 from ..timeutil import now_utc
 from ..tracking.operations import check_linkable
 from ..validation import clean_text, clean_texts, slugify
@@ -39,7 +40,7 @@ from ..validation import clean_text, clean_texts, slugify
 if TYPE_CHECKING:
     from werkzeug.datastructures import FileStorage
 
-    from ..plans import PlanReference, SessionPlan
+    from ..plans import SessionPlan
     from ..uploads import StoredFile
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,100}")
@@ -304,16 +305,6 @@ def create_workshop(s: Session, series: Series, data: dict[str, Any],
     return workshop
 
 
-def _plan_reference(reference: PlanReference | None) -> dict[str, Any]:
-    """A plan's reference figures as the Prompt columns (all None without)."""
-    if reference is None:
-        return dict.fromkeys(("reference_source", "reference_responses", "reference_note",
-                              "reference_percents"))
-    return {"reference_source": reference.source, "reference_responses": reference.responses,
-            "reference_note": reference.note or None,
-            "reference_percents": list(reference.percents)}
-
-
 def apply_plan(s: Session, workshop: Workshop, plan: SessionPlan) -> None:
     """Append a plan's talks and themes (with prompts) after what the workshop already has."""
     first_theme = len(workshop.themes)
@@ -324,7 +315,8 @@ def apply_plan(s: Session, workshop: Workshop, plan: SessionPlan) -> None:
             check_linkable(s, workshop, p.kind, p.options, p.key)
         theme.prompts = [
             Prompt(kind=p.kind, text=p.text, options=list(p.options), position=i,
-                   question_key=p.key, **_plan_reference(p.reference))
+                   question_key=p.key,
+                   **columns_of(p.reference.figures() if p.reference else None))
             for i, p in enumerate(plan_theme.prompts)
         ]
         workshop.themes.append(theme)
