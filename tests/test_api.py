@@ -349,14 +349,14 @@ def test_the_whole_story_through_the_api(app, coordinator, anonymous):
     assert (refused.status_code, refused.json["field"]) == (422, "question_key")
     assert "pieniä kirjaimia" in refused.json["message"]
     # reference figures from elsewhere: a statement's one share (those agreeing); the
-    # operation's rules and the document's limits both answer in the form's words
+    # operation's rules and the document's limits answer alike, in the form's words
     survey = {"source": "Kuntakysely 2021", "responses": 95, "percents": [60]}
     response = coordinator.patch(f"{t}/prompts/{prompt['id']}", {"reference": survey})
     assert (response.status_code, response.json["reference"]) == (
         200, survey | {"note": ""})
     refused = coordinator.patch(f"{t}/prompts/{prompt['id']}",
                                 {"reference": survey | {"percents": [60, 40]}})
-    assert (refused.status_code, refused.json["field"]) == (422, "reference_percents")
+    assert (refused.status_code, refused.json["field"]) == (422, "reference.percents")
     assert "Väitteelle annetaan yksi luku" in refused.json["message"]
     refused = coordinator.patch(f"{t}/prompts/{prompt['id']}",
                                 {"reference": survey | {"percents": [150]}})

@@ -67,22 +67,22 @@ def test_a_statement_carries_the_share_agreeing(theme):
     assert reference_of(statement).percents == (60,)
     errors = _refused(lambda: update_prompt(db.session, statement, {"reference": {
         "source": "Kuntakysely 2021", "responses": 95, "percents": [10, 20, 30, 20, 20]}}))
-    assert errors == {"reference_percents": "Väitteelle annetaan yksi luku: samaa mieltä "
+    assert errors == {"reference.percents": "Väitteelle annetaan yksi luku: samaa mieltä "
                                             "olleiden osuus prosentteina."}
 
 
 @pytest.mark.parametrize(("reference", "field", "says"), [
-    ({**SURVEY, "source": ""}, "reference_source", "mistä vertailuluvut ovat"),
-    ({**SURVEY, "responses": ""}, "reference_responses", "montako vastausta"),
-    ({**SURVEY, "responses": 0}, "reference_responses", "kokonaisluku 1–10000000"),
-    ({**SURVEY, "responses": "95,5"}, "reference_responses", "kokonaisluku"),
-    ({**SURVEY, "percents": []}, "reference_percents", "Anna vertailuluvut prosentteina."),
-    ({**SURVEY, "percents": [60, 40]}, "reference_percents", "vaihtoehtoja on 3, lukuja 2"),
-    ({**SURVEY, "percents": "60\n-18\n24"}, "reference_percents", "kokonaisina prosentteina"),
-    ({**SURVEY, "percents": [101, 0, 0]}, "reference_percents", "0–100"),
-    ({**SURVEY, "percents": "60,5\n18\n24"}, "reference_percents", "kokonaisina prosentteina"),
-    ({**SURVEY, "percents": [60, 18, 30]}, "reference_percents", "yhteensä 108 %"),
-    ({**SURVEY, "source": "x" * 121}, "reference_source", "enintään 120"),
+    ({**SURVEY, "source": ""}, "reference.source", "mistä vertailuluvut ovat"),
+    ({**SURVEY, "responses": ""}, "reference.responses", "montako vastausta"),
+    ({**SURVEY, "responses": 0}, "reference.responses", "kokonaisluku 1–10000000"),
+    ({**SURVEY, "responses": "95,5"}, "reference.responses", "kokonaisluku"),
+    ({**SURVEY, "percents": []}, "reference.percents", "Anna vertailuluvut prosentteina."),
+    ({**SURVEY, "percents": [60, 40]}, "reference.percents", "vaihtoehtoja on 3, lukuja 2"),
+    ({**SURVEY, "percents": "60\n-18\n24"}, "reference.percents", "kokonaisina prosentteina"),
+    ({**SURVEY, "percents": [101, 0, 0]}, "reference.percents", "0–100"),
+    ({**SURVEY, "percents": "60,5\n18\n24"}, "reference.percents", "kokonaisina prosentteina"),
+    ({**SURVEY, "percents": [60, 18, 30]}, "reference.percents", "yhteensä 108 %"),
+    ({**SURVEY, "source": "x" * 121}, "reference.source", "enintään 120"),
 ])
 def test_bad_figures_are_refused_with_what_is_wrong(theme, reference, field, says):
     errors = _refused(lambda: _poll(theme, reference))
@@ -99,10 +99,10 @@ def test_bad_input_keeps_the_saved_figures(theme):
     assert reference_of(prompt).percents == (60, 18, 24)
     # options changed under the figures: refused, not silently dropped or misaligned
     errors = _refused(lambda: update_prompt(db.session, prompt, {"options": OPTIONS[:2]}))
-    assert "Tallennetut vertailuluvut eivät sovi" in errors["reference_percents"]
+    assert "Tallennetut vertailuluvut eivät sovi" in errors["reference.percents"]
     db.session.rollback()
     errors = _refused(lambda: update_prompt(db.session, prompt, {"kind": "open", "options": []}))
-    assert "vain väitteelle tai äänestykselle" in errors["reference_percents"]
+    assert "vain väitteelle tai äänestykselle" in errors["reference.percents"]
     db.session.rollback()
     assert reference_of(prompt) is not None
     # every part empty (as a form clears it), or null (the API): no reference

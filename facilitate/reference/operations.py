@@ -130,7 +130,7 @@ def _percents(errors: Collector, value: object) -> list[int]:
     # A form's text has one share a line (or separated by semicolons); the API's a list.
     items = re.split(r"[\n;]", value) if isinstance(value, str) else value
     if not isinstance(items, list):
-        errors.add("reference_percents", PERCENTS_REFUSED)
+        errors.add("reference.percents", PERCENTS_REFUSED)
         return []
     found = []
     for item in items:
@@ -140,7 +140,7 @@ def _percents(errors: Collector, value: object) -> list[int]:
             match = _PERCENT.fullmatch(item.strip())
             item = int(match[1]) if match else None
         if not isinstance(item, int) or isinstance(item, bool):
-            errors.add("reference_percents", PERCENTS_REFUSED)
+            errors.add("reference.percents", PERCENTS_REFUSED)
             return []
         found.append(item)
     return found
@@ -151,12 +151,12 @@ def _responses(errors: Collector, value: object) -> int | None:
         typed = value.strip()
         value = int(re.sub(r"\D", "", typed)) if _COUNT.fullmatch(typed) else (typed or None)
     if value is None:
-        errors.add("reference_responses", _l("Kerro, montako vastausta vertailulukujen "
+        errors.add("reference.responses", _l("Kerro, montako vastausta vertailulukujen "
                                              "takana on."))
         return None
     if isinstance(value, bool) or not isinstance(value, int) \
             or not 1 <= value <= REFERENCE_RESPONSES_MAX:
-        errors.add("reference_responses", RESPONSES_REFUSED)
+        errors.add("reference.responses", RESPONSES_REFUSED)
         return None
     return value
 
@@ -164,32 +164,33 @@ def _responses(errors: Collector, value: object) -> int | None:
 def clean_reference(errors: Collector, kind: PromptKind | None, options: Sequence[str],
                     value: object) -> dict[str, Any]:
     """A reference as given (None or every part empty: none) checked against the prompt's
-    kind and options, as the Prompt columns to set; problems go to `errors`."""
+    kind and options, as the Prompt columns to set; problems go to `errors` under the
+    API's names of its parts ("reference.percents")."""
     cleared = columns_of(None)
     if value is None:
         return cleared
     if not isinstance(value, dict):
-        errors.add("reference_percents", _l("Vertailutiedon pitää olla kokonaisuus: lähde, "
+        errors.add("reference.percents", _l("Vertailutiedon pitää olla kokonaisuus: lähde, "
                                             "vastausten määrä ja prosenttiluvut."))
         return cleared
-    source = clean_text(errors, "reference_source", value.get("source"),
+    source = clean_text(errors, "reference.source", value.get("source"),
                         max_chars=REFERENCE_SOURCE_MAX_CHARS, required=False)
-    note = clean_text(errors, "reference_note", value.get("note"),
+    note = clean_text(errors, "reference.note", value.get("note"),
                       max_chars=REFERENCE_NOTE_MAX_CHARS, required=False)
     percents = _percents(errors, value.get("percents"))
     responses = value.get("responses")
     if not (source or note or percents or (responses not in (None, ""))):
         return cleared  # every part left empty: no reference (a form clears it so)
     if not source:
-        errors.add("reference_source", _l("Kerro, mistä vertailuluvut ovat (esim. "
+        errors.add("reference.source", _l("Kerro, mistä vertailuluvut ovat (esim. "
                                           "Kuntakysely 2021)."))
     cleaned_responses = _responses(errors, responses)
-    if not percents and "reference_percents" not in errors.errors:
-        errors.add("reference_percents", _l("Anna vertailuluvut prosentteina."))
+    if not percents and "reference.percents" not in errors.errors:
+        errors.add("reference.percents", _l("Anna vertailuluvut prosentteina."))
     elif percents and kind is not None:
         problem = percents_problem(kind, len(options), percents)
         if problem is not None:
-            errors.add("reference_percents",
+            errors.add("reference.percents",
                        _problem_message(problem, kind, len(options), percents))
     return {COLUMNS["source"]: source, COLUMNS["responses"]: cleaned_responses,
             COLUMNS["note"]: note or None, COLUMNS["percents"]: percents}
@@ -204,7 +205,7 @@ def check_kept_reference(errors: Collector, prompt: Prompt, kind: PromptKind | N
         return
     problem = percents_problem(kind, len(options), kept.percents)
     if problem is not None:
-        errors.add("reference_percents", _l(
+        errors.add("reference.percents", _l(
             "Tallennetut vertailuluvut eivät sovi muutettuun kysymykseen: %(problem)s Anna "
             "uudet luvut tai poista vertailutieto.",
             problem=_problem_message(problem, kind, len(options), kept.percents)))

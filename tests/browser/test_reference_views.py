@@ -53,8 +53,8 @@ def test_reference_figures_from_the_editor_to_the_shared_screen(
     expect(editor.get_by_text("Kysymys tallennettiin.")).to_be_visible()
     axe_check(editor)
 
-    # The room on the theme; Anna answers. The console shows the figures at once, Anna only
-    # with the results, the presenter view once R reveals them.
+    # The room on the theme. The console shows the figures at once; Anna answers and sees
+    # them only with the results, as the presenter view does once R reveals them.
     open_room(s, room_workshop)
     set_phase(s, room_workshop, "theme", theme)
     s.commit()
@@ -67,7 +67,10 @@ def test_reference_figures_from_the_editor_to_the_shared_screen(
     screen.goto(f"/present/{workshop['id']}")
     for page in (console, anna, screen):
         ready(page)
+    expect(prompt(console, STATEMENT).locator(".reference-results")).to_have_text(
+        f"Vertailuluvut muualta:{LINE}")  # before anyone answers, to prepare with
     prompt(anna, STATEMENT).get_by_label("Täysin samaa mieltä").check()
+    expect(prompt(console, STATEMENT).get_by_role("table")).to_contain_text("1 vastaus")
     expect(prompt(console, STATEMENT).locator(".reference-results")).to_have_text(
         f"Vertailuluvut muualta:{LINE}")
     expect(prompt(anna, STATEMENT)).not_to_contain_text("Kuntakysely")

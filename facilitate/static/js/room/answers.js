@@ -98,9 +98,13 @@ export function referenceLine(prompt) {
 /** The distribution of answers, or a line saying why it is not shown. */
 export function renderResults(container, prompt, limits, { console: isConsole = false } = {}) {
   const shares = distribution(prompt);
+  const reference = referenceLine(prompt);
+  const figures = reference ? h("div", { class: "reference-results" },
+    h("p", {}, t("reference_heading")), h("p", {}, reference)) : null;
   if (!shares) {
+    // The console has the figures from elsewhere before anyone answers, to prepare with.
     replaceKeepingFocus(container, h("p", { class: "help" },
-      t(isConsole ? "no_answers_yet" : "results_later")));
+      t(isConsole ? "no_answers_yet" : "results_later")), isConsole ? figures : null);
     return;
   }
   const { counts, total } = shares;
@@ -116,7 +120,6 @@ export function renderResults(container, prompt, limits, { console: isConsole = 
         h("span", { class: "count" }, t("count_percent", { n, pct: percent })))));
   });
   const earlier = earlierLines(prompt, limits);
-  const reference = referenceLine(prompt);
   replaceKeepingFocus(container, h("table", { class: "results" },
     h("caption", {}, tn("results_one", "results_other", total)),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("answer")),
@@ -125,6 +128,5 @@ export function renderResults(container, prompt, limits, { console: isConsole = 
   earlier.length ? h("div", { class: "earlier-results" },
     h("p", {}, t("earlier_heading")), h("ul", {}, earlier.map((line) => h("li", {}, line))))
     : null,
-  reference ? h("div", { class: "reference-results" },
-    h("p", {}, t("reference_heading")), h("p", {}, reference)) : null);
+  figures);
 }
