@@ -3,7 +3,7 @@ upcoming, loaded through the same operations a coordinator and the participants 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
 from math import cos, pi, sin
@@ -26,6 +26,7 @@ from .models import (
     Note,
     Organisation,
     OrganisationKind,
+    Prompt,
     Series,
     Workshop,
 )
@@ -47,6 +48,10 @@ from .web import site_address
 TRACKED_KEY = "oma-sosiaalityontekija"
 TRACKED_ANSWERS = {date(2022, 9, 13): (5, 4, 3, 2, 2),
                    date(2023, 3, 29): (5, 5, 4, 4, 3, 2, 5, 1)}
+#: The 9.11.2022 workshop answered the poll that carries seed 001's national survey of
+#: municipalities (sessions/kuntien-valinen-yhteistyo.toml: 60 / 18 / 24 %), one option each
+#: by index, so its memo sets the room's shares beside the survey's.
+REFERENCE_ANSWERS = {date(2022, 11, 9): (0, 1, 1, 0, 2)}
 
 #: Actions the demo's workshops agreed (text, owner, due date) and what the next one said of
 #: them: one done, one still in progress (so open on the series page and reviewed again by
@@ -322,7 +327,9 @@ def _past_workshop(s: Session, series: Series, plan_slug: str, day: date,
     if day == date(2023, 3, 29):
         title, body = ATTACHMENT_29_3
         s.add(Attachment(workshop_id=workshop.id, title=title, body=body, position=0))
-    _tracked_answers(s, workshop, TRACKED_ANSWERS.get(day, ()))
+    _answers(s, workshop, lambda p: p.question_key == TRACKED_KEY, TRACKED_ANSWERS.get(day, ()))
+    _answers(s, workshop, lambda p: p.reference_percents is not None,
+             REFERENCE_ANSWERS.get(day, ()))
     _actions(s, workshop, local_datetime(day, time(15, 45)))
     s.flush()
     s.refresh(workshop)
@@ -339,10 +346,11 @@ def _actions(s: Session, workshop: Workshop, at: datetime) -> None:
         actions.add_action(s, workshop, {"text": text, "owner": owner, "due": due}, now=at)
 
 
-def _tracked_answers(s: Session, workshop: Workshop, values: tuple[int, ...]) -> None:
-    """The attendees' answers to the series' tracked statement, one each in order."""
-    asked = next((p for theme in workshop.themes for p in theme.prompts
-                  if p.question_key == TRACKED_KEY), None)
+def _answers(s: Session, workshop: Workshop, asked_here: Callable[[Prompt], bool],
+             values: tuple[int, ...]) -> None:
+    """The attendees' answers to the workshop's first prompt that `asked_here` picks (the
+    tracked statement, the poll with reference figures), one each in order."""
+    asked = next((p for theme in workshop.themes for p in theme.prompts if asked_here(p)), None)
     if asked is None:
         return
     for registration, value in zip(workshop.registrations, values, strict=False):

@@ -50,6 +50,14 @@ POLL_OPTIONS_MAX = 12
 #: digits and hyphens, so it reads the same in a plan file, a form and an address.
 QUESTION_KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{1,59}$"
 QUESTION_KEY_MAX_CHARS = 60
+#: Reference figures (Prompt.reference_*): results from elsewhere shown beside the room's,
+#: e.g. "Kuntakysely 2021", 95 responses, "kattoi 190 kuntaa", 60 / 18 / 24 %.
+REFERENCE_SOURCE_MAX_CHARS = 120
+REFERENCE_NOTE_MAX_CHARS = 200
+REFERENCE_RESPONSES_MAX = 10_000_000
+#: A poll's reference shares may miss 100 % by this much: sources publish whole per cents
+#: rounded each on its own, and seed 001's survey says 60 + 18 + 24 = 102 %.
+REFERENCE_SUM_TOLERANCE = 2
 CONTRIBUTION_MAX_CHARS = 2000
 NOTE_MAX_BYTES = 100_000
 #: A statement's answers, from 1 (fully disagree) to 5 (fully agree).
@@ -497,6 +505,14 @@ class Prompt(Base):
     #: the same question asked again across a series (QUESTION_KEY_PATTERN): its earlier
     #: results are shown beside today's
     question_key: Mapped[str | None] = mapped_column(String(QUESTION_KEY_MAX_CHARS), index=True)
+    #: reference figures from elsewhere (a national survey), shown beside today's results:
+    #: where they come from, how many answered and what else to say of their size
+    reference_source: Mapped[str | None] = mapped_column(String(REFERENCE_SOURCE_MAX_CHARS))
+    reference_responses: Mapped[int | None] = mapped_column(Integer)
+    reference_note: Mapped[str | None] = mapped_column(String(REFERENCE_NOTE_MAX_CHARS))
+    #: whole per cents: a poll's one per option in order, a statement's one (those agreeing,
+    #: STATEMENT_SCALE's top two); None when the prompt has no reference
+    reference_percents: Mapped[list[int] | None] = mapped_column(JSON)
 
     theme: Mapped[Theme] = relationship(back_populates="prompts")
 

@@ -26,10 +26,15 @@ from .models import (
     FORMAT_MAX_CHARS,
     POLL_OPTIONS_MAX,
     QUESTION_KEY_PATTERN,
+    REFERENCE_NOTE_MAX_CHARS,
+    REFERENCE_RESPONSES_MAX,
+    REFERENCE_SOURCE_MAX_CHARS,
+    REFERENCE_SUM_TOLERANCE,
     TEXT_MAX_CHARS,
     TITLE_MAX_CHARS,
     PromptKind,
 )
+from .reference.operations import Reference, percents_problem
 
 # The plan's name ends up in URLs, in Workshop.plan (String(120)) and in a file path, so it
 # is kept to characters that can never climb out of the plans folder.
@@ -92,6 +97,32 @@ Time = Annotated[datetime.time | None, BeforeValidator(_time)]
 
 
 @dataclass(frozen=True, kw_only=True, config=_CONFIG)
+class PlanReference:
+    """A statement's or poll's results from elsewhere (Prompt.reference_*)."""
+
+    source: Annotated[str, StringConstraints(min_length=1,
+                                             max_length=REFERENCE_SOURCE_MAX_CHARS), _ONE_LINE]
+    responses: Annotated[int, Field(strict=True, ge=1, le=REFERENCE_RESPONSES_MAX)]
+    note: Annotated[str, StringConstraints(max_length=REFERENCE_NOTE_MAX_CHARS), _ONE_LINE] = ""
+    #: a poll's whole per cents per option, a statement's one (those agreeing)
+    percents: tuple[Annotated[int, Field(strict=True)], ...]
+
+    def figures(self) -> Reference:
+        """The figures as a prompt keeps them."""
+        return Reference(self.source, self.responses, self.note, self.percents)
+
+
+#: What a plan's reference percents are told when they do not fit the prompt.
+_REFERENCE_PROBLEMS = {
+    "kind": "only statements and polls carry reference figures, this one is {kind}",
+    "count": "expected {wanted}, got {given}",
+    "range": "each share must be 0 to 100",
+    "sum": f"a poll's shares must add up to 100 ± {REFERENCE_SUM_TOLERANCE} (rounding), "
+           "these add up to {total}",
+}
+
+
+@dataclass(frozen=True, kw_only=True, config=_CONFIG)
 class PlanPrompt:
     """A question, statement, poll or level-tagged question under a theme."""
 
@@ -100,6 +131,8 @@ class PlanPrompt:
     options: tuple[Title, ...] = ()
     #: the same question in the series' other workshops (Prompt.question_key)
     key: Annotated[str, StringConstraints(pattern=QUESTION_KEY_PATTERN)] | None = None
+    #: results from elsewhere shown beside today's, e.g. a national survey's
+    reference: PlanReference | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -111,6 +144,20 @@ class PlanPrompt:
                 and "options" not in data and set(data) <= set(cls.__dataclass_fields__):
             raise _problem(f"missing; a poll needs 2 to {POLL_OPTIONS_MAX} options", "options")
         return data
+
+    @model_validator(mode="after")
+    def _reference_fits_the_scale(self) -> PlanPrompt:
+        if self.reference is None:
+            return self
+        percents = self.reference.percents
+        problem = percents_problem(self.kind, len(self.options), percents)
+        if problem is not None:
+            wanted = ("one share (those agreeing)" if self.kind is PromptKind.STATEMENT
+                      else f"one share per option ({len(self.options)})")
+            raise _problem(_REFERENCE_PROBLEMS[problem].format(
+                kind=self.kind, wanted=wanted, given=len(percents), total=sum(percents)),
+                "reference" if problem == "kind" else "reference.percents")
+        return self
 
     @model_validator(mode="after")
     def _options_fit_the_kind(self) -> PlanPrompt:

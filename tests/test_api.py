@@ -348,6 +348,23 @@ def test_the_whole_story_through_the_api(app, coordinator, anonymous):
     refused = coordinator.patch(f"{t}/prompts/{prompt['id']}", {"question_key": "Työnjako"})
     assert (refused.status_code, refused.json["field"]) == (422, "question_key")
     assert "pieniä kirjaimia" in refused.json["message"]
+    # reference figures from elsewhere: a statement's one share (those agreeing); the
+    # operation's rules and the document's limits answer alike, in the form's words
+    survey = {"source": "Kuntakysely 2021", "responses": 95, "percents": [60]}
+    response = coordinator.patch(f"{t}/prompts/{prompt['id']}", {"reference": survey})
+    assert (response.status_code, response.json["reference"]) == (
+        200, survey | {"note": ""})
+    refused = coordinator.patch(f"{t}/prompts/{prompt['id']}",
+                                {"reference": survey | {"percents": [60, 40]}})
+    assert (refused.status_code, refused.json["field"]) == (422, "reference.percents")
+    assert "Väitteelle annetaan yksi luku" in refused.json["message"]
+    refused = coordinator.patch(f"{t}/prompts/{prompt['id']}",
+                                {"reference": survey | {"percents": [150]}})
+    assert (refused.status_code, refused.json["field"]) == (422, "reference.percents")
+    assert "kokonaisina prosentteina" in refused.json["message"]
+    assert coordinator.get(f"{t}/prompts").json["prompts"][0]["reference"]["percents"] == [60]
+    response = coordinator.patch(f"{t}/prompts/{prompt['id']}", {"reference": None})
+    assert (response.status_code, response.json["reference"]) == (200, None)
     assert coordinator.delete(f"{t}/prompts/{prompt['id']}").status_code == 204
     assert coordinator.get(f"{t}/prompts").json["prompts"] == []
 

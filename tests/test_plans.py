@@ -118,6 +118,11 @@ def test_municipal_cooperation_plan_has_the_level_question_of_seed_001() -> None
         "Kunta, alue ja valtakunnallisella tasolla?"
     ]
     assert "Valtakunnalliset kuntakyselyt" in [talk.title for talk in plan.presentations]
+    # the national survey's figures beside the room's answers to the same poll
+    [poll] = [p for p in _prompts(plan) if p.kind is PromptKind.POLL]
+    assert poll.reference is not None
+    assert (poll.reference.source, poll.reference.responses, poll.reference.percents) == (
+        "Kuntakysely 2021", 95, (60, 18, 24))
 
 
 def test_network_plan_has_the_statements_questions_and_poll_of_seed_003() -> None:
@@ -440,6 +445,48 @@ BAD_PLANS = [
         'starts_at = "14:00"\nends_at = "14:00"\n' + MINIMAL,
         "ends_at",
         "14:00 is not after starts_at 14:00",
+    ),
+    (
+        _plan_with_prompt('kind = "poll"\ntext = "X"\noptions = ["a", "b"]\n'
+                          'reference = { source = "K", responses = 9, percents = [60, 18, 24] }'),
+        "themes[0].prompts[1].reference.percents",
+        "expected one share per option (2), got 3",
+    ),
+    (
+        _plan_with_prompt('kind = "poll"\ntext = "X"\noptions = ["a", "b"]\n'
+                          'reference = { source = "K", responses = 9, percents = [60, 37] }'),
+        "themes[0].prompts[1].reference.percents",
+        "must add up to 100 ± 2 (rounding), these add up to 97",
+    ),
+    (
+        _plan_with_prompt('kind = "statement"\ntext = "X"\n'
+                          'reference = { source = "K", responses = 9, percents = [60, 40] }'),
+        "themes[0].prompts[1].reference.percents",
+        "expected one share (those agreeing), got 2",
+    ),
+    (
+        _plan_with_prompt('kind = "statement"\ntext = "X"\n'
+                          'reference = { source = "K", responses = 9, percents = [160] }'),
+        "themes[0].prompts[1].reference.percents",
+        "each share must be 0 to 100",
+    ),
+    (
+        _plan_with_prompt('kind = "open"\ntext = "X"\n'
+                          'reference = { source = "K", responses = 9, percents = [60] }'),
+        "themes[0].prompts[1].reference",
+        "only statements and polls carry reference figures",
+    ),
+    (
+        _plan_with_prompt('kind = "statement"\ntext = "X"\n'
+                          'reference = { responses = 9, percents = [60] }'),
+        "themes[0].prompts[1].reference.source",
+        "",
+    ),
+    (
+        _plan_with_prompt('kind = "statement"\ntext = "X"\n'
+                          'reference = { source = "K", responses = 0, percents = [60] }'),
+        "themes[0].prompts[1].reference.responses",
+        "",
     ),
 ]
 

@@ -25,6 +25,9 @@ def theme_data(form: MultiDict[str, str]) -> dict[str, Any]:
 
 
 def prompt_data(form: MultiDict[str, str]) -> dict[str, Any]:
-    """A prompt's kind, text, options (one option per line) and tracking key."""
+    """A prompt's kind, text, options (one option per line), tracking key and reference
+    figures (their shares one per line; every part empty clears them)."""
     return {"kind": form.get("kind", ""), "text": form.get("text", ""),
-            "options": form.get("options", ""), "question_key": form.get("question_key", "")}
+            "options": form.get("options", ""), "question_key": form.get("question_key", ""),
+            "reference": {part: form.get(f"reference_{part}", "")
+                          for part in ("source", "responses", "note", "percents")}}

@@ -22,6 +22,7 @@ from ..models import (
     Wish,
     Workshop,
 )
+from ..reference.operations import check_kept_reference, clean_reference, reference_of
 from ..tracking.operations import check_linkable, clean_question_key
 from ..validation import clean_text, clean_texts
 
@@ -223,29 +224,46 @@ def _clean_prompt(data: dict[str, Any], *, current: Prompt | None = None) -> dic
     cleaned["options"] = options
     if current is None or "question_key" in data:
         cleaned["question_key"] = clean_question_key(errors, data.get("question_key"))
+    if current is None or "reference" in data:
+        cleaned.update(clean_reference(errors, kind, options, data.get("reference")))
+    else:
+        check_kept_reference(errors, current, kind, options)
     errors.raise_if_any()
     return cleaned
 
 
-def add_prompt(s: Session, theme: Theme, data: dict[str, Any]) -> Prompt:
-    """A new question, statement, poll or level-tagged question at the end of a theme."""
+def _audit_reference(s: Session, prompt: Prompt, before: object, by: int | None) -> None:
+    # Reference figures go into the memo as published facts: who changed them is recorded.
+    if reference_of(prompt) != before:
+        audit.record(s, "prompt.reference", by=by, workshop_id=prompt.theme.workshop_id,
+                     prompt=audit.quote(prompt.text))
+
+
+def add_prompt(s: Session, theme: Theme, data: dict[str, Any], *,
+               by: int | None = None) -> Prompt:
+    """A new question, statement, poll or level-tagged question at the end of a theme, with
+    reference figures if given."""
     cleaned = _clean_prompt(data)
     check_linkable(s, theme.workshop, cleaned["kind"], cleaned["options"],
                    cleaned.get("question_key"))
     prompt = Prompt(position=len(theme.prompts), **cleaned)
     theme.prompts.append(prompt)
     s.flush()
+    _audit_reference(s, prompt, None, by)
     return prompt
 
 
-def update_prompt(s: Session, prompt: Prompt, data: dict[str, Any]) -> Prompt:
-    """Change a prompt's kind, text, options or tracking key."""
+def update_prompt(s: Session, prompt: Prompt, data: dict[str, Any], *,
+                  by: int | None = None) -> Prompt:
+    """Change a prompt's kind, text, options, tracking key or reference figures."""
     cleaned = _clean_prompt(data, current=prompt)
     check_linkable(s, prompt.theme.workshop, cleaned["kind"], cleaned["options"],
                    cleaned.get("question_key", prompt.question_key), prompt_id=prompt.id)
+    before = reference_of(prompt)
     for field, value in cleaned.items():
         setattr(prompt, field, value)
     s.flush()
+    _audit_reference(s, prompt, before, by)
     return prompt
 
 

@@ -14,6 +14,8 @@ from ..extensions import db
 from ..models import (
     QUESTION_KEY_MAX_CHARS,
     QUESTION_KEY_PATTERN,
+    REFERENCE_NOTE_MAX_CHARS,
+    REFERENCE_SOURCE_MAX_CHARS,
     WISH_MAX_CHARS,
     PromptKind,
     Workshop,
@@ -156,7 +158,8 @@ def _theme_page(workshop: Workshop, theme: Any, errors: dict[str, Any], form: An
         if not prompt.question_key])
     return render_template("agenda/theme.html", workshop=workshop, theme=theme, errors=errors,
                            form=form or {}, kinds=list(PromptKind), suggestions=suggestions,
-                           key_pattern=QUESTION_KEY_PATTERN, key_max=QUESTION_KEY_MAX_CHARS
+                           key_pattern=QUESTION_KEY_PATTERN, key_max=QUESTION_KEY_MAX_CHARS,
+                           source_max=REFERENCE_SOURCE_MAX_CHARS, note_max=REFERENCE_NOTE_MAX_CHARS
                            ), status or (422 if errors else 200)
 
 
@@ -181,7 +184,7 @@ def new_prompt(workshop_id: int, theme_id: int) -> Any:
     workshop = get_workshop(db.session, workshop_id)
     theme = ops.get_theme(db.session, workshop, theme_id)
     try:
-        ops.add_prompt(db.session, theme, prompt_data(request.form))
+        ops.add_prompt(db.session, theme, prompt_data(request.form), by=current_user.id)
         commit()
     except Invalid as error:
         db.session.rollback()
@@ -206,7 +209,7 @@ def change_prompt(workshop_id: int, theme_id: int, prompt_id: int) -> Any:
         elif action in ("up", "down"):
             ops.move_prompt(db.session, prompt, -1 if action == "up" else 1)
         else:
-            ops.update_prompt(db.session, prompt, prompt_data(request.form))
+            ops.update_prompt(db.session, prompt, prompt_data(request.form), by=current_user.id)
         commit()
     except Invalid as error:
         db.session.rollback()

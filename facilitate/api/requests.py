@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar
 
+from annotated_types import Ge, Le
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
@@ -24,13 +25,19 @@ from ..models import (
     ACTION_TEXT_MAX_CHARS,
     EMAIL_MAX_CHARS,
     NAME_MAX_CHARS,
+    POLL_OPTIONS_MAX,
     QUESTION_KEY_MAX_CHARS,
     QUESTION_KEY_PATTERN,
+    REFERENCE_NOTE_MAX_CHARS,
+    REFERENCE_RESPONSES_MAX,
+    REFERENCE_SOURCE_MAX_CHARS,
+    REFERENCE_SUM_TOLERANCE,
     WISH_MAX_CHARS,
     WISHES_MAX_PER_REGISTRATION,
     PromptKind,
 )
 from ..plans import SLUG_MAX_CHARS, SLUG_PATTERN
+from ..reference.operations import PERCENTS_REFUSED, RESPONSES_REFUSED
 from ..registration.operations import CHOOSE_ORGANISATION
 from ..series.operations import CLOCK_PATTERN, SERIES_TEXT_FIELDS, WORKSHOP_TEXT_FIELDS
 from ..validation import TEXT_REFUSED
@@ -256,6 +263,23 @@ class AgendaOrder(Body):
     )
 
 
+class ReferenceFigures(Body):
+    """Results from elsewhere shown beside the room's: where from, how many, the shares."""
+
+    source: Annotated[str, Text(REFERENCE_SOURCE_MAX_CHARS)] = Field(
+        description="Where the figures come from, e.g. Kuntakysely 2021")
+    responses: Annotated[int, Strict(), Ge(1), Le(REFERENCE_RESPONSES_MAX),
+                         Message(RESPONSES_REFUSED)] = Field(
+        description="How many answered, e.g. 95")
+    note: Annotated[str | None, Text(REFERENCE_NOTE_MAX_CHARS, False)] = Field(
+        None, description="More on their size, e.g. kattoi 190 kuntaa")
+    percents: Annotated[list[Annotated[int, Strict(), Ge(0), Le(100)]],
+                        Field(min_length=1, max_length=POLL_OPTIONS_MAX),
+                        Message(PERCENTS_REFUSED)] = Field(
+        description="Whole per cents: a poll's one per option in order, adding up to 100 "
+        f"± {REFERENCE_SUM_TOLERANCE}; a statement's one, the share agreeing")
+
+
 class PromptUpdate(Body):
     """The fields of a prompt to change."""
 
@@ -271,6 +295,10 @@ class PromptUpdate(Body):
     question_key: _QuestionKey = Field(
         None, description="Tracks a statement or poll across the series' workshops: the same "
         "key on the same answer scale shows earlier results beside today's; null for none"
+    )
+    reference: ReferenceFigures | None = Field(
+        None, description="A statement's or poll's results from elsewhere, shown beside "
+        "today's in the console, the presenter view and the memo; null for none"
     )
 
 

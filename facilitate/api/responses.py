@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, RootModel, W
 from .. import models
 from ..fields import Id
 from ..models import ANSWER_LEVELS, ActionStatus, OrganisationKind, PromptKind
+from ..reference.operations import reference_of
 from ..results import anonymity
 from ..series.operations import RegistrationState, registration_state
 from ..timeutil import iso
@@ -219,6 +220,16 @@ class MailSent(Closed):
     message: str = Field(description="Readable, in the user's language")
 
 
+class ReferenceFigures(Closed):
+    """Results from elsewhere shown beside the room's."""
+
+    source: str
+    responses: int
+    note: str
+    percents: list[int] = Field(
+        description="A poll's whole per cents per option; a statement's one, those agreeing")
+
+
 class Prompt(Answer):
     """A prompt under a theme."""
 
@@ -229,11 +240,14 @@ class Prompt(Answer):
     options: list[str]
     position: Position
     question_key: str | None = Field(description="The series-wide key it is tracked by")
+    reference: ReferenceFigures | None = Field(description="Results from elsewhere, if any")
 
     @classmethod
     def of(cls, row: models.Prompt) -> Self:
         """The prompt; a kind without options has an empty list."""
-        return cls._with(row, options=row.options or [])
+        reference = reference_of(row)
+        return cls._with(row, options=row.options or [],
+                         reference=reference.as_dict() if reference else None)
 
 
 class Theme(Answer):

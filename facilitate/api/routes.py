@@ -391,7 +391,8 @@ def list_prompts(workshop_id: int, theme_id: int) -> PromptList:
        ok=201)
 def create_prompt(workshop_id: int, theme_id: int, json: PromptCreate) -> tuple[Prompt, int]:
     """Add a prompt at the end of a theme."""
-    prompt = agenda_ops.add_prompt(db.session, _theme(workshop_id, theme_id), json.given())
+    prompt = agenda_ops.add_prompt(db.session, _theme(workshop_id, theme_id), json.given(),
+                                   by=current_user.id)
     commit()
     return Prompt.of(prompt), 201
 
@@ -401,7 +402,7 @@ def create_prompt(workshop_id: int, theme_id: int, json: PromptCreate) -> tuple[
 def update_prompt(workshop_id: int, theme_id: int, prompt_id: int, json: PromptUpdate) -> Prompt:
     """Change a prompt's kind, text or options."""
     prompt = agenda_ops.get_prompt(db.session, _theme(workshop_id, theme_id), prompt_id)
-    agenda_ops.update_prompt(db.session, prompt, json.given())
+    agenda_ops.update_prompt(db.session, prompt, json.given(), by=current_user.id)
     commit()
     return Prompt.of(prompt)
 

@@ -42,6 +42,7 @@ ACTIONS: dict[str, Any] = {
     "presentation.not_given": _l("perui alustuksen %(presentation)s merkinnän pidetystä"),
     "theme.delete": _l("poisti teeman %(theme)s"),
     "prompt.delete": _l("poisti kysymyksen %(prompt)s"),
+    "prompt.reference": _l("muutti kysymyksen %(prompt)s vertailulukuja"),
     "memo.publish": _l("julkaisi muistion (versio %(version)s)"),
     "memo.correct": _l("julkaisi muistion korjauksen (versio %(version)s)"),
     "attachment.delete": _l("poisti liitteen %(attachment)s"),

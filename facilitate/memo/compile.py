@@ -53,6 +53,7 @@ from ..models import (
     Wish,
     Workshop,
 )
+from ..reference.operations import Reference, reference_from, today_percents
 from ..series.operations import RegistrationState, registration_state
 from ..tracking.operations import AskedResult, earlier_results, headline_share
 from . import phrasing, sources
@@ -299,6 +300,10 @@ def _attachments(s: Session, workshop: Workshop, words: ModuleType
                  for number, (title, body) in enumerate(rows, start=1))
 
 
+#: A statement or poll as the memo counts it: id, kind, text, options, reference figures.
+_CountedPrompt = tuple[int, PromptKind, str, list[str], Reference | None]
+
+
 def _themes(s: Session, workshop: Workshop, words: ModuleType
             ) -> tuple[tuple[MemoTheme, ...], tuple[str, ...]]:
     """The themes discussed, in agenda order, and the titles of the others."""
@@ -306,15 +311,17 @@ def _themes(s: Session, workshop: Workshop, words: ModuleType
     themes = s.execute(select(Theme.id, Theme.title, Theme.memo_phrase, Theme.opened_at,
                               Theme.reviews_actions)
                        .where(of_workshop).order_by(Theme.position, Theme.id)).all()
-    prompts: dict[int, list[tuple[int, PromptKind, str, list[str]]]] = defaultdict(list)
+    prompts: dict[int, list[_CountedPrompt]] = defaultdict(list)
     keyed = []
-    for prompt_id, theme_id, kind, text, options, key in s.execute(
+    for prompt_id, theme_id, kind, text, options, key, *reference in s.execute(
             select(Prompt.id, Prompt.theme_id, Prompt.kind, Prompt.text, Prompt.options,
-                   Prompt.question_key)
+                   Prompt.question_key, Prompt.reference_source, Prompt.reference_responses,
+                   Prompt.reference_note, Prompt.reference_percents)
             .join(Theme, Theme.id == Prompt.theme_id).where(of_workshop)
             .where(Prompt.kind.in_((PromptKind.STATEMENT, PromptKind.POLL)))
             .order_by(Prompt.position, Prompt.id)):
-        prompts[theme_id].append((prompt_id, kind, text, list(options or [])))
+        prompts[theme_id].append((prompt_id, kind, text, list(options or []),
+                                  reference_from(*reference)))
         keyed.append((prompt_id, key, kind, options))
     before = earlier_results(s, workshop, keyed)
     notes = {theme_id: (note_id, text) for theme_id, note_id, text in s.execute(
@@ -404,9 +411,9 @@ def _proper_nouns(s: Session) -> frozenset[str]:
     return frozenset(words)
 
 
-def _result(prompt: tuple[int, PromptKind, str, list[str]], counts: dict[int, int],
+def _result(prompt: _CountedPrompt, counts: dict[int, int],
             words: ModuleType, earlier: tuple[AskedResult, ...]) -> Result | None:
-    prompt_id, kind, text, options = prompt
+    prompt_id, kind, text, options, reference = prompt
     if kind == PromptKind.STATEMENT:
         values = [counts.get(value, 0) for value in STATEMENT_SCALE]
         labels: tuple[str, ...] | list[str] = words.STATEMENT_LABELS
@@ -426,6 +433,11 @@ def _result(prompt: tuple[int, PromptKind, str, list[str]], counts: dict[int, in
         sentence += " " + words.trend_sentence(
             [(r.day, headline_share(r, option)) for r in earlier],
             headline_share(today, option), None if option is None else options[option])
+    if reference is not None:
+        # Figures from elsewhere (a national survey), compared on their own scale.
+        sentence += " " + words.reference_sentence(
+            reference.source, reference.responses, reference.note, reference.percents,
+            today_percents(kind, values), options if kind is PromptKind.POLL else ())
     chart = Chart(words.own_text(text), tuple(zip(labels, values, strict=True)))
     return Result(prompt_id, kind.value, text, sentence, chart)
 

@@ -342,6 +342,24 @@ def trend_sentence(earlier: Sequence[tuple[date, int]], now: int,
     return f"Vaihtoehdon {quote(option)} valitsi {join_list(parts)} vastanneista, nyt {now} %."
 
 
+def reference_sentence(source: str, responses: int, note: str, percents: Sequence[int],
+                       today: Sequence[int], options: Sequence[str] = ()) -> str:
+    """Reference figures from elsewhere beside today's shares: a statement's agreeing
+    ("Vertailuksi Kuntakysely 2021 (95 vastausta): samaa mieltä oli 60 %, nyt 45 %."), a
+    poll's every option in order ("Vertailuksi Kuntakysely 2021 (95 vastausta, kattoi 190
+    kuntaa): ”A” 60 %, ”B” 18 % ja ”C” 24 %; nyt vastaavasti 40 %, 40 % ja 20 %.")."""
+    size = "1 vastaus" if responses == 1 else f"{responses:,} vastausta".replace(",", "\u00a0")
+    details = ", ".join(part for part in (size, own_text(note)) if part)
+    # The source's name stays in the nominative: a name cannot be inflected reliably.
+    opening = f"Vertailuksi {own_text(source)} ({details}):"
+    if not options:
+        return f"{opening} samaa mieltä oli {percents[0]} %, nyt {today[0]} %."
+    then = join_list([f"{quote(option)} {share} %"
+                      for option, share in zip(options, percents, strict=True)])
+    now = join_list([f"{share} %" for share in today])
+    return f"{opening} {then}; nyt vastaavasti {now}."
+
+
 def contribution_line(text: str, organisation: str, votes: int, level: str | None) -> str:
     """One participant's comment, attributed to an organisation: "Teksti (Varha, 3 ääntä)"."""
     details = [organisation]

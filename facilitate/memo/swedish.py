@@ -273,6 +273,22 @@ def trend_sentence(earlier: Sequence[tuple[date, int]], now: int,
     return f"Alternativet {own_text(option)} valdes {join_list(parts)}, nu av {now} %."
 
 
+def reference_sentence(source: str, responses: int, note: str, percents: Sequence[int],
+                       today: Sequence[int], options: Sequence[str] = ()) -> str:
+    """Reference figures from elsewhere beside today's shares: a statement's agreeing ("Som
+    jämförelse … (95 svar): 60 % höll med, nu 45 %."), a poll's every option in order ("Som
+    jämförelse … (95 svar, …): … 60 %, … 18 % och … 24 %; nu 40 %, 40 % respektive 20 %.")."""
+    size = f"{responses:,} svar".replace(",", "\u00a0")
+    details = ", ".join(part for part in (size, own_text(note)) if part)
+    opening = f"Som jämförelse {own_text(source)} ({details}):"
+    if not options:
+        return f"{opening} {percents[0]} % höll med, nu {today[0]} %."
+    then = join_list([f"{own_text(option)} {share} %"
+                      for option, share in zip(options, percents, strict=True)])
+    now = [f"{share} %" for share in today]
+    return f"{opening} {then}; nu {_joined(now, 'respektive')}."
+
+
 CONTRIBUTIONS_INTRO = ("Deltagarnas kommentarer på originalspråket (de med flest röster "
                        "först):")
 

@@ -37,6 +37,7 @@ from ..models import (
     Workshop,
 )
 from ..ratelimits import room_connect_allowed
+from ..reference.operations import reference_of
 from ..registration.operations import find_registration
 from ..timeutil import iso, now_utc
 from ..web import select_locale
@@ -566,9 +567,14 @@ def reveal_prompt(actor: ops.Actor, body: p.RevealPrompt, change_id: str) -> Out
 
 def _revealed_broadcast(prompt: Prompt) -> Broadcast:
     results = results_payload(prompt, results_of(db.session, [prompt.id])[prompt.id])
+    # Reference figures go with the results (snapshot.prompt_view says why).
+    found = reference_of(prompt)
+    reference = found.as_dict() if found else None
     public = {"prompt_id": prompt.id, "revealed": prompt.is_revealed,
-              "results": results if prompt.is_revealed else None}
-    return Broadcast("prompt.revealed", public, {**public, "results": results})
+              "results": results if prompt.is_revealed else None,
+              "reference": reference if prompt.is_revealed else None}
+    return Broadcast("prompt.revealed", public,
+                     {**public, "results": results, "reference": reference})
 
 
 @room_event("contribution.hide", p.HideContribution, coordinator_only=True,

@@ -39,6 +39,7 @@ from ..models import (
     Workshop,
     organisation_label,
 )
+from ..reference.operations import reference_of
 from ..text import render_markdown
 from ..timeutil import iso, now_utc
 from ..tracking.operations import earlier_results
@@ -253,9 +254,13 @@ def build_shared(s: Session, workshop_id: int, coordinator: bool) -> dict[str, A
         earlier = [{"day": r.day.isoformat(), "results": {"counts": list(r.counts),
                                                            "total": r.total}}
                    for r in before.get(prompt.id, ())] if coordinator else []
+        # Reference figures are public, but shown with today's results only: seen before
+        # answering, a national share could steer the room's own.
+        reference = reference_of(prompt) if shown else None
         return {"id": prompt.id, "kind": prompt.kind.value, "text": prompt.text,
                 "options": list(prompt.options or []), "revealed": prompt.is_revealed,
                 "question_key": prompt.question_key, "earlier": earlier,
+                "reference": reference.as_dict() if reference else None,
                 "results": results_payload(prompt, counts.get(prompt.id, {})) if shown else None}
 
     query = select(Contribution).where(Contribution.workshop_id == workshop.id)

@@ -33,6 +33,7 @@ from ..models import (
     Theme,
     Workshop,
 )
+from ..reference.operations import columns_of
 from ..timeutil import now_utc
 from ..tracking.operations import check_linkable
 from ..validation import check_year, clean_text, clean_texts, parse_date, slugify
@@ -289,7 +290,8 @@ def apply_plan(s: Session, workshop: Workshop, plan: SessionPlan) -> None:
             check_linkable(s, workshop, p.kind, p.options, p.key)
         theme.prompts = [
             Prompt(kind=p.kind, text=p.text, options=list(p.options), position=i,
-                   question_key=p.key)
+                   question_key=p.key,
+                   **columns_of(p.reference.figures() if p.reference else None))
             for i, p in enumerate(plan_theme.prompts)
         ]
         workshop.themes.append(theme)

@@ -77,12 +77,34 @@ export function earlierLines(prompt, limits) {
   });
 }
 
+/**
+ * A statement's or poll's reference figures from elsewhere (snapshot prompt.reference), as one
+ * line: "Kuntakysely 2021 (95 vastausta, kattoi 190 kuntaa): samaa mieltä 60 %", a poll with
+ * every option's share; "" when it has none.
+ */
+export function referenceLine(prompt) {
+  const reference = prompt.reference;
+  if (!reference) return "";
+  const size = [tn("reference_responses_one", "reference_responses_other", reference.responses),
+    reference.note].filter(Boolean).join(", ");
+  if (prompt.kind === "statement") {
+    return t("reference_agreeing", { source: reference.source, size, pct: reference.percents[0] });
+  }
+  const parts = (prompt.options ?? []).map((label, index) =>
+    t("earlier_option", { option: label, pct: reference.percents[index] ?? 0 }));
+  return t("reference_poll", { source: reference.source, size, options: parts.join(", ") });
+}
+
 /** The distribution of answers, or a line saying why it is not shown. */
 export function renderResults(container, prompt, limits, { console: isConsole = false } = {}) {
   const shares = distribution(prompt);
+  const reference = referenceLine(prompt);
+  const figures = reference ? h("div", { class: "reference-results" },
+    h("p", {}, t("reference_heading")), h("p", {}, reference)) : null;
   if (!shares) {
+    // The console has the figures from elsewhere before anyone answers, to prepare with.
     replaceKeepingFocus(container, h("p", { class: "help" },
-      t(isConsole ? "no_answers_yet" : "results_later")));
+      t(isConsole ? "no_answers_yet" : "results_later")), isConsole ? figures : null);
     return;
   }
   const { counts, total } = shares;
@@ -105,5 +127,6 @@ export function renderResults(container, prompt, limits, { console: isConsole = 
     h("tbody", {}, rows)),
   earlier.length ? h("div", { class: "earlier-results" },
     h("p", {}, t("earlier_heading")), h("ul", {}, earlier.map((line) => h("li", {}, line))))
-    : null);
+    : null,
+  figures);
 }

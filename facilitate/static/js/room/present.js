@@ -1,7 +1,7 @@
 // The presenter view (page entry): the current step in large type for the coordinator's
 // screen share, driven by the room; run from the keyboard. Never shows people's names.
 import { phaseName, startRoom } from "./app.js";
-import { choices, distribution, earlierLines } from "./answers.js";
+import { choices, distribution, earlierLines, referenceLine } from "./answers.js";
 import { h } from "./dom.js";
 import { showConnection } from "./parts.js";
 import { t, tn } from "./strings.js";
@@ -123,13 +123,19 @@ class PresenterView {
       const before = h("ul", { class: "present-earlier", "aria-label": t("earlier_heading") },
         earlier.map((line) => h("li", {}, line)));
       before.hidden = !earlier.length;
-      this.chart = { promptId: prompt.id, rows, list, note, before, hasEarlier: earlier.length };
-      visual.replaceChildren(list, note, before);
+      // Figures from elsewhere (a national survey), filled below: an edit can change them.
+      const reference = h("p", { class: "present-reference" });
+      this.chart = { promptId: prompt.id, rows, list, note, before, reference,
+        hasEarlier: earlier.length };
+      visual.replaceChildren(list, note, before, reference);
     }
     // Only what the coordinator has revealed is shown; the count of answers always is.
     const shown = Boolean(prompt.revealed);
     this.chart.list.hidden = !shown;
     this.chart.before.hidden = !shown || !this.chart.hasEarlier;
+    const reference = referenceLine(prompt);
+    this.chart.reference.textContent = reference ? `${t("reference_heading")} ${reference}` : "";
+    this.chart.reference.hidden = !shown || !reference;
     this.chart.rows.forEach(({ fill, number }, index) => {
       const n = counts[index] ?? 0;
       const percent = shares.percent(index);

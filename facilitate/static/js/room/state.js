@@ -135,12 +135,13 @@ const HANDLERS = {
     prompt.results = results;
     parts.add(`prompt:${id}`);
   },
-  "prompt.revealed"(state, { prompt_id: id, revealed, results }, parts) {
+  "prompt.revealed"(state, { prompt_id: id, revealed, results, reference }, parts) {
     const prompt = state.prompt(id);
     if (!prompt) return;
     prompt.revealed = revealed;
     if (results !== undefined) prompt.results = results;
     else if (!revealed && !state.isCoordinator) prompt.results = null;
+    if (reference !== undefined) prompt.reference = reference;
     parts.add(`prompt:${id}`);
     return { prompt };
   },
