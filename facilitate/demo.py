@@ -363,7 +363,8 @@ def _published_memo(s: Session, workshop: Workshop, coordinator: Coordinator) ->
 
     # Published files keep their links: they point at PUBLIC_BASE_URL (`make run` sets it to
     # the address it serves), and the demo refuses to guess one.
-    draft = start_memo(s, workshop, base_url=site_address())
+    draft = start_memo(s, workshop, base_url=site_address(),
+                       anonymity_threshold=current_app.config["ANONYMITY_THRESHOLD"])
     version = save_version(s, workshop, coordinator, draft.markdown, "Tarkistettu",
                            draft.number) or draft
     return publish_version(s, workshop, version, coordinator,

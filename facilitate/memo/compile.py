@@ -54,8 +54,16 @@ from ..models import (
     Workshop,
 )
 from ..reference.operations import Reference, reference_from, today_percents
+from ..results.anonymity import Breakdown
+from ..results.operations import breakdowns
 from ..series.operations import RegistrationState, registration_state
-from ..tracking.operations import AskedResult, earlier_results, headline_share
+from ..tracking.operations import (
+    AGREEING,
+    AskedResult,
+    earlier_results,
+    headline_share,
+    percent,
+)
 from . import phrasing, sources
 from .addresses import memo_address
 
@@ -76,6 +84,9 @@ class Result:
     sentence: str
     chart: Chart
     answer_ids: tuple[int, ...] = ()  #: the answers counted
+    #: the answers by organisation as the anonymity rule publishes them, or "" (no threshold
+    #: given, or fewer than two rows: then the breakdown would only repeat the total)
+    breakdown: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,10 +188,12 @@ class Memo:
 
 
 def compile_memo(s: Session, workshop: Workshop, *, base_url: str,
-                 now: datetime | None = None, language: str = "fi") -> Memo:
+                 now: datetime | None = None, language: str = "fi",
+                 anonymity_threshold: int | None = None) -> Memo:
     """The workshop's memo as data in `language`; `now` decides whether the next workshop's
     registration is open. Issues a fixed number of queries however large the workshop, never
-    one per theme, prompt, contribution or action: 16 at most, tested in
+    one per theme, prompt, contribution or action: 17 at most (with results by
+    organisation), tested in
     tests/memo/test_memo_compile.py (the series' published memo versions included, and the
     workshop and its series when they are not loaded yet).
 
@@ -202,7 +215,7 @@ def compile_memo(s: Session, workshop: Workshop, *, base_url: str,
     series = s.get_one(Series, workshop.series_id)
     links = _series_links(s, workshop, series, base_url, now, language)
     opening, talks_not_given = _opening(s, workshop, words)
-    themes, themes_left_out = _themes(s, workshop, words)
+    themes, themes_left_out = _themes(s, workshop, words, anonymity_threshold)
     agreed, reviews, not_reviewed = _actions(s, workshop, words)
     title = (series_text(series, "memo_title", language, block=False)
              or words.own_text(series.title))
@@ -304,9 +317,35 @@ def _attachments(s: Session, workshop: Workshop, words: ModuleType
 _CountedPrompt = tuple[int, PromptKind, str, list[str], Reference | None]
 
 
-def _themes(s: Session, workshop: Workshop, words: ModuleType
+@dataclass(frozen=True)
+class _Counted:
+    """What a breakdown needs of a prompt (results.operations.Counted)."""
+
+    id: int
+    kind: PromptKind
+    options: list[str]
+
+
+def _breakdown(found: Breakdown | None, prompt: _CountedPrompt, words: ModuleType) -> str:
+    """The sentence of a published breakdown; "" when it would add nothing to the total."""
+    if found is None or found.suppressed or len(found.rows) < 2:
+        return ""
+    _id, kind, _text, options, _reference = prompt
+    rows = [(row.label, row.counts) for row in found.rows]
+    if kind == PromptKind.STATEMENT:
+        agreeing = [i for i, value in enumerate(STATEMENT_SCALE) if value in AGREEING]
+        return words.statement_breakdown(
+            [(label, percent(sum(counts[i] for i in agreeing), sum(counts)), sum(counts))
+             for label, counts in rows])
+    return words.poll_breakdown(options, [
+        (label, [percent(count, sum(counts)) for count in counts], sum(counts))
+        for label, counts in rows])
+
+
+def _themes(s: Session, workshop: Workshop, words: ModuleType, threshold: int | None
             ) -> tuple[tuple[MemoTheme, ...], tuple[str, ...]]:
-    """The themes discussed, in agenda order, and the titles of the others."""
+    """The themes discussed, in agenda order, and the titles of the others; with a
+    `threshold`, each result with its answers by organisation under the anonymity rule."""
     of_workshop = Theme.workshop_id == workshop.id
     themes = s.execute(select(Theme.id, Theme.title, Theme.memo_phrase, Theme.opened_at,
                               Theme.reviews_actions)
@@ -324,6 +363,9 @@ def _themes(s: Session, workshop: Workshop, words: ModuleType
                                   reference_from(*reference)))
         keyed.append((prompt_id, key, kind, options))
     before = earlier_results(s, workshop, keyed)
+    by_organisation = breakdowns(
+        s, [_Counted(p[0], p[1], p[3]) for listed in prompts.values() for p in listed],
+        threshold=threshold, others_label=words.OTHERS) if threshold is not None else {}
     notes = {theme_id: (note_id, text) for theme_id, note_id, text in s.execute(
         select(Note.theme_id, Note.id, Note.text)
         .join(Theme, Theme.id == Note.theme_id).where(of_workshop))}
@@ -348,7 +390,9 @@ def _themes(s: Session, workshop: Workshop, words: ModuleType
 
     out, left_out = [], []
     for theme_id, title, memo_phrase, opened_at, reviews_actions in themes:
-        results = tuple(replace(result, answer_ids=tuple(answer_ids[prompt[0]]))
+        results = tuple(replace(result, answer_ids=tuple(answer_ids[prompt[0]]),
+                                breakdown=_breakdown(by_organisation.get(prompt[0]), prompt,
+                                                     words))
                         for prompt in prompts[theme_id]
                         if (result := _result(prompt, answers[prompt[0]], words,
                                               before.get(prompt[0], ()))) is not None)
@@ -609,6 +653,8 @@ def memo_markdown(memo: Memo, *, marked: bool = False) -> str:
         for result in theme.results:
             blocks += [mark(result.sentence, sources.result_anchor(result.prompt_id)),
                        chart_block(result.chart)]
+            if result.breakdown:
+                blocks.append(result.breakdown)
         if theme.contributions:
             blocks.append(mark(words.contributions_intro(theme.contribution_count,
                                                          len(theme.contributions)),

@@ -475,3 +475,32 @@ def wishes_appendix_heading(number: int) -> str:
 #: Under the heading: what the list is, and that it names no one.
 WISHES_APPENDIX_INTRO = ("Ilmoittautuneiden lähettämät ennakkotoiveet organisaatioittain, "
                          "ilman nimiä, kirjoittajien omin sanoin.")
+
+
+# --- results by organisation (facilitate.results, under the anonymity rule) ---------------
+
+#: The row of the organisations counted together.
+OTHERS = "muut"
+
+
+def _with_size(label: str, respondents: int) -> str:
+    return f"{label} ({respondents} vastaajaa)"
+
+
+def statement_breakdown(rows: Sequence[tuple[str, int, int]]) -> str:
+    """A statement's agreeing share by organisation (label, per cent, respondents):
+    "Organisaatioittain samaa mieltä oli: Varha 100 % (6 vastaajaa) ja muut 20 % (5
+    vastaajaa)."."""
+    return "Organisaatioittain samaa mieltä oli: " + join_list(
+        [f"{label} {share} % ({respondents} vastaajaa)"
+         for label, share, respondents in rows]) + "."
+
+
+def poll_breakdown(options: Sequence[str], rows: Sequence[tuple[str, Sequence[int], int]]
+                   ) -> str:
+    """A poll's shares by organisation: "Organisaatioittain: Varha (6 vastaajaa) ”Kunta”
+    50 % ja ”Valtio” 50 %; muut (5 vastaajaa) ”Kunta” 20 % ja ”Valtio” 80 %."."""
+    parts = [f"{_with_size(label, respondents)} " + join_list(
+        [f"{quote(option)} {share} %" for option, share in zip(options, shares, strict=True)])
+        for label, shares, respondents in rows]
+    return "Organisaatioittain: " + "; ".join(parts) + "."

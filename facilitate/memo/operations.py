@@ -110,23 +110,27 @@ def _add_version(s: Session, workshop: Workshop, markdown: str, comment: str,
     return version
 
 
-def start_memo(s: Session, workshop: Workshop, *, base_url: str,
-               language: str = "fi") -> MemoVersion:
+def start_memo(s: Session, workshop: Workshop, *, base_url: str, language: str = "fi",
+               anonymity_threshold: int | None = None) -> MemoVersion:
     """The newest version in a language, or a first draft compiled from the workshop (saved by
-    nobody)."""
+    nobody); with `anonymity_threshold`, its results by organisation under that rule."""
     versions = versions_of(s, workshop, language)
     if versions:
         return versions[0]
-    memo = compile_memo(s, workshop, base_url=base_url, language=language)
+    memo = compile_memo(s, workshop, base_url=base_url, language=language,
+                        anonymity_threshold=anonymity_threshold)
     return _add_version(s, workshop, memo_markdown(memo, marked=True),
                         str(_l("Koottu tilaisuuden tiedoista")), None, language,
                         memo_sources(memo))
 
 
 def recompile(s: Session, workshop: Workshop, coordinator: Coordinator, *,
-              base_url: str, language: str = "fi") -> MemoVersion:
-    """A new version compiled afresh from the workshop (earlier versions stay as they were)."""
-    memo = compile_memo(s, workshop, base_url=base_url, language=language)
+              base_url: str, language: str = "fi",
+              anonymity_threshold: int | None = None) -> MemoVersion:
+    """A new version compiled afresh from the workshop (earlier versions stay as they were,
+    published ones byte for byte, whatever the threshold is now)."""
+    memo = compile_memo(s, workshop, base_url=base_url, language=language,
+                        anonymity_threshold=anonymity_threshold)
     return _add_version(s, workshop, memo_markdown(memo, marked=True),
                         str(_l("Koottu uudelleen tilaisuuden tiedoista")), coordinator,
                         language, memo_sources(memo))

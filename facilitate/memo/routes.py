@@ -92,7 +92,9 @@ def editor(workshop_id: int, language: str) -> Any:
     workshop = get_workshop(s, workshop_id)
     if request.method == "GET":
         try:
-            newest = ops.start_memo(s, workshop, base_url=site_address(), language=language)
+            newest = ops.start_memo(
+                s, workshop, base_url=site_address(), language=language,
+                anonymity_threshold=current_app.config["ANONYMITY_THRESHOLD"])
             commit()
         except IntegrityError:
             # a colleague's first visit compiled version 1 at the same moment: use theirs
@@ -162,7 +164,8 @@ def recompile(workshop_id: int, language: str) -> Any:
     """Compile the memo afresh from the workshop as a new version."""
     workshop = get_workshop(db.session, workshop_id)
     version = ops.recompile(db.session, workshop, current_user, base_url=site_address(),
-                            language=language)
+                            language=language,
+                            anonymity_threshold=current_app.config["ANONYMITY_THRESHOLD"])
     commit()
     flash(_("Muistio koottiin uudelleen versioksi %(number)s.", number=version.number),
           "success")

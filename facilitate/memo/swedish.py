@@ -367,3 +367,28 @@ def wishes_appendix_heading(number: int) -> str:
 #: Under the heading: what the list is, that it names no one and is quoted as written.
 WISHES_APPENDIX_INTRO = ("De anmäldas förhandsönskemål per organisation, utan namn, citerade "
                          "på originalspråket.")
+
+
+# --- results by organisation (facilitate.results, under the anonymity rule) ---------------
+
+#: The row of the organisations counted together.
+OTHERS = "övriga"
+
+
+def statement_breakdown(rows: Sequence[tuple[str, int, int]]) -> str:
+    """A statement's agreeing share by organisation (label, per cent, respondents):
+    "Per organisation höll med: Varha 100 % (6 svarande) och övriga 20 % (5 svarande)."."""
+    return "Per organisation höll med: " + join_list(
+        [f"{label} {share} % ({respondents} svarande)"
+         for label, share, respondents in rows]) + "."
+
+
+def poll_breakdown(options: Sequence[str], rows: Sequence[tuple[str, Sequence[int], int]]
+                   ) -> str:
+    """A poll's shares by organisation: "Per organisation: Varha (6 svarande) <option>
+    50 % och <option> 50 %; övriga (5 svarande) …"; the options the coordinator wrote in
+    Finnish are gaps to translate."""
+    parts = [f"{label} ({respondents} svarande) " + join_list(
+        [f"{own_text(option)} {share} %" for option, share in zip(options, shares, strict=True)])
+        for label, shares, respondents in rows]
+    return "Per organisation: " + "; ".join(parts) + "."

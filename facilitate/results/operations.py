@@ -4,6 +4,8 @@ under the anonymity rule for anything published."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -26,7 +28,18 @@ from .anonymity import Breakdown, Row, publishable
 COUNTED_KINDS = (PromptKind.STATEMENT, PromptKind.POLL)
 
 
-def answer_values(prompt: Prompt) -> list[int]:
+class Counted(Protocol):
+    """What a breakdown needs of a statement or poll (a Prompt, or the memo's reading of one)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> PromptKind: ...
+    @property
+    def options(self) -> list[str]: ...
+
+
+def answer_values(prompt: Counted) -> list[int]:
     """The values a prompt's answers take, in the order its results list them."""
     if prompt.kind == PromptKind.STATEMENT:
         return list(STATEMENT_SCALE)
@@ -52,7 +65,7 @@ def get_counted_prompt(s: Session, workshop: Workshop, prompt_id: int) -> Prompt
     return prompt
 
 
-def breakdowns(s: Session, prompts: list[Prompt], *, threshold: int | None,
+def breakdowns(s: Session, prompts: Sequence[Counted], *, threshold: int | None,
                others_label: str = "muut") -> dict[int, Breakdown]:
     """Each prompt's answers by organisation, in one query: every organisation on its own
     (`threshold` None, the coordinator's view) or as the anonymity rule lets them out, the
@@ -78,7 +91,7 @@ def breakdown(s: Session, prompt: Prompt, *, threshold: int | None,
     return breakdowns(s, [prompt], threshold=threshold, others_label=others_label)[prompt.id]
 
 
-def _counts_by_organisation(s: Session, prompts: list[Prompt]
+def _counts_by_organisation(s: Session, prompts: Sequence[Counted]
                             ) -> dict[int, dict[str, tuple[int, ...]]]:
     """prompt id → organisation label → counts per answer value, labels in alphabetical order;
     answers outside the prompt's values (an option since removed) count nowhere, as in the
