@@ -16,6 +16,7 @@ from facilitate import create_app
 from facilitate.actions.operations import add_action, today_in_finland
 from facilitate.config import TestingConfig
 from facilitate.extensions import db
+from facilitate.models import MemoVersion
 from facilitate.registration.operations import register
 from facilitate.room.operations import close_room, open_room
 from facilitate.series.operations import create_series, create_workshop, open_registration
@@ -24,6 +25,7 @@ from facilitate.timeutil import local_datetime, now_utc
 AxeCheck = Callable[[Page], None]
 EARLIER_ACTION = "Kootaan jälkihuollon työnkuvaukset yhteen"
 LEFT_OVER_WISH = "Rahoituksen jatkuvuus hankkeen jälkeen"
+KEY_SENTENCE = "Keskusteltiin **työnkuvista**. Pirkanmaalla on kaksi työntekijää."
 
 
 @pytest.fixture
@@ -46,6 +48,10 @@ def series(live_server: str, live_database_url: str) -> Iterator[dict[str, Any]]
         add_action(s, earlier, {"text": EARLIER_ACTION, "owner": "Pirkanmaa",
                                 "due": today - timedelta(days=30)},
                    now=local_datetime(earlier.day, time(15)))
+        # Its memo is published (as text only: the summary links it and quotes it).
+        s.add(MemoVersion(workshop_id=earlier.id, number=1, language="fi",
+                          markdown=f"# Muistio: testi\n\n{KEY_SENTENCE} Kolmas lause.\n",
+                          published_at=now_utc()))
         workshop = create_workshop(s, series, {
             "title": "Seuraava reflektio", "day": today + timedelta(days=1),
             "starts_at": time(14), "ends_at": time(16)})
@@ -127,4 +133,14 @@ def test_the_next_workshop_reviews_and_records_actions(
     expect(table.get_by_role("row")).to_have_count(3)
     expect(table).to_contain_text(EARLIER_ACTION)
     expect(table).to_contain_text("kesken")
+    axe_check(anna)
+
+    # The series summary quotes the published memo and lists both actions.
+    anna.get_by_role("link", name="Sarjan yhteenveto").click()
+    summary = anna.get_by_role("article")
+    expect(summary.get_by_role("listitem").first).to_have_text(
+        "Keskusteltiin työnkuvista. Pirkanmaalla on kaksi työntekijää.")
+    expect(summary).to_contain_text(f"{EARLIER_ACTION} (vastuu: Pirkanmaa")
+    expect(anna.get_by_role("link", name="PDF yhteenveto")).to_have_attribute(
+        "href", f"/series/{series['slug']}/summary.pdf")
     axe_check(anna)
