@@ -293,3 +293,33 @@ def test_the_wishes_appendix_passes_the_checker_on_a_page_of_its_own(tmp_path: P
         headings = [str(e.S) for e in _elements(pdf) if str(e.S) in ("/H1", "/H2", "/H3")]
     # the organisations are headings under the appendix's, in order
     assert headings[-3:] == ["/H2", "/H3", "/H3"]
+
+
+def test_the_series_summary_pdf_passes_the_checker_too(tmp_path: Path):
+    from datetime import date
+
+    from facilitate.summary.compile import SeriesSummary, SummaryWorkshop, summary_markdown
+
+    workshops = tuple(SummaryWorkshop(
+        workshop_id=n, day=date(2023, n, 1), title=f"Vertaisreflektio {n}",
+        memo_url=f"https://example.fi/series/x/memos/2023-0{n}-01.pdf",
+        memo_text=f"Muistio: vertaisreflektio 1.{n}.2023 (pdf 30 kt)",
+        key_sentences=("Keskusteltiin **työnkuvista**. Varhassa on kaksi ohjaajaa.",
+                       "Keskusteluun nostettiin **asiakasmitoitus**."))
+        for n in range(1, 5))
+    markdown = summary_markdown(SeriesSummary(
+        series_slug="x", title="vertaisreflektio", heading="Yhteenveto: vertaisreflektio",
+        description="YEE-hanke on järjestänyt neljä vertaisreflektiota.",
+        span="Sarjassa on pidetty neljä tilaisuutta 1.1.2023–1.4.2023.",
+        workshops=workshops,
+        tracked=(("Jokaisella nuorella tulisi olla oma sosiaalityöntekijä.",
+                  ("1.1.2023: samaa mieltä 40 % (viisi osallistujaa)",
+                   "1.4.2023: samaa mieltä 63 % (kahdeksan osallistujaa)")),),
+        actions=("Kootaan työnkuvat (vastuu: Pirkanmaa, sovittu 1.1.2023, määräaika "
+                 "1.3.2023): valmis 1.4.2023",)))
+    data = render(Document(title="Yhteenveto: vertaisreflektio", markdown=markdown,
+                           language="fi"), "pdf")
+    _assert_passes(_check(data, tmp_path))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        headings = [e.S for e in _elements(pdf) if str(e.S) in ("/H1", "/H2")]
+        assert headings.count("/H1") == 1 and headings.count("/H2") == 6
