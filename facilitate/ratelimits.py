@@ -42,6 +42,8 @@ ROOM_CONNECTS_PER_CLIENT = "300 per minute"
 #: address, too few to try codes until one is found
 JOIN_PAGES_PER_CLIENT = "120 per minute;600 per hour"
 #: links mailed to one address in an hour, however asked for (facilitate.mail.messages)
+#: Series summaries made as files on request (a PDF costs WeasyPrint a second or so).
+SUMMARY_FILES_PER_CLIENT = "30 per minute;200 per hour"
 LINK_MAILS_PER_HOUR = 3
 #: links asked for by mail on the join page, for one address, and from one client address
 LINK_REQUESTS_PER_ADDRESS = f"{LINK_MAILS_PER_HOUR} per hour"
@@ -193,3 +195,7 @@ def join_pages_refused_message() -> Any:
 #: The join pages (/j/<code> and its forms) share one budget per client address.
 join_page_limit = limiter.shared_limit(JOIN_PAGES_PER_CLIENT, scope="join-pages",
                                        error_message=join_pages_refused_message)
+
+
+#: The series summary's downloads, each made on request.
+summary_file_limit = limiter.limit(SUMMARY_FILES_PER_CLIENT)

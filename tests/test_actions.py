@@ -189,3 +189,90 @@ def test_undiscussed_wishes_are_offered_to_the_next_agenda(
         actions.carry_wishes(s, second, [wishes["Palveluohjaus"].id])
     with pytest.raises(Invalid):
         actions.carry_wishes(s, second, [wishes["Työnkuvat"].id])
+
+
+def test_an_action_still_unfinished_goes_on_to_the_next_unused_agenda(
+        app: Any, series_of_three: list[Workshop]) -> None:
+    s = db.session
+    first, second, third = series_of_three
+    action = actions.add_action(s, first, GOOD)
+    s.commit()
+    assert [t.reviews_actions for t in second.themes] == [True]
+    assert third.themes == []  # the next one reviews it first
+    open_room(s, second)
+    actions.review_action(s, second, action.id, ActionStatus.IN_PROGRESS)
+    s.commit()
+    assert [t.reviews_actions for t in third.themes] == [True]
+
+
+def test_taking_back_the_only_action_takes_its_review_off_the_next_agenda(
+        app: Any, series_of_three: list[Workshop]) -> None:
+    s = db.session
+    first, second, _third = series_of_three
+    action = actions.add_action(s, first, GOOD)
+    s.commit()
+    assert [t.reviews_actions for t in second.themes] == [True]
+    actions.delete_action(s, first, action.id)
+    s.commit()
+    assert second.themes == []
+
+
+def test_two_workshops_on_one_day_follow_each_other(
+        app: Any, make_series: Callable[..., Series],
+        make_workshop: Callable[..., Workshop]) -> None:
+    s = db.session
+    series = make_series()
+    day = TODAY + timedelta(days=20)
+    from datetime import time
+    morning = make_workshop(series, title="Aamu", day=day, starts_at=time(9), ends_at=time(11))
+    afternoon = make_workshop(series, title="Iltapäivä", day=day, starts_at=time(13),
+                              ends_at=time(15))
+    action = actions.add_action(s, morning, GOOD)
+    s.commit()
+    assert [a.id for a in actions.reviewable(s, afternoon)] == [action.id]
+    assert actions.reviewable(s, morning) == []
+    assert [t.reviews_actions for t in afternoon.themes] == [True]
+
+
+def test_what_a_workshop_reviews_is_what_the_latest_earlier_review_left(
+        app: Any, make_series: Callable[..., Series],
+        make_workshop: Callable[..., Workshop]) -> None:
+    s = db.session
+    series = make_series()
+    w1, w2, w3, w4 = (make_workshop(series, title=f"W{n}", day=TODAY + timedelta(days=10 * n))
+                      for n in range(1, 5))
+    action = actions.add_action(s, w1, GOOD)
+    actions.review_action(s, w3, action.id, ActionStatus.IN_PROGRESS)
+    # the earlier W2 said it was done, but W3 came after: it is in progress
+    actions.review_action(s, w2, action.id, ActionStatus.DONE)
+    s.commit()
+    assert action.status == ActionStatus.IN_PROGRESS
+    assert [a.id for a in actions.reviewable(s, w4)] == [action.id]
+
+
+def test_a_published_memo_freezes_the_workshops_actions(
+        app: Any, series_of_three: list[Workshop]) -> None:
+    from facilitate.models import MemoVersion
+    from facilitate.timeutil import now_utc
+
+    s = db.session
+    first, second, _third = series_of_three
+    action = actions.add_action(s, first, GOOD)
+    s.add(MemoVersion(workshop_id=first.id, number=1, language="fi", markdown="# Muistio",
+                      published_at=now_utc()))
+    s.commit()
+    for change in (lambda: actions.add_action(s, first, GOOD),
+                   lambda: actions.delete_action(s, first, action.id)):
+        with pytest.raises(Conflict) as refused:
+            change()
+        assert str(refused.value.message) == ("Tilaisuuden muistio on jo julkaistu, joten sen "
+                                              "toimenpiteitä ei voi enää muuttaa.")
+    actions.review_action(s, second, action.id, ActionStatus.DONE)  # the next one still may
+    s.commit()
+    # done, but until a published memo says so the public list has it open
+    assert [(a.id, status) for a, _w, status in actions.open_actions(s, first.series)] == [
+        (action.id, ActionStatus.OPEN)]
+    s.add(MemoVersion(workshop_id=second.id, number=1, language="fi", markdown="# Muistio",
+                      published_at=now_utc()))
+    s.commit()
+    assert actions.open_actions(s, first.series) == []

@@ -42,11 +42,19 @@ def test_the_demo_series_summary(app: Any, demo: Series) -> None:
     assert "## Seuratut kysymykset" in markdown
     assert "- 13.9.2022: samaa mieltä 40 % (viisi osallistujaa)" in markdown
     assert "- 29.3.2023: samaa mieltä 63 % (kahdeksan osallistujaa)" in markdown
-    assert ("- Selvitetään, miten jälkihuollon nuorelle nimetään oma sosiaalityöntekijä "
-            "(vastuu: Pirkanmaa ja Varha, sovittu 27.1.2023, määräaika 31.5.2023): kesken "
-            "29.3.2023") in markdown
-    assert "): valmis 29.3.2023" in markdown
-    assert "Kutsutaan kuntien nuorisopalvelut mukaan syksyn reflektioon" in markdown
+    january = summary.workshops[2]
+    assert january.actions == (
+        "Kootaan hyvinvointialueiden käytännöt jälkihuoltotiedon siirrosta Valviran ohjeen "
+        "pohjalta (vastuu: YEE-hanke / THL, määräaika 24.3.2023)",
+        "Selvitetään, miten jälkihuollon nuorelle nimetään oma sosiaalityöntekijä (vastuu: "
+        "Pirkanmaa ja Varha, määräaika 31.5.2023)")
+    assert [line.rsplit(": ", 1)[-1] for line in march.reviews] == ["valmis", "kesken"]
+    assert march.actions == ("Kutsutaan kuntien nuorisopalvelut mukaan syksyn reflektioon "
+                             "(vastuu: YEE-hanke / THL, määräaika 29.9.2023)",)
+    assert ("## 29.3.2023: Lastensuojelun jälkihuollon johdon vertaisreflektio\n\n"
+            in markdown)
+    assert "Edellisissä tapaamisissa sovittujen toimenpiteiden tilanne:\n\n- Kootaan" \
+        in markdown
     # no chart, series block or placeholder of the memos leaks in
     assert "```" not in markdown and "TÄYDENNÄ" not in markdown
 
@@ -66,6 +74,22 @@ def test_the_summary_page_and_its_four_formats(app: Any, demo: Series) -> None:
         assert response.status_code == 200, fmt
         assert response.data.startswith(start), (fmt, response.data[:40])
     assert client.get(f"/series/{demo.slug}/summary.exe").status_code == 404
+
+
+def test_the_summary_says_nothing_a_published_memo_did_not(app: Any, demo: Series) -> None:
+    from facilitate.actions.operations import add_action, today_in_finland
+
+    s = db.session
+    upcoming = demo.workshops[-1]
+    tracked = next(p for t in upcoming.themes for p in t.prompts if p.question_key)
+    tracked.text = "LUONNOS: ei vielä julkaistu"
+    add_action(s, upcoming, {"text": "Matti Virtanen soittaa Lappiin", "owner": "THL",
+                             "due": today_in_finland().isoformat()})
+    s.commit()
+    markdown = summary_markdown(compile_summary(s, demo, base_url=BASE_URL))
+    assert "LUONNOS" not in markdown and "Matti Virtanen" not in markdown
+    page = app.test_client().get(f"/series/{demo.slug}").get_data(as_text=True)
+    assert "Matti Virtanen" not in page
 
 
 def test_key_sentences_are_what_the_published_memo_says() -> None:

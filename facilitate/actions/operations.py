@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, exists, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from ..audit import operations as audit
 from ..errors import Collector, Conflict, Invalid, NotFound
@@ -27,7 +28,11 @@ from ..models import (
     Action,
     ActionReview,
     ActionStatus,
+    Answer,
+    Contribution,
+    MemoVersion,
     Note,
+    Prompt,
     Registration,
     Room,
     RoomStatus,
@@ -102,18 +107,49 @@ def agreed_in(s: Session, workshop: Workshop) -> list[Action]:
                           .order_by(Action.id)))
 
 
+def held_before(workshop: Workshop, other: type[Workshop] | Any = Workshop
+                ) -> ColumnElement[bool]:
+    """The condition on `other` (Workshop or an alias) of the series' workshops held before
+    this one: by day, then starting time, then id, so two on one day follow each other."""
+    same_day = other.day == workshop.day
+    return (other.series_id == workshop.series_id) & or_(
+        other.day < workshop.day,
+        and_(same_day, other.starts_at < workshop.starts_at),
+        and_(same_day, other.starts_at == workshop.starts_at, other.id < workshop.id))
+
+
+def held_after(workshop: Workshop, other: type[Workshop] | Any = Workshop
+               ) -> ColumnElement[bool]:
+    """The condition on `other` of the series' workshops held after this one."""
+    same_day = other.day == workshop.day
+    return (other.series_id == workshop.series_id) & (other.id != workshop.id) & or_(
+        other.day > workshop.day,
+        and_(same_day, other.starts_at > workshop.starts_at),
+        and_(same_day, other.starts_at == workshop.starts_at, other.id > workshop.id))
+
+
+def series_order(other: type[Workshop] | Any = Workshop) -> tuple[Any, ...]:
+    """The order a series' workshops are held in (`held_before`)."""
+    return (other.day, other.starts_at, other.id)
+
+
 def follows_up(workshop: Workshop) -> ColumnElement[bool]:
     """The condition on Action of the actions a workshop follows up: agreed earlier in its
-    series, and unfinished when it began (no earlier workshop finished them) or reviewed in
-    it, whatever it said. A later workshop's review changes nothing here."""
-    earlier = select(Workshop.id).where(Workshop.series_id == workshop.series_id,
-                                        Workshop.day < workshop.day)
+    series, and unfinished when it began (the latest earlier review, if any, left it open or
+    in progress) or reviewed in it, whatever it said. A later review changes nothing here."""
+    agreeing, reviewer = aliased(Workshop), aliased(Workshop)
+    agreed_before = exists().where(agreeing.id == Action.workshop_id,
+                                   held_before(workshop, agreeing))
+    latest_before = (
+        select(ActionReview.status).join(reviewer, reviewer.id == ActionReview.workshop_id)
+        .where(ActionReview.action_id == Action.id, held_before(workshop, reviewer))
+        .order_by(*(column.desc() for column in series_order(reviewer)))
+        .limit(1).scalar_subquery())
     reviewed_here = exists().where(ActionReview.action_id == Action.id,
                                    ActionReview.workshop_id == workshop.id)
-    finished_before = exists().where(ActionReview.action_id == Action.id,
-                                     ActionReview.status.not_in(UNFINISHED_STATUSES),
-                                     ActionReview.workshop_id.in_(earlier))
-    return Action.workshop_id.in_(earlier) & (reviewed_here | ~finished_before)
+    unfinished_then = func.coalesce(latest_before, ActionStatus.OPEN.value).in_(
+        [status.value for status in UNFINISHED_STATUSES])
+    return agreed_before & (reviewed_here | unfinished_then)
 
 
 def reviewable(s: Session, workshop: Workshop) -> list[Action]:
@@ -122,7 +158,7 @@ def reviewable(s: Session, workshop: Workshop) -> list[Action]:
         select(Action).join(Workshop, Workshop.id == Action.workshop_id)
         .where(follows_up(workshop))
         .options(selectinload(Action.reviews), joinedload(Action.workshop))
-        .order_by(Workshop.day, Action.id)))
+        .order_by(*series_order(), Action.id)))
 
 
 def review_in(action: Action, workshop: Workshop) -> ActionStatus | None:
@@ -130,12 +166,43 @@ def review_in(action: Action, workshop: Workshop) -> ActionStatus | None:
     return next((r.status for r in action.reviews if r.workshop_id == workshop.id), None)
 
 
-def open_actions(s: Session, series: Series) -> list[tuple[Action, Workshop]]:
-    """The series' actions still open or in progress, by due date, with where agreed."""
-    return list(s.execute(
+def published_workshops(s: Session, series: Series) -> dict[int, tuple[Any, ...]]:
+    """The series' workshops with a published Finnish memo, each with its place in the
+    series order: what the public may read of actions is what those memos said."""
+    return {workshop_id: (day, starts_at, workshop_id)
+            for workshop_id, day, starts_at in s.execute(
+                select(Workshop.id, Workshop.day, Workshop.starts_at).distinct()
+                .join(MemoVersion, MemoVersion.workshop_id == Workshop.id)
+                .where(Workshop.series_id == series.id, MemoVersion.language == "fi",
+                       MemoVersion.published_at.is_not(None)))}
+
+
+def published_status(action: Action, published: dict[int, tuple[Any, ...]]
+                     ) -> tuple[ActionStatus, int | None]:
+    """Where an action stands as the published memos say: the latest published review's
+    status and its workshop, or open and None."""
+    said = [r for r in action.reviews if r.workshop_id in published]
+    if not said:
+        return ActionStatus.OPEN, None
+    latest = max(said, key=lambda r: published[r.workshop_id])
+    return latest.status, latest.workshop_id
+
+
+def open_actions(s: Session, series: Series) -> list[tuple[Action, Workshop, ActionStatus]]:
+    """The actions the series' published memos agreed and have not said are done or dropped,
+    by due date, with where agreed and how they stand."""
+    published = published_workshops(s, series)
+    rows = s.execute(
         select(Action, Workshop).join(Workshop, Workshop.id == Action.workshop_id)
-        .where(Workshop.series_id == series.id, Action.status.in_(UNFINISHED_STATUSES))
-        .order_by(Action.due, Action.id)).all())
+        .where(Workshop.id.in_(published))
+        .options(selectinload(Action.reviews))
+        .order_by(Action.due, Action.id)).all()
+    out = []
+    for action, workshop in rows:
+        status, _reviewed_in = published_status(action, published)
+        if status in UNFINISHED_STATUSES:
+            out.append((action, workshop, status))
+    return out
 
 
 def series_actions(s: Session, series: Series) -> list[tuple[Action, Workshop]]:
@@ -144,19 +211,20 @@ def series_actions(s: Session, series: Series) -> list[tuple[Action, Workshop]]:
         select(Action, Workshop).join(Workshop, Workshop.id == Action.workshop_id)
         .where(Workshop.series_id == series.id)
         .options(selectinload(Action.reviews))
-        .order_by(Workshop.day, Action.id)).all())
+        .order_by(*series_order(), Action.id)).all())
 
 
 def _previous(s: Session, workshop: Workshop) -> Workshop | None:
-    return s.scalar(select(Workshop).where(Workshop.series_id == workshop.series_id,
-                                           Workshop.day < workshop.day)
-                    .order_by(Workshop.day.desc(), Workshop.id.desc()).limit(1))
+    return s.scalar(select(Workshop).where(held_before(workshop))
+                    .order_by(*(column.desc() for column in series_order())).limit(1))
 
 
-def _next(s: Session, workshop: Workshop) -> Workshop | None:
-    return s.scalar(select(Workshop).where(Workshop.series_id == workshop.series_id,
-                                           Workshop.day > workshop.day)
-                    .order_by(Workshop.day, Workshop.id).limit(1))
+def _next_unused(s: Session, workshop: Workshop) -> Workshop | None:
+    """The first later workshop of the series whose room has not been used: the one whose
+    agenda can still open with a review."""
+    used = exists().where(Room.workshop_id == Workshop.id, Room.status != RoomStatus.SCHEDULED)
+    return s.scalar(select(Workshop).where(held_after(workshop), ~used)
+                    .order_by(*series_order()).limit(1))
 
 
 def _room_used(s: Session, workshop: Workshop) -> bool:
@@ -165,22 +233,37 @@ def _room_used(s: Session, workshop: Workshop) -> bool:
 
 
 def undiscussed_wishes(s: Session, workshop: Workshop) -> list[Wish]:
-    """The previous workshop's wishes it did not get to (no theme, or a theme never brought
-    up in its room and without notes), not yet carried anywhere: offered to this agenda."""
+    """The previous workshop's wishes it did not get to (no theme, or a theme its memo leaves
+    out as not discussed), not yet carried anywhere: offered to this agenda."""
     previous = _previous(s, workshop)
     if previous is None or not _room_used(s, previous):
         return []
-    noted = exists().where(Note.theme_id == Theme.id, Note.text != "")
+    # The memo's rule (memo/compile.py `_themes`): a theme was discussed if it was opened in
+    # the room or has notes, comments or answers.
+    recorded = or_(exists().where(Note.theme_id == Theme.id, Note.text != ""),
+                   exists().where(Contribution.theme_id == Theme.id),
+                   exists().where(Answer.prompt_id == Prompt.id, Prompt.theme_id == Theme.id))
     not_discussed = select(Theme.id).where(Theme.workshop_id == previous.id,
-                                           Theme.opened_at.is_(None), ~noted)
+                                           Theme.opened_at.is_(None), ~recorded)
     return list(s.scalars(
         select(Wish).join(Registration, Registration.id == Wish.registration_id)
         .where(Registration.workshop_id == previous.id, Wish.carried_to_theme_id.is_(None),
                Wish.theme_id.is_(None) | Wish.theme_id.in_(not_discussed))
+        .options(joinedload(Wish.registration).joinedload(Registration.organisation))
         .order_by(Wish.id)))
 
 
 # --- changing ------------------------------------------------------------------------------
+
+
+def require_changeable(s: Session, workshop: Workshop) -> None:
+    """A workshop's actions and reviews change until its memo is published: after that the
+    memo, the series page and the summary say what they were."""
+    published = s.scalar(select(exists().where(
+        MemoVersion.workshop_id == workshop.id, MemoVersion.published_at.is_not(None))))
+    if published:
+        raise Conflict(_l("Tilaisuuden muistio on jo julkaistu, joten sen toimenpiteitä ei voi "
+                          "enää muuttaa."))
 
 
 def add_action(s: Session, workshop: Workshop, data: dict[str, object], *,
@@ -189,6 +272,7 @@ def add_action(s: Session, workshop: Workshop, data: dict[str, object], *,
     """Record an action the workshop agreed; the series' next workshop, if its room has not
     been used yet, gets the review of open actions on its agenda."""
     cleaned = clean_action(data, today=today_in_finland(now))
+    require_changeable(s, workshop)
     if theme_id is not None and s.scalar(select(Theme.workshop_id).where(
             Theme.id == theme_id)) != workshop.id:
         raise NotFound(_l("Teemaa ei löydy tästä tilaisuudesta."), field="theme_id")
@@ -198,7 +282,7 @@ def add_action(s: Session, workshop: Workshop, data: dict[str, object], *,
     s.flush()
     audit.record(s, "action.add", by=by, workshop_id=workshop.id,
                  what=audit.quote(action.text), **({"recorder": recorder} if recorder else {}))
-    following = _next(s, workshop)
+    following = _next_unused(s, workshop)
     if following is not None:
         ensure_review_theme(s, following)
     s.flush()
@@ -217,6 +301,7 @@ def delete_action(s: Session, workshop: Workshop, action_id: int, *,
     """Take back an action recorded by mistake, unless a later workshop already reviewed it
     (its memo says so)."""
     action = _own_action(s, workshop, action_id)
+    require_changeable(s, workshop)
     if action.reviews:
         raise Conflict(_l("Toimenpide on jo käsitelty myöhemmässä tilaisuudessa, joten sitä ei "
                           "voi poistaa."), field="action_id")
@@ -224,6 +309,9 @@ def delete_action(s: Session, workshop: Workshop, action_id: int, *,
                  what=audit.quote(action.text), **({"recorder": recorder} if recorder else {}))
     s.delete(action)
     s.flush()
+    following = _next_unused(s, workshop)
+    if following is not None:
+        _drop_idle_review_theme(s, following)
     return action_id
 
 
@@ -236,6 +324,7 @@ def review_action(s: Session, workshop: Workshop, action_id: int,
     if action is None:
         raise NotFound(_l("Toimenpidettä ei löydy tämän tilaisuuden seurattavista."),
                        field="action_id")
+    require_changeable(s, workshop)
     review = next((r for r in action.reviews if r.workshop_id == workshop.id), None)
     if (review.status if review else None) == status:
         return action
@@ -247,13 +336,17 @@ def review_action(s: Session, workshop: Workshop, action_id: int,
     else:
         review.status, review.reviewed_at = status, now or now_utc()
     s.flush()
-    days = dict(s.execute(select(Workshop.id, Workshop.day).where(
-        Workshop.id.in_([r.workshop_id for r in action.reviews]))).all())
-    latest = max(action.reviews, key=lambda r: (days[r.workshop_id], r.id), default=None)
+    order = {row[-1]: tuple(row) for row in s.execute(select(*series_order()).where(
+        Workshop.id.in_([r.workshop_id for r in action.reviews])))}
+    latest = max(action.reviews, key=lambda r: order[r.workshop_id], default=None)
     action.status = latest.status if latest else ActionStatus.OPEN
     audit.record(s, "action.review", by=by, workshop_id=workshop.id,
                  what=audit.quote(action.text), status=(status or ActionStatus.OPEN).value,
                  **({"recorder": recorder} if recorder else {}))
+    # Still unfinished as this workshop leaves it: the next unused agenda reviews it again.
+    following = _next_unused(s, workshop)
+    if following is not None and (status or ActionStatus.OPEN) in UNFINISHED_STATUSES:
+        ensure_review_theme(s, following)
     s.flush()
     return action
 
@@ -264,7 +357,7 @@ def ensure_review_theme(s: Session, workshop: Workshop) -> Theme | None:
     agenda as it is."""
     if any(theme.reviews_actions for theme in workshop.themes) or _room_used(s, workshop):
         return None
-    if not any(a.status in UNFINISHED_STATUSES for a in reviewable(s, workshop)):
+    if not reviewable(s, workshop):  # of an unused room: the unfinished ones
         return None
     theme = Theme(title=REVIEW_TITLE, memo_phrase=REVIEW_PHRASE, reviews_actions=True,
                   description="")
@@ -273,6 +366,20 @@ def ensure_review_theme(s: Session, workshop: Workshop) -> Theme | None:
         each.position = position
     s.flush()
     return theme
+
+
+def _drop_idle_review_theme(s: Session, workshop: Workshop) -> None:
+    """Take the review theme off an unused agenda when nothing is left for it to review and
+    nothing was added to it."""
+    theme = next((t for t in workshop.themes if t.reviews_actions), None)
+    if theme is None or _room_used(s, workshop) or theme.prompts or theme.wishes:
+        return
+    if reviewable(s, workshop):
+        return
+    workshop.themes.remove(theme)  # delete-orphan
+    for position, each in enumerate(workshop.themes):
+        each.position = position
+    s.flush()
 
 
 def carry_wishes(s: Session, workshop: Workshop, wish_ids: Sequence[int], *,

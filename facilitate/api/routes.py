@@ -21,6 +21,7 @@ from ..extensions import csrf, db, limiter
 from ..fields import ID_MAX
 from ..mail import delivery
 from ..mail import messages as mail_messages
+from ..models import Action as ActionRow
 from ..models import Registration as RegistrationRow
 from ..models import Theme as ThemeRow
 from ..models import Workshop as WorkshopRow
@@ -28,6 +29,8 @@ from ..plans import PlanError, get_plan
 from ..ratelimits import API_PER_CLIENT, registration_limit
 from ..registration import operations as registration_ops
 from ..results import operations as results_ops
+from ..room.dispatch import Broadcast, broadcast
+from ..room.snapshot import action_payload
 from ..series import operations as series_ops
 from ..tracking import operations as tracking_ops
 from ..web import commit
@@ -453,6 +456,12 @@ def _days(series_id: int) -> dict[int, Any]:
         WorkshopRow.series_id == series_id)).all())
 
 
+def _announce(workshop: WorkshopRow, action: ActionRow) -> None:
+    # An open room sees a change made here at once, as if made in its console.
+    broadcast(workshop.id, Broadcast("action.changed",
+                                     {"action": action_payload(action, workshop)}))
+
+
 @route("GET", "/series/<int:series_id>/actions", COORDINATOR, "listActions", tag="Actions",
        answer=ActionList)
 def list_actions(series_id: int) -> ActionList:
@@ -473,6 +482,7 @@ def create_action(workshop_id: int, json: ActionCreate) -> tuple[Action, int]:
     action = actions_ops.add_action(db.session, workshop, data,
                                     theme_id=data.get("theme_id"), by=current_user.id)
     commit()
+    _announce(workshop, action)
     return Action.of(action, _days(workshop.series_id)), 201
 
 
@@ -483,6 +493,7 @@ def delete_action(workshop_id: int, action_id: int) -> tuple[str, int]:
     workshop = series_ops.get_workshop(db.session, workshop_id)
     actions_ops.delete_action(db.session, workshop, action_id, by=current_user.id)
     commit()
+    broadcast(workshop.id, Broadcast("action.removed", {"action_id": action_id}))
     return "", 204
 
 
@@ -495,6 +506,7 @@ def review_action(workshop_id: int, action_id: int, json: ActionReviewSet) -> Ac
                                        actions_ops.parse_status(json.status),
                                        by=current_user.id)
     commit()
+    _announce(workshop, action)
     return Action.of(action, _days(workshop.series_id))
 
 

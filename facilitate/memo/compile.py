@@ -625,7 +625,8 @@ def chart_block(chart: Chart) -> str:
     return "\n".join(lines)
 
 
-def _link_text(text: str) -> str:
+def link_text(text: str) -> str:
+    """Text made safe inside a Markdown link's brackets."""
     return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
@@ -718,11 +719,11 @@ def series_blocks(links: SeriesLinks, language: str) -> dict[str, str]:
     listed = ""
     if links.earlier:
         listed = "\n\n".join([words.EARLIER_MEMOS_INTRO, "\n".join(
-            f"- [{_link_text(m.text)}]({m.url})" for m in links.earlier)])
+            f"- [{link_text(m.text)}]({m.url})" for m in links.earlier)])
     other = links.other_language
     return {EARLIER_MEMOS: listed,
             NEXT_WORKSHOP: links.following.sentence if links.following else "",
-            OTHER_LANGUAGE: f"{words.OTHER_LANGUAGE_INTRO} [{_link_text(other.text)}]"
+            OTHER_LANGUAGE: f"{words.OTHER_LANGUAGE_INTRO} [{link_text(other.text)}]"
                             f"({other.url})" if other else ""}
 
 

@@ -419,7 +419,6 @@ def review_line(text: str, owner: str, agreed_on: date, status: str) -> str:
 # --- the series summary (facilitate.summary) ----------------------------------------------
 
 SUMMARY_TRACKED_HEADING = "Seuratut kysymykset"
-SUMMARY_ACTIONS_HEADING = "Sovitut toimenpiteet"
 SUMMARY_NOTHING_YET = "Sarjan muistioita ei ole vielä julkaistu."
 
 
@@ -456,15 +455,6 @@ def summary_poll_line(day: date, options: Sequence[str], shares: Sequence[int],
     parts = ", ".join(f"{' '.join(o.split())} {share} %"
                       for o, share in zip(options, shares, strict=True))
     return f"{format_day(day)}: {parts} ({_respondents(respondents)})"
-
-
-def summary_action_line(text: str, owner: str, agreed_on: date, due: date, status: str,
-                        reviewed_on: date | None) -> str:
-    """An action and what became of it: "Teksti (vastuu: Pirkanmaa, sovittu 27.1.2023,
-    määräaika 31.5.2023): kesken 29.3.2023"; "avoin" until a memo says otherwise."""
-    said = f"{REVIEW_WORDS[status]} {format_day(reviewed_on)}" if reviewed_on else "avoin"
-    return (f"{own_text(text)} (vastuu: {own_text(owner)}, sovittu {format_day(agreed_on)}, "
-            f"määräaika {format_day(due)}): {said}")
 
 
 def wishes_appendix_heading(number: int) -> str:

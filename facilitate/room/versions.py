@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, event, select, update
+from sqlalchemy import Select, event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -36,6 +36,11 @@ from ..models import (
 def _workshops_of(obj: Any) -> tuple[set[int], list[Select[Any]]]:
     """Workshop ids an object belongs to, directly or as a query (for rows found by a key)."""
     if isinstance(obj, Workshop):
+        # A workshop moved to another day or time changes which actions the series' other
+        # rooms follow up (facilitate.actions): every room of the series shows it.
+        moved = inspect(obj).attrs
+        if moved.day.history.has_changes() or moved.starts_at.history.has_changes():
+            return {obj.id}, [select(Workshop.id).where(Workshop.series_id == obj.series_id)]
         return {obj.id}, []
     if isinstance(obj, Theme | Contribution | Registration | Presentation | Room):
         return {obj.workshop_id}, []

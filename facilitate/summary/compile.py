@@ -1,11 +1,11 @@
 """A series summary (yhteenveto): what the series' published memos said, gathered into one
 document, as the four-workshop series of seed 004 needed. For each workshop with a published
-Finnish memo: its themes and key sentences, and a link to the memo; then the tracked questions'
-results over the series, and the actions agreed and what became of them.
+Finnish memo: its themes and key sentences, the actions it agreed and what it said of earlier
+ones, and a link to the memo; then the tracked questions' results over those workshops.
 
-The summary says only what was published: its key sentences are taken from the published
-memos' text (which the coordinator may have edited after compiling), and its figures and
-actions only from workshops whose memo is published. It is Markdown in the memo's conventions
+The summary says only what was published: its sentences and action lines are taken from the
+published memos' text (as the coordinator edited it before publishing), and its figures only
+from workshops whose memo is published. It is Markdown in the memo's conventions
 (docs/memo.md), so every memo format exports it under the same accessibility rules.
 """
 
@@ -18,14 +18,13 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..actions.operations import series_actions
 from ..formatting import format_day
 from ..memo import finnish as words
 from ..memo.addresses import memo_address
-from ..memo.compile import PREFERRED_FORMAT
+from ..memo.compile import PREFERRED_FORMAT, link_text
 from ..memo.operations import published_memos
 from ..memo.sources import strip_markers
-from ..models import ActionStatus, Organisation, PromptKind, Registration, Series
+from ..models import Organisation, PromptKind, Registration, Series
 from ..tracking.operations import headline_share, series_tracked
 
 #: A workshop's key sentences: the opening sentences of its memo's theme paragraphs, at most
@@ -46,6 +45,8 @@ class SummaryWorkshop:
     memo_url: str
     memo_text: str  #: the link's text: "Muistio: … 29.3.2023 (pdf 352 kt)"
     key_sentences: tuple[str, ...]
+    actions: tuple[str, ...] = ()  #: its memo's "Sovitut toimenpiteet" lines
+    reviews: tuple[str, ...] = ()  #: its memo's lines on earlier actions
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,6 @@ class SeriesSummary:
     span: str  #: "Neljä tilaisuutta 13.9.2022–29.3.2023, osallistujia 9 organisaatiosta."
     workshops: tuple[SummaryWorkshop, ...]
     tracked: tuple[tuple[str, tuple[str, ...]], ...]  #: question text, one line per workshop
-    actions: tuple[str, ...]
 
 
 def _paragraphs(markdown: str) -> list[str]:
@@ -97,30 +97,41 @@ def key_sentences(markdown: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def listed_under(markdown: str, intro: str) -> tuple[str, ...]:
+    """The items of the list that follows the paragraph `intro` in a published memo ("Sovitut
+    toimenpiteet:"), as the memo writes them; nothing when the coordinator removed it."""
+    blocks = re.split(r"\n[ \t]*\n", strip_markers(markdown))
+    for block, following in zip(blocks, blocks[1:], strict=False):
+        if block.strip() == intro:
+            return tuple(" ".join(line[2:].split()) for line in following.splitlines()
+                         if line.startswith(("- ", "* ")))
+    return ()
+
+
 def compile_summary(s: Session, series: Series, *, base_url: str) -> SeriesSummary:
     """The series' summary from its published Finnish memos; a fixed number of queries."""
     memos = published_memos(s, series)
     held = [w for w in series.workshops if w.id in memos]
     published = {w.id for w in held}
+    title = series.memo_title or series.title
     workshops = []
     for workshop in held:
         version = memos[workshop.id].version
         files = {f.format: f for f in version.files}
         fmt = PREFERRED_FORMAT if PREFERRED_FORMAT in files else next(iter(files), "md")
-        title = series.memo_title or series.title
         workshops.append(SummaryWorkshop(
             workshop_id=workshop.id, day=workshop.day, title=workshop.title,
             memo_url=memo_address(base_url, series.slug, workshop.day, fmt),
             memo_text=words.earlier_memo_line(title, workshop.day, fmt,
                                               files[fmt].size if fmt in files else None),
-            key_sentences=key_sentences(version.markdown)))
-    title = series.memo_title or series.title
+            key_sentences=key_sentences(version.markdown),
+            actions=listed_under(version.markdown, words.ACTIONS_INTRO),
+            reviews=listed_under(version.markdown, words.REVIEWS_INTRO)))
     return SeriesSummary(
         series_slug=series.slug, title=title, heading=words.summary_heading(title),
         description=(series.description or "").strip(),
         span=words.summary_span([w.day for w in held], _organisations(s, published)),
-        workshops=tuple(workshops), tracked=_tracked(s, series, published),
-        actions=_actions(s, series, published))
+        workshops=tuple(workshops), tracked=_tracked(s, series, published))
 
 
 def _organisations(s: Session, workshop_ids: set[int]) -> int:
@@ -135,8 +146,8 @@ def _organisations(s: Session, workshop_ids: set[int]) -> int:
 def _tracked(s: Session, series: Series, published: set[int]
              ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     out = []
-    for question in series_tracked(s, series):
-        results = [r for r in question.results if r.workshop_id in published]
+    for question in series_tracked(s, series, only=published):
+        results = question.results
         if len(results) < 2:  # a question asked once is no trend
             continue
         lines = tuple(
@@ -146,26 +157,6 @@ def _tracked(s: Session, series: Series, published: set[int]
             for r in results)
         out.append((question.text, lines))
     return tuple(out)
-
-
-def _actions(s: Session, series: Series, published: set[int]) -> tuple[str, ...]:
-    days = {w.id: w.day for w in series.workshops}
-    lines = []
-    for action, workshop in series_actions(s, series):
-        if workshop.id not in published:
-            continue
-        # What the published memos said of it: the latest review among them.
-        reviews = sorted((days[r.workshop_id], r.status) for r in action.reviews
-                         if r.workshop_id in published)
-        status, reviewed_on = (reviews[-1][1], reviews[-1][0]) if reviews else (
-            ActionStatus.OPEN, None)
-        lines.append(words.summary_action_line(action.text, action.owner, workshop.day,
-                                               action.due, status.value, reviewed_on))
-    return tuple(lines)
-
-
-def _link_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
 def summary_markdown(summary: SeriesSummary) -> str:
@@ -178,14 +169,15 @@ def summary_markdown(summary: SeriesSummary) -> str:
         blocks.append(f"## {format_day(workshop.day)}: {' '.join(workshop.title.split())}")
         if workshop.key_sentences:
             blocks.append("\n".join(f"- {sentence}" for sentence in workshop.key_sentences))
-        blocks.append(f"[{_link_text(workshop.memo_text)}]({workshop.memo_url})")
+        for intro, lines in ((words.REVIEWS_INTRO, workshop.reviews),
+                             (words.ACTIONS_INTRO, workshop.actions)):
+            if lines:
+                blocks += [intro, "\n".join(f"- {line}" for line in lines)]
+        blocks.append(f"[{link_text(workshop.memo_text)}]({workshop.memo_url})")
     if summary.tracked:
         blocks.append(f"## {words.SUMMARY_TRACKED_HEADING}")
         for text, lines in summary.tracked:
             blocks += [f"**{' '.join(text.split())}**", "\n".join(f"- {line}" for line in lines)]
-    if summary.actions:
-        blocks += [f"## {words.SUMMARY_ACTIONS_HEADING}",
-                   "\n".join(f"- {line}" for line in summary.actions)]
     if not summary.workshops:
         blocks.append(words.SUMMARY_NOTHING_YET)
     return "\n\n".join(blocks) + "\n"

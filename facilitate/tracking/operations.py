@@ -190,21 +190,25 @@ def earlier_results(s: Session, workshop: Workshop, prompts: Iterable[KeyedPromp
             for prompt_id, (key, kind, options) in keyed.items()}
 
 
-def series_tracked(s: Session, series: Series) -> list[TrackedQuestion]:
+def series_tracked(s: Session, series: Series, *, only: Iterable[int] | None = None
+                   ) -> list[TrackedQuestion]:
     """Every key asked in the series, worded as it was last asked, with its results in each
-    workshop that asked it; three queries."""
-    texts = dict(s.execute(
-        select(Prompt.question_key, Prompt.text).join(Theme, Theme.id == Prompt.theme_id)
-        .join(Workshop, Workshop.id == Theme.workshop_id)
-        .where(Workshop.series_id == series.id, Prompt.question_key.is_not(None))
-        .order_by(Workshop.day, Workshop.starts_at, Prompt.id)).all())
-    found = _results(s, series.id, set(texts), before=None)
+    workshop that asked it; with `only`, as asked in those workshops alone (those with a
+    published memo, say); three queries."""
+    only = None if only is None else sorted(set(only))
+    query = (select(Prompt.question_key, Prompt.text).join(Theme, Theme.id == Prompt.theme_id)
+             .join(Workshop, Workshop.id == Theme.workshop_id)
+             .where(Workshop.series_id == series.id, Prompt.question_key.is_not(None)))
+    if only is not None:
+        query = query.where(Workshop.id.in_(only))
+    texts = dict(s.execute(query.order_by(Workshop.day, Workshop.starts_at, Prompt.id)).all())
+    found = _results(s, series.id, set(texts), before=None, only=only)
     return [TrackedQuestion(key, texts[key], found[key][-1].kind, found[key][-1].options,
                             found[key]) for key in sorted(found)]
 
 
-def _results(s: Session, series_id: int, keys: set[str], *, before: Workshop | None
-             ) -> dict[str, tuple[AskedResult, ...]]:
+def _results(s: Session, series_id: int, keys: set[str], *, before: Workshop | None,
+             only: list[int] | None = None) -> dict[str, tuple[AskedResult, ...]]:
     if not keys:
         return {}
     query = (select(Prompt.id, Prompt.question_key, Prompt.kind, Prompt.options, Workshop.id,
@@ -216,6 +220,8 @@ def _results(s: Session, series_id: int, keys: set[str], *, before: Workshop | N
         query = query.where((Workshop.day < before.day)
                             | ((Workshop.day == before.day)
                                & (Workshop.starts_at < before.starts_at)))
+    if only is not None:
+        query = query.where(Workshop.id.in_(only))
     prompts = s.execute(query.order_by(Workshop.day, Workshop.starts_at, Prompt.id)).all()
     if not prompts:
         return {}

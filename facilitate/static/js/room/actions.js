@@ -17,13 +17,18 @@ function todayInFinland() {
 }
 
 export class ActionsPanel {
-  /** Draws into `container`; `editable()` says whether this user may change actions now. */
-  constructor(app, container, editable) {
+  /**
+   * Draws into `container`, its headings at `level` (under the page's own); `editable()` says
+   * whether this user may change actions now.
+   */
+  constructor(app, container, editable, level = 3) {
     this.app = app;
     this.container = container;
     this.editable = editable;
+    this.heading = `h${level}`;
     this.errors = {};
     this.draft = { text: "", owner: "", due: "" };
+    this.sending = false;
   }
 
   get actions() {
@@ -35,10 +40,10 @@ export class ActionsPanel {
     const agreed = this.actions.filter((a) => a.agreed_here);
     const editable = this.editable();
     replaceKeepingFocus(this.container,
-      earlier.length ? [h("h3", {}, t("actions_review_heading")),
+      earlier.length ? [h(this.heading, {}, t("actions_review_heading")),
         h("ul", { class: "actions actions-review" },
           earlier.map((a) => this.reviewRow(a, editable)))] : null,
-      h("h3", {}, t("actions_agreed_heading")),
+      h(this.heading, {}, t("actions_agreed_heading")),
       agreed.length
         ? h("ul", { class: "actions" }, agreed.map((a) => this.agreedRow(a, editable)))
         : h("p", {}, t("actions_none")),
@@ -101,7 +106,7 @@ export class ActionsPanel {
   form() {
     const limits = this.app.state.snap.limits;
     const form = h("form", { class: "action-form stack", novalidate: true },
-      h("h3", {}, t("action_add_heading")),
+      h(this.heading, {}, t("action_add_heading")),
       this.field("text", t("action_text"), h("textarea", { rows: 2,
         maxlength: limits.action_text_chars })),
       this.field("owner", t("action_owner"), h("input", { type: "text",
@@ -115,6 +120,7 @@ export class ActionsPanel {
 
   async submit(event) {
     event.preventDefault();
+    if (this.sending) return; // a double click records one action, not two
     const sent = { ...this.draft };
     const errors = {};
     if (!sent.text.trim()) errors.text = t("action_text_missing");
@@ -123,8 +129,9 @@ export class ActionsPanel {
     else if (sent.due < todayInFinland()) errors.due = t("action_due_past");
     if (!Object.keys(errors).length) {
       const theme = this.app.state.currentTheme();
+      this.sending = true;
       const ack = await this.app.conn.send("action.add",
-        { ...sent, theme_id: theme ? theme.id : null });
+        { ...sent, theme_id: theme ? theme.id : null }).finally(() => { this.sending = false; });
       if (ack.ok) {
         this.draft = { text: "", owner: "", due: "" };
         this.errors = {};

@@ -18,7 +18,7 @@ class ParticipantView {
       () => announce(t("time_over")));
     // Note-takers record actions as the coordinator does; everyone sees what was agreed.
     this.actions = new ActionsPanel(app, byId("room-actions"),
-      () => app.state.canEditNotes && app.state.room.status === "open");
+      () => app.state.canEditNotes && app.state.room.status === "open", 2);
   }
 
   renderActions() {
