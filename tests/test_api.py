@@ -928,6 +928,24 @@ def test_actions_are_recorded_reviewed_and_listed_for_the_series(
     assert coordinator.get(f"/series/{series.id}/actions").json == {"actions": []}
 
 
+def test_the_series_summary_as_json(app, coordinator):
+    app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    series = db.session.scalar(select(Series))
+    summary = coordinator.get(f"/series/{series.id}/summary")
+    assert summary.status_code == 200, summary.json
+    body = summary.json
+    assert body["heading"].startswith("Yhteenveto: valtakunnallinen")
+    assert [w["day"] for w in body["workshops"]] == [
+        "2022-09-13", "2022-11-09", "2023-01-27", "2023-03-29"]
+    assert [w["reviews"] for w in body["workshops"]][3][1].endswith(": kesken")
+    assert body["tracked"][0]["lines"] == [
+        "13.9.2022: samaa mieltä 40 % (viisi osallistujaa)",
+        "29.3.2023: samaa mieltä 63 % (kahdeksan osallistujaa)"]
+    assert body["files"]["pdf"].endswith(f"/series/{series.slug}/summary.pdf")
+    assert body["markdown"].startswith("# Yhteenveto:")
+
+
 def test_tracked_questions_are_listed_with_each_workshops_results(
         coordinator, make_series, make_workshop, register):
     from facilitate.agenda.operations import add_prompt, create_theme

@@ -380,6 +380,38 @@ class TrackedQuestionList(Closed):
     questions: list[TrackedQuestion]
 
 
+class SummaryWorkshop(Closed):
+    """A workshop of the series summary, as its published memo said it."""
+
+    workshop_id: Id
+    day: Day
+    title: str
+    memo_url: Url = Field(description="The published memo (PDF when there is one)")
+    key_sentences: list[str] = Field(description="The opening sentences of its theme "
+                                     "paragraphs (Markdown, the theme in bold)")
+    actions: list[str] = Field(description="Its memo's lines of the actions it agreed")
+    reviews: list[str] = Field(description="Its memo's lines on earlier actions")
+
+
+class SummaryQuestion(Closed):
+    """A tracked question in the summary: one line per workshop with a published memo."""
+
+    text: str
+    lines: list[str]
+
+
+class Summary(Closed):
+    """The series summary: what its published Finnish memos said (docs/memo.md)."""
+
+    heading: str
+    description: str
+    span: str = Field(description="How many workshops, when, and how many organisations")
+    workshops: list[SummaryWorkshop]
+    tracked: list[SummaryQuestion]
+    markdown: str = Field(description="The whole summary as the downloads are made from it")
+    files: dict[str, Url] = Field(description="The summary's downloads by format")
+
+
 class CsrfToken(Closed):
     """The token a logged-in coordinator sends as X-CSRFToken on unsafe requests."""
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from ..actions import operations as actions_ops
 from ..agenda import operations as agenda_ops
 from ..errors import Invalid
+from ..export import FORMATS
 from ..extensions import csrf, db, limiter
 from ..fields import ID_MAX
 from ..mail import delivery
@@ -32,8 +33,9 @@ from ..results import operations as results_ops
 from ..room.dispatch import Broadcast, broadcast
 from ..room.snapshot import action_payload
 from ..series import operations as series_ops
+from ..summary.compile import compile_summary, summary_markdown
 from ..tracking import operations as tracking_ops
-from ..web import commit
+from ..web import commit, site_address
 from .requests import (
     ActionCreate,
     ActionReviewSet,
@@ -70,6 +72,9 @@ from .responses import (
     RegistrationList,
     Series,
     SeriesList,
+    Summary,
+    SummaryQuestion,
+    SummaryWorkshop,
     Theme,
     ThemeList,
     TrackedQuestion,
@@ -446,6 +451,26 @@ def list_tracked_questions(series_id: int) -> TrackedQuestionList:
             TrackedResult(workshop_id=r.workshop_id, day=r.day, counts=list(r.counts),
                           total=r.total, percents=list(r.percents)) for r in q.results])
         for q in tracking_ops.series_tracked(db.session, series)])
+
+
+@route("GET", "/series/<int:series_id>/summary", COORDINATOR, "getSummary", tag="Results",
+       answer=Summary)
+def get_summary(series_id: int) -> Summary:
+    """The series summary: each published memo's key sentences and action lines, and the
+    tracked questions over those workshops."""
+    series = series_ops.get_series(db.session, series_id)
+    summary = compile_summary(db.session, series, base_url=site_address())
+    return Summary(
+        heading=summary.heading, description=summary.description, span=summary.span,
+        workshops=[SummaryWorkshop(
+            workshop_id=w.workshop_id, day=w.day, title=w.title, memo_url=w.memo_url,
+            key_sentences=list(w.key_sentences), actions=list(w.actions),
+            reviews=list(w.reviews)) for w in summary.workshops],
+        tracked=[SummaryQuestion(text=text, lines=list(lines))
+                 for text, lines in summary.tracked],
+        markdown=summary_markdown(summary),
+        files={fmt: url_for("summary.download", slug=series.slug, fmt=fmt, _external=True)
+               for fmt in FORMATS})
 
 
 # --- agreed actions ------------------------------------------------------------------------
