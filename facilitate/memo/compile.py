@@ -571,7 +571,7 @@ def _series_links(s: Session, workshop: Workshop, series: Series, base_url: str,
         if fmt is not None:
             files[(workshop_id, lang, number)][fmt] = size
 
-    def linked(w: Workshop, lang: str) -> EarlierMemo:
+    def linked(w: Workshop, lang: str, *, say_language: bool = True) -> EarlierMemo:
         number = latest[(w.id, lang)]
         sizes = files[(w.id, lang, number)]
         fmt = next((f for f in (PREFERRED_FORMAT, *MEMO_FORMATS) if f in sizes),
@@ -581,7 +581,8 @@ def _series_links(s: Session, workshop: Workshop, series: Series, base_url: str,
             w.id, w.day, number, fmt, size,
             memo_address(base_url, series.slug, w.day, fmt, language=lang),
             words.earlier_memo_line(_title_in(series, lang), w.day, fmt, size,
-                                    in_other_language=lang != language))
+                                    in_other_language=lang != language,
+                                    say_language=say_language))
 
     memos = []
     for w in earlier:
@@ -593,7 +594,8 @@ def _series_links(s: Session, workshop: Workshop, series: Series, base_url: str,
     translated = next((lang for lang in MEMO_LANGUAGES
                        if lang != language and (workshop.id, lang) in latest), None)
     return SeriesLinks(tuple(memos), following,
-                       linked(workshop, translated) if translated else None)
+                       linked(workshop, translated, say_language=False)
+                       if translated else None)
 
 
 # --- writing -------------------------------------------------------------------------------

@@ -371,12 +371,13 @@ def contribution_line(text: str, organisation: str, votes: int, level: str | Non
 
 
 def earlier_memo_line(title: str, day: date, fmt: str, size_bytes: int | None, *,
-                      in_other_language: bool = False) -> str:
+                      in_other_language: bool = False, say_language: bool = True) -> str:
     """"Muistio: <memo title> 27.1.2023 (pdf 352 kt)", as the memo's own heading reads;
     without a size, no parenthesis. An earlier memo published only in Swedish is linked as
     "Promemoria: <title> … (ruotsiksi, pdf 80 kt)"."""
     line = f"{'Promemoria: ' if in_other_language else HEADING_PREFIX}{title} {format_day(day)}"
-    details = ["ruotsiksi"] if in_other_language else []
+    # Not where the line's own introduction already says it ("Muistio ruotsiksi: …").
+    details = ["ruotsiksi"] if in_other_language and say_language else []
     if size_bytes is not None:
         details.append(f"{fmt} {format_size(size_bytes, SIZE_UNITS)}")
     return f"{line} ({', '.join(details)})" if details else line

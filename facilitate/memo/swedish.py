@@ -312,11 +312,12 @@ def contribution_line(text: str, organisation: str, votes: int, level: str | Non
 
 
 def earlier_memo_line(title: str, day: date, fmt: str, size_bytes: int | None, *,
-                      in_other_language: bool = False) -> str:
+                      in_other_language: bool = False, say_language: bool = True) -> str:
     """"Promemoria: <title> 27.1.2023 (pdf 352 kB)"; an earlier memo without a Swedish
     version is linked in Finnish and says so: "Muistio: <title> 27.1.2023 (på finska, …)"."""
     line = f"{'Muistio: ' if in_other_language else HEADING_PREFIX}{title} {format_day(day)}"
-    details = ["på finska"] if in_other_language else []
+    # Not where the line's own introduction already says it ("Muistio ruotsiksi: …").
+    details = ["på finska"] if in_other_language and say_language else []
     if size_bytes is not None:
         details.append(f"{fmt} {format_size(size_bytes, SIZE_UNITS)}")
     return f"{line} ({', '.join(details)})" if details else line
