@@ -130,3 +130,10 @@ def test_publishing_and_a_correction_are_recorded(make_room, make_coordinator, a
     assert _actions(room.workshop_id)[-2:] == ["memo.publish", "memo.correct"]
     assert describe(list_entries(s, workshop_id=room.workshop_id)[0]) == (
         "julkaisi muistion korjauksen (versio 2)")
+
+
+def test_a_swedish_memo_publication_says_it_is_the_swedish_one(app):
+    entry = AuditEntry(action="memo.publish", details={"version": 2, "language": "sv"})
+    assert describe(entry) == "julkaisi muistion (versio 2), ruotsinkielinen"
+    finnish = AuditEntry(action="memo.publish", details={"version": 2, "language": "fi"})
+    assert describe(finnish) == "julkaisi muistion (versio 2)"

@@ -88,7 +88,11 @@ def describe(entry: AuditEntry) -> str:
         details["step"] = details.get("theme") or _STEPS[details["phase"]]
     if entry.action == "action.review":
         details["status"] = STATUS_LABELS[ActionStatus(details["status"])]
-    return str(ACTIONS[entry.action] % details) if details else str(ACTIONS[entry.action])
+    said = str(ACTIONS[entry.action] % details) if details else str(ACTIONS[entry.action])
+    if entry.action in ("memo.publish", "memo.correct") and details.get("language") == "sv":
+        # The Swedish memo is numbered on its own: "version 2" alone would mislead.
+        said += str(_l(", ruotsinkielinen"))
+    return said
 
 
 #: The log page shows this many of the newest entries.
