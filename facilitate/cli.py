@@ -1,5 +1,5 @@
 """`facilitate …` commands: run, db upgrade, create-coordinator, load-plan, check-plans, demo;
-facilitate.mail.cli and facilitate.presenting.cli register their own."""
+facilitate.mail.cli, facilitate.presenting.cli and facilitate.backups.cli register their own."""
 
 from __future__ import annotations
 
@@ -24,11 +24,13 @@ def _fail(error: Exception) -> click.ClickException:
 
 def register_cli(app: Flask) -> None:
     """Attach the project's commands to app.cli (and so to `facilitate` and `flask`)."""
+    from .backups.cli import register_cli as register_backups_cli
     from .mail.cli import register_cli as register_mail_cli
     from .presenting.cli import register_cli as register_presenting_cli
 
     register_mail_cli(app)
     register_presenting_cli(app)
+    register_backups_cli(app)
 
     @app.cli.command("run")
     @click.option("--host", default="127.0.0.1", show_default=True)

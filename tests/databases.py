@@ -15,22 +15,18 @@ from facilitate.migrate import upgrade
 
 
 @contextmanager
-def fresh_database(folder: Path, server: str | None) -> Iterator[str]:
-    """A freshly migrated database: SQLite in `folder`, or a new one on the PostgreSQL
-    `server`, dropped afterwards."""
+def empty_database(folder: Path, server: str | None) -> Iterator[str]:
+    """A database with nothing in it, not even a schema: a SQLite file in `folder` not yet
+    made, or a new one on the PostgreSQL `server`, dropped afterwards."""
     if server is None:
-        url = f"sqlite:///{folder / 'test.sqlite3'}"
-        upgrade(url)
-        yield url
+        yield f"sqlite:///{folder / 'test.sqlite3'}"
         return
     name = f"facilitate_test_{uuid.uuid4().hex[:12]}"
     admin = make_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
     try:
-        upgrade(url)
-        yield url
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
     finally:
         db.dispose()
         with admin.connect() as conn:
@@ -39,3 +35,12 @@ def fresh_database(folder: Path, server: str | None) -> Iterator[str]:
                 {"n": name})
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
+
+@contextmanager
+def fresh_database(folder: Path, server: str | None) -> Iterator[str]:
+    """A freshly migrated database: SQLite in `folder`, or a new one on the PostgreSQL
+    `server`, dropped afterwards."""
+    with empty_database(folder, server) as url:
+        upgrade(url)
+        yield url
