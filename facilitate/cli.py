@@ -1,5 +1,6 @@
 """`facilitate …` commands: run, db upgrade, create-coordinator, load-plan, check-plans, demo;
-facilitate.mail.cli and facilitate.presenting.cli register their own."""
+facilitate.mail.cli, facilitate.presenting.cli and facilitate.retention.cli register their
+own."""
 
 from __future__ import annotations
 
@@ -26,9 +27,11 @@ def register_cli(app: Flask) -> None:
     """Attach the project's commands to app.cli (and so to `facilitate` and `flask`)."""
     from .mail.cli import register_cli as register_mail_cli
     from .presenting.cli import register_cli as register_presenting_cli
+    from .retention.cli import register_cli as register_retention_cli
 
     register_mail_cli(app)
     register_presenting_cli(app)
+    register_retention_cli(app)
 
     @app.cli.command("run")
     @click.option("--host", default="127.0.0.1", show_default=True)
