@@ -184,7 +184,8 @@ def _theme_titles(s: Session, theme_ids: Iterable[int | None]) -> dict[int, str]
     wanted = {i for i in theme_ids if i is not None}
     if not wanted:
         return {}
-    return dict(s.execute(select(Theme.id, Theme.title).where(Theme.id.in_(wanted))))
+    return {row.id: row.title for row in s.execute(
+        select(Theme.id, Theme.title).where(Theme.id.in_(wanted)))}
 
 
 def personal_data(s: Session, registration: Registration,
