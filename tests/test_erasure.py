@@ -84,6 +84,10 @@ def test_a_participant_downloads_their_data_then_deletes_their_registration(
         RegistrationLink.registration_id == anna.id)) == 0
     assert db.session.scalar(select(func.count()).select_from(OutgoingMail).where(
         OutgoingMail.registration_id == anna.id)) == 0
+    erased = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "registration.erase_own")).one()
+    assert (erased.coordinator_id, erased.details["registration"]) == (None, anna.id)
+    assert "Anna" not in json.dumps(erased.details)
     # what Anna contributed stays, anonymous
     assert db.session.scalars(select(Contribution.text).where(
         Contribution.registration_id == anna.id)).all() == ["Jälkihuolto kuuluu kaikille."]

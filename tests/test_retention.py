@@ -296,8 +296,9 @@ def test_a_purge_refuses_a_missing_file_a_bad_url_and_bad_days(app, lived, tmp_p
     result = _purge(app, "--database-url", f"sqlite:///{missing}")
     assert result.exit_code == 1 and "There is no database file" in result.output
     assert not missing.exists()
-    result = _purge(app, "--database-url", "ei osoite")
-    assert result.exit_code == 1 and "is not a database URL" in result.output
+    for url in ("ei osoite", "nosuchdb://localhost/x"):
+        result = _purge(app, "--database-url", url)
+        assert result.exit_code == 1 and "is not a database URL" in result.output, url
     for days in ("-1", "kolme", "1.5"):
         result = _purge(app, "--days", days)
         assert result.exit_code == 2 and "--days" in result.output, (days, result.output)

@@ -55,6 +55,9 @@ ACTIONS: dict[str, Any] = {
                               "puolesta"),
     "registration.erase": _l("poisti ilmoittautumisen #%(registration)s henkilötiedot "
                              "osallistujan puolesta"),
+    # recorded with no coordinator: the participant did it from their private link
+    "registration.erase_own": _l("poisti oman ilmoittautumisensa #%(registration)s "
+                                 "henkilötiedot"),
     "purge": _l("poisti säilytysajan ylittäneet henkilötiedot (ilmoittautumisia: "
                 "%(registrations)s, lokimerkintöjen nimiä: %(audit_names)s)"),
 }

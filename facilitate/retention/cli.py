@@ -35,10 +35,10 @@ def _read_only(url: str) -> Engine:
     to WAL)."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise Refused(f"{url!r} is not a database URL.") from None
-    if parsed.get_backend_name() != "sqlite":
-        return make_engine(url)
+        if parsed.get_backend_name() != "sqlite":
+            return make_engine(url)
+    except (ArgumentError, ImportError):  # an unknown database, or its driver is missing
+        raise Refused(f"{url!r} is not a database URL facilitate can use.") from None
     path = parsed.database
     if not path or path == ":memory:":
         raise Refused(f"{url!r} names no database file.")

@@ -50,9 +50,6 @@ class Removal:
         return Removal(**{f.name: getattr(self, f.name) + getattr(other, f.name)
                           for f in fields(self)})
 
-    def __bool__(self) -> bool:
-        return any(getattr(self, f.name) for f in fields(self))
-
     def as_dict(self) -> dict[str, int]:
         """The counts by name, for the audit entry and the command's report."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -164,11 +161,12 @@ def purge_workshop(s: Session, workshop: Workshop, now: datetime | None = None) 
 def erase_registration(s: Session, registration: Registration, *,
                        by: int | None = None) -> Removal:
     """A participant's registration erased at their request: by themselves from their private
-    page or the API, or by coordinator `by` on their behalf (audited by registration id)."""
+    page or the API (by=None), or by coordinator `by` on their behalf; audited either way by
+    registration id, never by name."""
     removal = purge_registration(s, registration)
-    if by is not None:
-        audit.record(s, "registration.erase", by=by, workshop_id=registration.workshop_id,
-                     registration=registration.id, audit_names=removal.audit_names)
+    audit.record(s, "registration.erase" if by is not None else "registration.erase_own",
+                 by=by, workshop_id=registration.workshop_id, registration=registration.id,
+                 audit_names=removal.audit_names)
     return removal
 
 
