@@ -170,6 +170,15 @@ def erase_registration(s: Session, registration: Registration, *,
     return removal
 
 
+def purged_among(s: Session, registration_ids: set[int]) -> set[int]:
+    """Those of these registrations whose personal data has been removed (or that are gone)."""
+    if not registration_ids:
+        return set()
+    left = set(s.scalars(select(Registration.id).where(
+        Registration.id.in_(registration_ids), Registration.purged_at.is_(None))))
+    return registration_ids - left
+
+
 def get_registration(s: Session, workshop: Workshop, registration_id: int) -> Registration:
     """One registration of this workshop (a coordinator's address names both)."""
     registration = s.get(Registration, registration_id)
