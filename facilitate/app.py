@@ -61,6 +61,7 @@ def build_app(config: dict[str, Any] | type | None = None) -> Flask:
     from .presenting.routes import bp as presenting_bp
     from .registration.routes import bp as registration_bp
     from .results.routes import bp as results_bp
+    from .retention.routes import bp as retention_bp
     from .room import events  # noqa: F401  (registers the live room's Socket.IO handlers)
     from .room.routes import bp as room_bp
     from .series.routes import bp as series_bp
@@ -68,7 +69,7 @@ def build_app(config: dict[str, Any] | type | None = None) -> Flask:
 
     for blueprint in (series_bp, accounts_bp, registration_bp, agenda_bp, organisations_bp,
                       room_bp, presenting_bp, memo_bp, mail_bp, joining_bp, audit_bp,
-                      results_bp, summary_bp, api_bp):
+                      results_bp, summary_bp, retention_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie-authenticated writes
 

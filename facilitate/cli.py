@@ -1,5 +1,6 @@
 """`facilitate …` commands: run, db upgrade, create-coordinator, load-plan, check-plans, demo;
-facilitate.mail.cli, facilitate.presenting.cli and facilitate.backups.cli register their own."""
+facilitate.mail.cli, facilitate.presenting.cli, facilitate.backups.cli and
+facilitate.retention.cli register their own."""
 
 from __future__ import annotations
 
@@ -27,10 +28,12 @@ def register_cli(app: Flask) -> None:
     from .backups.cli import register_cli as register_backups_cli
     from .mail.cli import register_cli as register_mail_cli
     from .presenting.cli import register_cli as register_presenting_cli
+    from .retention.cli import register_cli as register_retention_cli
 
     register_mail_cli(app)
     register_presenting_cli(app)
     register_backups_cli(app)
+    register_retention_cli(app)
 
     @app.cli.command("run")
     @click.option("--host", default="127.0.0.1", show_default=True)

@@ -37,6 +37,10 @@ class Config:
     PARTICIPANT_TOKEN_DAYS_AFTER_WORKSHOP: int = int(
         os.environ.get("PARTICIPANT_TOKEN_DAYS_AFTER_WORKSHOP", "60")
     )
+    #: Participants' personal data (names, addresses, private links) is removed this many days
+    #: after their workshop's memo is first published, or after the workshop's day when none
+    #: is (facilitate/retention, `facilitate purge`).
+    RETENTION_DAYS: int = int(os.environ.get("RETENTION_DAYS", "90"))
     #: Results by organisation leave the coordinator console only in groups of at least this
     #: many respondents (facilitate/results/anonymity.py). Changing it changes no memo already
     #: published: those are files, never compiled again.
@@ -123,6 +127,8 @@ def resolve(app_config: dict[str, Any], instance_path: str) -> None:
                            "site's address (https://…) so that mailed links point there.")
     if int(app_config["ANONYMITY_THRESHOLD"]) < 1:
         raise RuntimeError("ANONYMITY_THRESHOLD must be at least 1.")
+    if int(app_config["RETENTION_DAYS"]) < 0:
+        raise RuntimeError("RETENTION_DAYS must be 0 or more.")
     if not app_config.get("WORD_INDEX_DIR"):
         app_config["WORD_INDEX_DIR"] = str(instance / "word-index")
     if not app_config.get("MAIL_FILE_PATH"):

@@ -344,9 +344,11 @@ class Registration(Base):
         ForeignKey("workshop.id", ondelete="CASCADE"), index=True
     )
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    #: empty once purged (purged_at)
     name: Mapped[str] = mapped_column(String(NAME_MAX_CHARS))
-    #: lower-cased; one registration per address and workshop
-    email: Mapped[str] = mapped_column(String(EMAIL_MAX_CHARS))
+    #: lower-cased; one registration per address and workshop; None once purged, since NULLs
+    #: never clash in uq_registration_email and no made-up address can be someone's real one
+    email: Mapped[str | None] = mapped_column(String(EMAIL_MAX_CHARS))
     #: the language the participant registered in: every mail to them is written in it
     language: Mapped[str] = mapped_column(String(5), default="fi", server_default="fi")
     is_note_taker: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -354,6 +356,10 @@ class Registration(Base):
     attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+    #: when its personal data was removed (facilitate/retention): by the retention purge, or
+    #: on the participant's request; the row stays as an anonymous one (organisation,
+    #: attendance) so that counts and the memo's attendance sentence stay as they were
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     workshop: Mapped[Workshop] = relationship(back_populates="registrations")
     organisation: Mapped[Organisation] = relationship()

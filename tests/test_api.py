@@ -979,6 +979,7 @@ NOT_COORDINATOR = {
     "/api/v1/invitations/{invitation_token}/registrations": "public",
     "/api/v1/me": "participant",
     "/api/v1/me/wishes": "participant",
+    "/api/v1/me/export": "participant",
     "/api/v1/me/wishes/{wish_id}": "participant",
 }
 

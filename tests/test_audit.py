@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from facilitate.audit.operations import ACTIONS, describe, list_entries
+from facilitate.audit.operations import ACTIONS, describe, forget_names, list_entries
 from facilitate.extensions import db
 from facilitate.models import AuditEntry, Coordinator, Workshop
 from facilitate.room import operations as room_ops
@@ -51,6 +51,18 @@ def test_the_rooms_controls_are_recorded_with_who_did_what(make_room, make_coord
     assert hidden.endswith("…”") and len(hidden) < 120
     assert describe(entries[6]) == "antoi muistiinpanijan roolin: Bertta"
 
+    # The one exception: a participant's name is blanked when their data is removed, and
+    # the entry still says what was done.
+    assert forget_names(s, room.workshop_id, {"Bertta", ""}) == 1
+    s.commit()
+    role = s.get_one(AuditEntry, entries[6].id)
+    assert role.details["participant"] == ""
+    assert describe(role) == "antoi muistiinpanijan roolin: (poistettu osallistuja)"
+    role.details = {"participant": "Joku muu"}
+    with pytest.raises(RuntimeError, match="append-only"):
+        s.flush()
+    s.rollback()
+
 
 def test_entries_are_append_only_and_outlive_the_account(make_workshop, make_coordinator):
     s = db.session
@@ -82,7 +94,8 @@ def test_every_action_reads_as_a_sentence_in_each_language(app):
 
     details = {"step": "x", "theme": "x", "prompt": "x", "contribution": "x", "participant": "x",
                "series": "x", "presentation": "x", "version": 2, "attachment": "x", "logo": "x",
-               "phase": "closing", "what": "x", "status": "done"}
+               "phase": "closing", "what": "x", "status": "done", "registration": 3,
+               "registrations": 2, "audit_names": 1}
     for language in app.config["LANGUAGES"]:
         with force_locale(language):
             for action in ACTIONS:

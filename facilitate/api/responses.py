@@ -183,13 +183,17 @@ class Registration(Answer):
 
     id: Id
     workshop_id: Id
-    name: str
-    email: str = Field(json_schema_extra={"format": "email"})
+    name: str = Field(description="Empty once its personal data is removed")
+    email: str | None = Field(json_schema_extra={"format": "email"},
+                              description="None once its personal data is removed")
     organisation: Organisation
     is_note_taker: bool
     wishes: list[Wish]
     created_at: Moment
     updated_at: Moment
+    purged_at: Moment | None = Field(
+        description="When its personal data was removed (retention or erasure); the row "
+        "stays, anonymous, for counts and attendance")
 
 
 class Me(Registration):
@@ -201,6 +205,109 @@ class Me(Registration):
     def of(cls, row: models.Registration) -> Self:
         """The registration with its workshop as the participant sees it."""
         return cls._with(row, workshop=WorkshopSummary.of(row.workshop))
+
+
+class ExportedWorkshop(Closed):
+    """The workshop a registration is for, in a participant's data export."""
+
+    id: Id
+    series: str
+    title: str
+    day: Day
+    starts_at: Clock
+    ends_at: Clock
+
+
+class ExportedRegistration(Closed):
+    """The registration itself, in a participant's data export."""
+
+    id: Id
+    workshop: ExportedWorkshop
+    name: str
+    email: str | None
+    organisation: str
+    language: str
+    is_note_taker: bool
+    created_at: Moment
+    updated_at: Moment
+    attended_at: Moment | None = Field(description="When they first joined the room")
+    purged_at: Moment | None
+
+
+class ExportedLink(Closed):
+    """A private link (only its hash is stored)."""
+
+    created_at: Moment
+
+
+class ExportedWish(Closed):
+    """A wish, with the theme it was grouped into."""
+
+    id: Id
+    text: str
+    theme: str | None
+    created_at: Moment
+
+
+class ExportedContribution(Closed):
+    """A contribution in the room."""
+
+    id: Id
+    theme: str
+    text: str
+    level: str | None
+    is_hidden: bool
+    created_at: Moment
+    updated_at: Moment
+
+
+class ExportedAnswer(Closed):
+    """An answer to a statement (1–5) or a poll (the option's index and text)."""
+
+    prompt: str
+    kind: PromptKind
+    value: int
+    option: str | None
+    updated_at: Moment
+
+
+class ExportedVote(Closed):
+    """An upvote of a contribution."""
+
+    contribution_id: Id
+    created_at: Moment
+
+
+class ExportedNoteEdit(Closed):
+    """An edit of a theme's notes, as note-taker."""
+
+    theme: str
+    version: Count
+    created_at: Moment
+
+
+class ExportedMail(Closed):
+    """A message queued or sent to the participant (its text is removed once sent)."""
+
+    kind: str
+    to_address: str
+    subject: str
+    created_at: Moment
+    sent_at: Moment | None
+
+
+class PersonalData(Closed):
+    """Everything stored about the caller (facilitate/retention/operations.personal_data)."""
+
+    exported_at: Moment
+    registration: ExportedRegistration
+    links: list[ExportedLink]
+    wishes: list[ExportedWish]
+    contributions: list[ExportedContribution]
+    answers: list[ExportedAnswer]
+    votes: list[ExportedVote]
+    note_edits: list[ExportedNoteEdit]
+    mails: list[ExportedMail]
 
 
 class RegistrationCreated(Closed):

@@ -30,6 +30,7 @@ from ..plans import PlanError, get_plan
 from ..ratelimits import API_PER_CLIENT, registration_limit
 from ..registration import operations as registration_ops
 from ..results import operations as results_ops
+from ..retention import operations as retention_ops
 from ..room.dispatch import Broadcast, broadcast
 from ..room.snapshot import action_payload
 from ..series import operations as series_ops
@@ -65,6 +66,7 @@ from .responses import (
     OpenApiDocument,
     Organisation,
     OrganisationList,
+    PersonalData,
     Prompt,
     PromptList,
     Registration,
@@ -550,6 +552,22 @@ def update_me(registration: RegistrationRow, json: ProfileUpdate) -> Me:
     registration_ops.update_registration(db.session, registration, json.given())
     commit()
     return Me.of(registration)
+
+
+@route("GET", "/me/export", PARTICIPANT, "exportMe", tag="Participant", answer=PersonalData)
+def export_me(registration: RegistrationRow) -> PersonalData:
+    """Everything stored about the caller: registration, links, wishes, contributions,
+    answers, votes, note edits and the messages sent to them."""
+    return PersonalData.model_validate(retention_ops.personal_data(db.session, registration))
+
+
+@route("DELETE", "/me", PARTICIPANT, "deleteMe", tag="Participant", ok=204)
+def delete_me(registration: RegistrationRow) -> tuple[str, int]:
+    """Delete the caller's registration: name, address, links and messages go, and the token
+    stops working; wishes, contributions and answers stay, anonymous."""
+    retention_ops.erase_registration(db.session, registration)
+    commit()
+    return "", 204
 
 
 @route("POST", "/me/wishes", PARTICIPANT, "addWish", tag="Participant", answer=Wish, ok=201,

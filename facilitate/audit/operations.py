@@ -6,8 +6,9 @@ import logging
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from ..actions.statuses import STATUS_LABELS
 from ..models import ActionStatus, AuditEntry, Coordinator, Workshop
@@ -50,7 +51,22 @@ ACTIONS: dict[str, Any] = {
     "action.delete": _l("poisti toimenpiteen %(what)s"),
     "action.review": _l("merkitsi toimenpiteen %(what)s tilaksi: %(status)s"),
     "wish.carry": _l("lisäsi asialistalle teeman %(theme)s edellisen tapaamisen toiveista"),
+    "registration.export": _l("latasi ilmoittautumisen #%(registration)s tiedot osallistujan "
+                              "puolesta"),
+    "registration.erase": _l("poisti ilmoittautumisen #%(registration)s henkilötiedot "
+                             "osallistujan puolesta"),
+    # recorded with no coordinator: the participant did it from their private link
+    "registration.erase_own": _l("poisti oman ilmoittautumisensa #%(registration)s "
+                                 "henkilötiedot"),
+    "purge": _l("poisti säilytysajan ylittäneet henkilötiedot (ilmoittautumisia: "
+                "%(registrations)s, lokimerkintöjen nimiä: %(audit_names)s)"),
 }
+
+#: The entries that name a participant, and the detail that holds the name: the note-taker
+#: role's participant, and the note-taker who recorded an agreed action.
+NAMING_PARTICIPANTS = {"note_taker.on": "participant", "note_taker.off": "participant",
+                       "action.add": "recorder", "action.delete": "recorder",
+                       "action.review": "recorder"}
 
 _STEPS = {"opening": _l("Alustukset"), "closing": _l("Lopetus")}
 
@@ -81,9 +97,43 @@ def record(s: Session, action: str, *, by: int | None, workshop_id: int | None =
     return entry
 
 
+def entries_naming(s: Session, workshop_id: int, names: set[str]
+                   ) -> list[tuple[int, str, dict[str, Any]]]:
+    """A workshop's entries that name one of these participants: (id, the detail naming them,
+    the details)."""
+    rows = s.execute(select(AuditEntry.id, AuditEntry.action, AuditEntry.details).where(
+        AuditEntry.workshop_id == workshop_id,
+        AuditEntry.action.in_(NAMING_PARTICIPANTS)))
+    return [(row.id, NAMING_PARTICIPANTS[row.action], row.details) for row in rows
+            if (row.details or {}).get(NAMING_PARTICIPANTS[row.action]) in names - {""}]
+
+
+def forget_names(s: Session, workshop_id: int, names: set[str]) -> int:
+    """Blank these participants' names in a workshop's entries; returns how many changed.
+
+    The one exception to append-only, for the retention purge and erasure on request: the
+    log is evidence of what coordinators did, which the entry still says (who, when, which
+    role), but a person's name may not outlive their registration. Matched by name, as the
+    entries were written: a namesake in the same workshop loses their name in the log too,
+    which errs on the side of privacy. The caller records that it happened ("purge" or
+    "registration.erase")."""
+    found = entries_naming(s, workshop_id, names)
+    for entry_id, key, details in found:
+        # A statement, not a change of a loaded entry: the flush guard below stays strict.
+        s.execute(update(AuditEntry).where(AuditEntry.id == entry_id)
+                  .values(details=details | {key: ""}),
+                  execution_options={"synchronize_session": False})
+        loaded = s.identity_map.get(identity_key(AuditEntry, entry_id))
+        if loaded is not None:
+            s.expire(loaded)
+    return len(found)
+
+
 def describe(entry: AuditEntry) -> str:
     """The entry's action as a sentence in the current language."""
     details = dict(entry.details)
+    if NAMING_PARTICIPANTS.get(entry.action) == "participant" and not details["participant"]:
+        details["participant"] = _l("(poistettu osallistuja)")
     if entry.action == "room.phase":
         details["step"] = details.get("theme") or _STEPS[details["phase"]]
     if entry.action == "action.review":

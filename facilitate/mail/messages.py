@@ -86,7 +86,8 @@ def reminders(s: Session, day: date) -> list[OutgoingMail]:
     workshops = s.scalars(select(Workshop).outerjoin(Room).where(
         Workshop.day == day, or_(Room.status.is_(None), Room.status != RoomStatus.CLOSED)))
     return [mail for workshop in workshops for registration in workshop.registrations
-            if (mail := reminder(s, registration)) is not None]
+            if registration.purged_at is None
+            and (mail := reminder(s, registration)) is not None]
 
 
 def memo_published(s: Session, workshop: Workshop) -> list[OutgoingMail]:
@@ -94,7 +95,8 @@ def memo_published(s: Session, workshop: Workshop) -> list[OutgoingMail]:
     mailed again)."""
     series = workshop.series
     attended = s.scalars(select(Registration).where(
-        Registration.workshop_id == workshop.id, Registration.attended_at.is_not(None))
+        Registration.workshop_id == workshop.id, Registration.attended_at.is_not(None),
+        Registration.purged_at.is_(None))  # an anonymous row has no address to mail
         .order_by(Registration.id))
     url = memo_address(site_address(), series.slug, workshop.day, "html")
     queued = []

@@ -295,7 +295,7 @@ def registrations_table(registrations: list[Registration]) -> str:
     writer.writerow(TABLE_HEADER)
     for r in registrations:
         writer.writerow([_cell(text) for text in (
-            r.name, r.email, r.organisation.display_name, str(format_moment(r.created_at)),
+            r.name, r.email or "", r.organisation.display_name, str(format_moment(r.created_at)),
             " | ".join(w.text.replace("\n", " ") for w in r.wishes))])
     return "\ufeff" + out.getvalue()
 

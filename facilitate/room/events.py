@@ -39,6 +39,7 @@ from ..models import (
 from ..ratelimits import room_connect_allowed
 from ..reference.operations import reference_of
 from ..registration.operations import find_registration
+from ..retention.operations import purged_among
 from ..timeutil import iso, now_utc
 from ..web import select_locale
 from . import operations as ops
@@ -204,8 +205,9 @@ def _start_heartbeat() -> None:
 
 
 def _heartbeat(app: Any) -> None:
-    """Keep this process's connections marked alive; drop rows of processes that died, and
-    the sockets of coordinators whose sign-in has ended."""
+    """Keep this process's connections marked alive; drop rows of processes that died, the
+    sockets of coordinators whose sign-in has ended and of participants whose registration
+    was erased (their link no longer works, so neither may the socket it opened)."""
     while True:
         socketio.sleep(ops.HEARTBEAT_SECONDS)
         with app.app_context():
@@ -216,12 +218,21 @@ def _heartbeat(app: Any) -> None:
                 on = sign_ins_still_on(db.session, set(coordinators.values()),
                                        idle=app.config["SIGN_IN_IDLE"],
                                        longest=app.config["SIGN_IN_LONGEST"])
+                participants = {sid: conn.actor.registration_id
+                                for sid, conn in list(connections.items())
+                                if conn.actor.registration_id is not None}
+                erased = purged_among(db.session, set(participants.values()))
                 db.session.commit()
                 for workshop_id in gone:
                     send_presence(workshop_id)
                 for sid, sign_in_id in coordinators.items():
                     if sign_in_id not in on:
                         log.info("room socket %s let go: its sign-in %s ended", sid, sign_in_id)
+                        socketio.server.disconnect(sid)
+                for sid, registration_id in participants.items():
+                    if registration_id in erased:
+                        log.info("room socket %s let go: registration %s was erased", sid,
+                                 registration_id)
                         socketio.server.disconnect(sid)
             except Exception:
                 db.session.rollback()

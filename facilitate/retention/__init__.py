@@ -1,0 +1,1 @@
+"""Participants' personal data: retention (`facilitate purge`), access and erasure."""
