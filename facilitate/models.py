@@ -73,7 +73,7 @@ ACTION_OWNER_MAX_CHARS = 200
 #: Accessibility feedback (AccessibilityFeedback): the message, and which page it concerns.
 FEEDBACK_MAX_CHARS = 4000
 FEEDBACK_PAGE_MAX_CHARS = 300
-#: The Act on the Provision of Digital Services (306/2019, 15 §) gives 14 days to answer it.
+#: The Act on the Provision of Digital Services (306/2019) gives 14 days to answer it.
 FEEDBACK_ANSWER_DAYS = 14
 #: The statement is to be reviewed at least once a year; older than this, coordinators are
 #: warned.

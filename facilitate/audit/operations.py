@@ -50,6 +50,13 @@ ACTIONS: dict[str, Any] = {
     "action.delete": _l("poisti toimenpiteen %(what)s"),
     "action.review": _l("merkitsi toimenpiteen %(what)s tilaksi: %(status)s"),
     "wish.carry": _l("lisäsi asialistalle teeman %(theme)s edellisen tapaamisen toiveista"),
+    "accessibility.update": _l("päivitti saavutettavuusselosteen"),
+    "accessibility_defect.add": _l("lisäsi saavutettavuusselosteeseen puutteen %(defect)s"),
+    "accessibility_defect.delete": _l("poisti saavutettavuusselosteesta puutteen %(defect)s"),
+    "accessibility_feedback.answer": _l("merkitsi saavutettavuuspalautteen %(feedback)s "
+                                        "vastatuksi"),
+    "privacy_notice.update": _l("muutti sarjan %(series)s tietosuojaselosteen tekstejä "
+                                "(%(languages)s)"),
 }
 
 _STEPS = {"opening": _l("Alustukset"), "closing": _l("Lopetus")}
