@@ -82,7 +82,8 @@ def test_every_action_reads_as_a_sentence_in_each_language(app):
 
     details = {"step": "x", "theme": "x", "prompt": "x", "contribution": "x", "participant": "x",
                "series": "x", "presentation": "x", "version": 2, "attachment": "x", "logo": "x",
-               "phase": "closing", "what": "x", "status": "done"}
+               "phase": "closing", "what": "x", "status": "done", "defect": "x", "feedback": "x",
+               "languages": "fi, sv"}
     for language in app.config["LANGUAGES"]:
         with force_locale(language):
             for action in ACTIONS:
