@@ -50,6 +50,7 @@ def build_app(config: dict[str, Any] | type | None = None) -> Flask:
         json=wire,
     )
     ratelimits.init_app(app)  # after Socket.IO, so its proxy fix covers the sockets too
+    from .accessibility.routes import bp as accessibility_bp
     from .accounts.routes import bp as accounts_bp
     from .agenda.routes import bp as agenda_bp
     from .api.routes import bp as api_bp
@@ -59,6 +60,7 @@ def build_app(config: dict[str, Any] | type | None = None) -> Flask:
     from .memo.routes import bp as memo_bp
     from .organisations.routes import bp as organisations_bp
     from .presenting.routes import bp as presenting_bp
+    from .privacy.routes import bp as privacy_bp
     from .registration.routes import bp as registration_bp
     from .results.routes import bp as results_bp
     from .retention.routes import bp as retention_bp
@@ -69,7 +71,8 @@ def build_app(config: dict[str, Any] | type | None = None) -> Flask:
 
     for blueprint in (series_bp, accounts_bp, registration_bp, agenda_bp, organisations_bp,
                       room_bp, presenting_bp, memo_bp, mail_bp, joining_bp, audit_bp,
-                      results_bp, summary_bp, retention_bp, api_bp):
+                      results_bp, summary_bp, retention_bp, accessibility_bp, privacy_bp,
+                      api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie-authenticated writes
 

@@ -39,12 +39,15 @@ class Config:
     )
     #: Participants' personal data (names, addresses, private links) is removed this many days
     #: after their workshop's memo is first published, or after the workshop's day when none
-    #: is (facilitate/retention, `facilitate purge`).
+    #: is (facilitate/retention, `facilitate purge`); the privacy notice states it.
     RETENTION_DAYS: int = int(os.environ.get("RETENTION_DAYS", "90"))
     #: Results by organisation leave the coordinator console only in groups of at least this
     #: many respondents (facilitate/results/anonymity.py). Changing it changes no memo already
     #: published: those are files, never compiled again.
     ANONYMITY_THRESHOLD: int = int(os.environ.get("ANONYMITY_THRESHOLD", "5"))
+    #: Where accessibility feedback is mailed; empty: the contact address of the
+    #: accessibility statement (facilitate/accessibility).
+    ACCESSIBILITY_FEEDBACK_TO: str = os.environ.get("ACCESSIBILITY_FEEDBACK_TO", "")
     #: Every request body (forms, the API) at most 1 MiB, read before the CSRF check; only the
     #: views that take files allow more (uploads.accepts_files).
     MAX_CONTENT_LENGTH: int = 1024 * 1024

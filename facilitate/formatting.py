@@ -48,6 +48,11 @@ def format_size(size_bytes: int, units: tuple[str, str] = ("kt", "Mt")) -> str:
     return f"{str(mega).replace('.', ',')} {units[1]}"
 
 
+def format_local_day(moment: datetime) -> str:
+    """The day of an aware moment in Finnish time: "29.3.2023"."""
+    return format_day(to_local(moment).date())
+
+
 def datetime_local_value(moment: datetime | None) -> str:
     """The value an <input type="datetime-local"> wants, in Finnish time."""
     if moment is None:
@@ -79,6 +84,7 @@ def _markdown(text: str | None) -> Any:
 FILTERS: dict[str, Any] = {
     "markdown": _markdown,
     "day": format_day,
+    "local_day": format_local_day,
     "moment": _moment_on_page,
     "when": _when_on_page,
     "size": format_size,

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy 2 models: series, workshops, registrations, wishes, the agenda, the live
-room (contributions, votes, answers, notes and their revisions), accounts."""
+room (contributions, votes, answers, notes and their revisions), accounts, the accessibility
+statement and its feedback, privacy notices."""
 
 from __future__ import annotations
 
@@ -69,6 +70,18 @@ LOGO_ALT_MAX_CHARS = 300
 #: (organisations, or a person at THL).
 ACTION_TEXT_MAX_CHARS = 500
 ACTION_OWNER_MAX_CHARS = 200
+#: Accessibility feedback (AccessibilityFeedback): the message, and which page it concerns.
+FEEDBACK_MAX_CHARS = 4000
+FEEDBACK_PAGE_MAX_CHARS = 300
+#: The Act on the Provision of Digital Services (306/2019) gives 14 days to answer it.
+FEEDBACK_ANSWER_DAYS = 14
+#: The statement is to be reviewed at least once a year; older than this, coordinators are
+#: warned.
+STATEMENT_REVIEW_DAYS = 365
+#: A known accessibility defect's description in one language.
+DEFECT_MAX_CHARS = 2000
+#: One section of a series' privacy notice (the controller, the purpose, the legal basis).
+PRIVACY_TEXT_MAX_CHARS = 5000
 
 
 class Base(DeclarativeBase):
@@ -396,16 +409,19 @@ class MailKind(enum.StrEnum):
     LINK = "link"  # asked for their link again (or registered the same address again)
     REMINDER = "reminder"  # the day before, with the room link
     MEMO = "memo"  # the memo of a workshop they attended is published
+    ACCESSIBILITY = "accessibility"  # to the service's keepers: accessibility feedback came in
 
 
 class OutgoingMail(Base):
-    """A message to a participant, kept until the mail server takes it and retried while it
-    does not. Its body carries a private link, so it is emptied once sent."""
+    """A message to a participant (or, for accessibility feedback, to the service's keepers),
+    kept until the mail server takes it and retried while it does not. Its body carries a
+    private link or what someone wrote, so it is emptied once sent."""
 
     __tablename__ = "outgoing_mail"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    workshop_id: Mapped[int] = mapped_column(
+    #: None: a message about the whole service (accessibility feedback), not one workshop
+    workshop_id: Mapped[int | None] = mapped_column(
         ForeignKey("workshop.id", ondelete="CASCADE"), index=True
     )
     registration_id: Mapped[int | None] = mapped_column(
@@ -852,3 +868,114 @@ class MemoFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
 
     version: Mapped[MemoVersion] = relationship(back_populates="files")
+
+
+class Compliance(enum.StrEnum):
+    """How far the service meets the accessibility requirements (WCAG 2.1 A and AA)."""
+
+    FULL = "full"
+    PARTIAL = "partial"
+    NONE = "none"
+
+
+class AssessmentMethod(enum.StrEnum):
+    """Who assessed the service's accessibility."""
+
+    SELF = "self"  #: the service's own people (itsearviointi)
+    EXTERNAL = "external"  #: a third party
+
+
+class DefectReason(enum.StrEnum):
+    """Why content is not accessible, in the Act's terms (306/2019)."""
+
+    NONCOMPLIANCE = "noncompliance"  #: a defect not fixed yet
+    BURDEN = "burden"  #: fixing it would be a disproportionate burden (kohtuuton rasite)
+    OUT_OF_SCOPE = "out_of_scope"  #: content the requirements do not cover
+
+
+class AccessibilityStatement(Base):
+    """The service's accessibility statement (saavutettavuusseloste), as the coordinators keep
+    it: one row, whose texts the statement page fills in around the Act's fixed parts."""
+
+    __tablename__ = "accessibility_statement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compliance: Mapped[Compliance] = mapped_column(_enum_column(Compliance, "compliance"))
+    #: when the accessibility was last assessed, and by whom
+    assessed_on: Mapped[date] = mapped_column(Date)
+    assessment_method: Mapped[AssessmentMethod] = mapped_column(
+        _enum_column(AssessmentMethod, "assessment_method"))
+    assessor: Mapped[str] = mapped_column(String(TITLE_MAX_CHARS), default="")
+    #: where accessibility feedback is answered from (and mailed to, unless
+    #: ACCESSIBILITY_FEEDBACK_TO names another address)
+    contact_email: Mapped[str] = mapped_column(String(EMAIL_MAX_CHARS))
+    #: the day of the latest automated check (axe, in the browser tests) of the version in
+    #: use, as a coordinator confirms it: the running app cannot know it by itself
+    automated_check_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: saved by a coordinator, who thereby confirms it is up to date; a year later they are
+    #: warned (STATEMENT_REVIEW_DAYS)
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coordinator.id", ondelete="SET NULL"))
+
+
+class AccessibilityDefect(Base):
+    """Content of the service known not to be accessible, with the Act's reason; described in
+    Finnish, and in Swedish and English where someone has written it."""
+
+    __tablename__ = "accessibility_defect"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reason: Mapped[DefectReason] = mapped_column(_enum_column(DefectReason, "defect_reason"))
+    description_fi: Mapped[str] = mapped_column(Text)
+    #: empty: the Swedish and English statements show the Finnish text
+    description_sv: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class AccessibilityFeedback(Base):
+    """A message sent through the accessibility feedback form; to be answered within
+    FEEDBACK_ANSWER_DAYS. Shown to coordinators as text, never as markup."""
+
+    __tablename__ = "accessibility_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message: Mapped[str] = mapped_column(Text)
+    #: where the sender wants the answer; None: they gave no address
+    reply_to: Mapped[str | None] = mapped_column(String(EMAIL_MAX_CHARS))
+    #: the page or function it concerns, as the sender named it
+    page: Mapped[str] = mapped_column(String(FEEDBACK_PAGE_MAX_CHARS), default="")
+    #: the language the form was used in: the answer is written in it
+    language: Mapped[str] = mapped_column(String(5), default="fi")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coordinator.id", ondelete="SET NULL"))
+
+    answered_by: Mapped[Coordinator | None] = relationship()
+
+
+class PrivacyNotice(Base):
+    """A series' own wording of the privacy notice's editable sections in one language; an
+    empty section (or no row) reads as the default text."""
+
+    __tablename__ = "privacy_notice"
+    __table_args__ = (UniqueConstraint("series_id", "language",
+                                       name="uq_privacy_notice_language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"),
+                                           index=True)
+    #: one of the interface's languages (fi, sv, en)
+    language: Mapped[str] = mapped_column(String(5))
+    #: who is the controller and how to reach them (Markdown)
+    controller: Mapped[str] = mapped_column(Text, default="")
+    #: why the data is processed (Markdown)
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    #: on what legal basis (Markdown)
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coordinator.id", ondelete="SET NULL"))

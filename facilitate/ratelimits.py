@@ -48,6 +48,9 @@ LINK_MAILS_PER_HOUR = 3
 #: links asked for by mail on the join page, for one address, and from one client address
 LINK_REQUESTS_PER_ADDRESS = f"{LINK_MAILS_PER_HOUR} per hour"
 LINK_REQUESTS_PER_CLIENT = "30 per hour"
+#: accessibility feedback sent from one client address: a person reporting several problems
+#: goes on, a script filling the coordinators' list does not
+FEEDBACK_PER_CLIENT = "5 per 10 minutes;20 per day"
 
 
 def client_address() -> str:
@@ -199,3 +202,14 @@ join_page_limit = limiter.shared_limit(JOIN_PAGES_PER_CLIENT, scope="join-pages"
 
 #: The series summary's downloads, each made on request.
 summary_file_limit = limiter.limit(SUMMARY_FILES_PER_CLIENT)
+
+
+def feedback_refused_message() -> Any:
+    """The 429 message of the accessibility feedback form, in the user's language."""
+    return _l("Palautetta on lähetetty liian monta kertaa lyhyessä ajassa. Yritä myöhemmin "
+              "uudelleen tai lähetä palaute saavutettavuusselosteen sähköpostiosoitteeseen.")
+
+
+#: Sending accessibility feedback, per client address (the form itself may be read freely).
+feedback_limit = limiter.limit(FEEDBACK_PER_CLIENT, methods=["POST"],
+                               error_message=feedback_refused_message)

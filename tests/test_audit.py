@@ -95,7 +95,8 @@ def test_every_action_reads_as_a_sentence_in_each_language(app):
     details = {"step": "x", "theme": "x", "prompt": "x", "contribution": "x", "participant": "x",
                "series": "x", "presentation": "x", "version": 2, "attachment": "x", "logo": "x",
                "phase": "closing", "what": "x", "status": "done", "registration": 3,
-               "registrations": 2, "audit_names": 1}
+               "registrations": 2, "audit_names": 1, "defect": "x", "feedback": "x",
+               "languages": "fi, sv"}
     for language in app.config["LANGUAGES"]:
         with force_locale(language):
             for action in ACTIONS:

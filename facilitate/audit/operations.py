@@ -60,6 +60,13 @@ ACTIONS: dict[str, Any] = {
                                  "henkilötiedot"),
     "purge": _l("poisti säilytysajan ylittäneet henkilötiedot (ilmoittautumisia: "
                 "%(registrations)s, lokimerkintöjen nimiä: %(audit_names)s)"),
+    "accessibility.update": _l("päivitti saavutettavuusselosteen"),
+    "accessibility_defect.add": _l("lisäsi saavutettavuusselosteeseen puutteen %(defect)s"),
+    "accessibility_defect.delete": _l("poisti saavutettavuusselosteesta puutteen %(defect)s"),
+    "accessibility_feedback.answer": _l("merkitsi saavutettavuuspalautteen %(feedback)s "
+                                        "vastatuksi"),
+    "privacy_notice.update": _l("muutti sarjan %(series)s tietosuojaselosteen tekstejä "
+                                "(%(languages)s)"),
 }
 
 #: The entries that name a participant, and the detail that holds the name: the note-taker

@@ -15,9 +15,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..formatting import format_day
 from ..memo.addresses import memo_address
 from ..models import (
+    FEEDBACK_ANSWER_DAYS,
     TITLE_MAX_CHARS,
+    AccessibilityFeedback,
     MailKind,
     OutgoingMail,
     Registration,
@@ -29,7 +32,7 @@ from ..ratelimits import LINK_MAILS_PER_HOUR
 from ..registration.calendar import workshop_event
 from ..registration.operations import Registered, new_link
 from ..text import render_markdown
-from ..timeutil import now_utc
+from ..timeutil import now_utc, to_local
 from ..web import external_url, site_address
 
 
@@ -105,6 +108,32 @@ def memo_published(s: Session, workshop: Workshop) -> list[OutgoingMail]:
         if not _queued(s, key):
             queued.append(_queue(s, registration, MailKind.MEMO, memo_url=url, once_key=key))
     return queued
+
+
+def accessibility_feedback(s: Session, feedback: AccessibilityFeedback,
+                           to_address: str) -> OutgoingMail:
+    """New accessibility feedback, to the address that answers it: in Finnish (the service's
+    keepers work in it), with the message as typed and the last day to answer."""
+    due_on = format_day(to_local(feedback.created_at).date()
+                        + timedelta(days=FEEDBACK_ANSWER_DAYS))
+    with force_locale("fi"):
+        values = {"due_on": due_on, "days": FEEDBACK_ANSWER_DAYS, "language": feedback.language,
+                  "list_url": external_url("accessibility.feedback_list")}
+        typed = {"message": feedback.message, "page": feedback.page,
+                 "reply_to": feedback.reply_to or ""}
+        template = "mail/accessibility.txt"
+        text = render_template(template, **values, **typed)
+        as_text = {key: _markdown_text(value) for key, value in typed.items()}
+        # The message's own line breaks stay line breaks in the HTML version.
+        as_text["message"] = as_text["message"].replace("\n", "  \n")
+        source = render_template(template, **values, **as_text)
+        html = render_template("mail/message.html", body=render_markdown(source), language="fi")
+        subject = _("Saavutettavuuspalaute: vastattava viimeistään %(day)s", day=due_on)
+    mail = OutgoingMail(workshop_id=None, kind=MailKind.ACCESSIBILITY, to_address=to_address,
+                        subject=subject, text_body=text, html_body=html, due_at=now_utc())
+    s.add(mail)
+    s.flush()
+    return mail
 
 
 #: A subject is cut to fit its column (OutgoingMail.subject).

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import uploads
+from ..accessibility import operations as accessibility
 from ..actions.operations import open_actions
 from ..actions.statuses import STATUS_LABELS
 from ..errors import Invalid
@@ -27,7 +28,7 @@ from ..extensions import db
 from ..joining import codes as join_codes
 from ..mail import delivery
 from ..memo.operations import published_memos
-from ..models import Presentation
+from ..models import FEEDBACK_ANSWER_DAYS, Presentation
 from ..plans import PlanError, get_plan, load_plans
 from ..registration.operations import list_registrations, registrations_table
 from ..tracking.operations import headline_share, series_tracked
@@ -72,8 +73,13 @@ def _today() -> Any:
 @bp.route("/manage/")
 @login_required
 def manage() -> Any:
-    """Coordinator's start page: every series."""
-    return render_template("series/manage.html", series_list=ops.list_series(db.session))
+    """Coordinator's start page: every series, and what the accessibility statement and its
+    feedback ask of them."""
+    statement = accessibility.get_statement(db.session)
+    return render_template("series/manage.html", series_list=ops.list_series(db.session),
+                           statement=statement, review_due=accessibility.review_due(statement),
+                           feedback=accessibility.feedback_counts(db.session),
+                           answer_days=FEEDBACK_ANSWER_DAYS)
 
 
 @bp.route("/manage/series/new", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """retention: a registration's personal data can be removed, leaving an anonymous row
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-08 00:10:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from facilitate.timeutil import UTCDateTime
 
-revision = '0019'
-down_revision = '0018'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
