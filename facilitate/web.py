@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from flask import (
     Flask,
+    Response,
     current_app,
     has_request_context,
     jsonify,
@@ -62,6 +63,15 @@ def external_url(endpoint: str, **values: Any) -> str:
         return url_for(endpoint, _external=True, **values)
     with current_app.test_request_context(base_url=site_address()):
         return url_for(endpoint, _external=True, **values)
+
+
+def keep_private(response: Response) -> Response:
+    """An `after_request` of pages whose addresses carry a participant's secret (and whose
+    answers their personal data): kept out of caches and other sites' logs; a view that set
+    its own caching (a QR image) keeps it."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
 
 
 def wants_json() -> bool:

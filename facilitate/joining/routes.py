@@ -24,19 +24,14 @@ from ..ratelimits import (
 from ..registration import operations as registration_ops
 from ..registration.forms import registration_data
 from ..series.operations import get_workshop
-from ..web import commit, external_url
+from ..web import commit, external_url, keep_private
 from . import codes
 from . import operations as ops
 
 bp = Blueprint("joining", __name__)
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    # The walk-in answer carries a private link in its Location.
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers.setdefault("Cache-Control", "no-store")  # the QR image may be kept
-    return response
+bp.after_request(keep_private)
 
 
 @bp.route("/j")

@@ -23,7 +23,7 @@ from ..mail import delivery, messages
 from ..models import WISH_MAX_CHARS, Registration
 from ..ratelimits import registration_limit
 from ..series.operations import get_workshop_by_invitation, registration_state
-from ..web import commit
+from ..web import commit, keep_private
 from . import operations as ops
 from .calendar import workshop_event
 from .forms import WISH_FIELDS, profile_data, registration_data
@@ -31,12 +31,7 @@ from .forms import WISH_FIELDS, profile_data, registration_data
 bp = Blueprint("registration", __name__)
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    # These addresses carry secrets: keep them out of caches and other sites' logs.
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp.after_request(keep_private)
 
 
 def _registration(token: str) -> Registration:

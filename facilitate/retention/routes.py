@@ -24,19 +24,13 @@ from ..extensions import db
 from ..models import Registration
 from ..registration.operations import find_registration
 from ..series.operations import get_workshop
-from ..web import commit
+from ..web import commit, keep_private
 from . import operations as ops
 
 bp = Blueprint("retention", __name__)
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    # The participant's addresses carry their link's secret, and every answer here their
-    # personal data: keep both out of caches and other sites' logs.
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp.after_request(keep_private)
 
 
 def _own(token: str) -> Registration:
