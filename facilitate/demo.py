@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
+from .accessibility import operations as accessibility
 from .accounts.operations import create_coordinator
 from .actions import operations as actions
 from .agenda.operations import group_wishes
@@ -220,10 +221,28 @@ def load_demo(s: Session, today: date | None = None) -> Iterator[str]:
         yield (f"Workshop {workshop.day.isoformat()}: {workshop.title}; memo version "
                f"{version.number} published")
     upcoming = _upcoming_workshop(s, series, today + timedelta(days=30))
+    _accessibility_statement(s, today)
     yield (f"Upcoming workshop {upcoming.day.isoformat()} with registration open: "
            f"/invite/{upcoming.invitation_token}")
     yield from _room_lines(s)
     yield from _coordinator_lines(s)
+
+
+def _accessibility_statement(s: Session, today: date) -> None:
+    """The statement a coordinator would keep: self-assessed, checked by the test suite's axe
+    run, and the one defect the service cannot fix itself (presenters' own slides)."""
+    accessibility.save_statement(s, {
+        "compliance": "partial", "assessment_method": "self", "assessed_on": today.isoformat(),
+        "assessor": "YEE-hanke / THL", "contact_email": "saavutettavuus@example.fi",
+        "automated_check_on": today.isoformat()}, by=None)
+    accessibility.add_defect(s, {
+        "reason": "out_of_scope",
+        "description_fi": "Alustusten diat ovat esittäjien omia tiedostoja; niiden "
+                          "saavutettavuutta palvelu ei tarkista eikä muuta.",
+        "description_sv": "Bilderna till anförandena är föredragshållarnas egna filer; "
+                          "tjänsten varken granskar eller ändrar deras tillgänglighet.",
+        "description_en": "The talks' slides are the presenters' own files; the service "
+                          "neither checks nor changes their accessibility."}, by=None)
 
 
 def _funder_logo() -> bytes:
