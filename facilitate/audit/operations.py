@@ -100,7 +100,10 @@ def record(s: Session, action: str, *, by: int | None, workshop_id: int | None =
                        workshop_id=workshop_id, action=action, details=details)
     s.add(entry)
     s.flush()
-    log.info("audit: coordinator %s %s (workshop %s) %s", by, action, workshop_id, details)
+    # The entry's id, not its details: those may name a participant, and a purge can blank a
+    # name in the database but not in a log file.
+    log.info("audit: coordinator %s %s (workshop %s), entry %s", by, action, workshop_id,
+             entry.id)
     return entry
 
 
