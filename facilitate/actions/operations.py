@@ -122,7 +122,7 @@ def held_after(workshop: Workshop, other: type[Workshop] | Any = Workshop
                ) -> ColumnElement[bool]:
     """The condition on `other` of the series' workshops held after this one."""
     same_day = other.day == workshop.day
-    return (other.series_id == workshop.series_id) & (other.id != workshop.id) & or_(
+    return (other.series_id == workshop.series_id) & or_(
         other.day > workshop.day,
         and_(same_day, other.starts_at > workshop.starts_at),
         and_(same_day, other.starts_at == workshop.starts_at, other.id > workshop.id))
